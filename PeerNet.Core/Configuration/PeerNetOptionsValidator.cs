@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace PeerNet.Configuration;
+
+/// <summary>The DataAnnotations rules of <see cref="PeerNetOptions"/>, checked by generated code (no reflection).</summary>
+[OptionsValidator]
+internal sealed partial class PeerNetOptionsAnnotationsValidator : IValidateOptions<PeerNetOptions>;
+
+/// <summary>Rules DataAnnotations cannot express; reports every failure at once, naming the key and value.</summary>
+internal sealed class PeerNetOptionsValidator : IValidateOptions<PeerNetOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PeerNetOptions options)
+    {
+        var failures = new List<string>();
+        CheckAddresses(nameof(PeerNetOptions.Seeds), options.Seeds, failures);
+        CheckAddresses(nameof(PeerNetOptions.Advertise), options.Advertise, failures);
+
+        if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
+            failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.ApiKey)} is blank; remove it or set a real key.");
+
+        if (options.RemovedTtl < TimeSpan.Zero || options.RemovedTtl > TimeSpan.FromDays(3650))
+            failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RemovedTtl)} = {options.RemovedTtl} must be between 00:00:00 and 3650 days.");
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckAddresses(string key, List<string>? addresses, List<string> failures)
+    {
+        if (addresses is null)
+            return;
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            if (!Addressing.PeerAddress.TryParse(addresses[i], out _, out var error))
+                failures.Add($"{PeerNetOptions.SectionName}:{key}:{i} = '{Addressing.PeerAddress.Shorten(addresses[i])}' is not a valid peer address: {error}.");
+        }
+    }
+}

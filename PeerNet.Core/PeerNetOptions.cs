@@ -1,0 +1,70 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PeerNet;
+
+/// <summary>
+/// Every PeerNet option, bound from the <c>PeerNet</c> configuration section. Names follow the original
+/// peernet's options; durations named after the original (Interval, Purge) are milliseconds as there.
+/// </summary>
+public sealed class PeerNetOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "PeerNet";
+
+    /// <summary>Dial addresses from the store automatically. Default true.</summary>
+    public bool Bootstrap { get; set; } = true;
+
+    /// <summary>Milliseconds between node exchanges with each peer; 0 turns node exchange off. Default 5000.</summary>
+    [Range(0, 86_400_000)]
+    public int Interval { get; set; } = 5000;
+
+    /// <summary>Milliseconds between purges of dead addresses; 0 turns purging off. Default 60000.</summary>
+    [Range(0, 86_400_000)]
+    public int Purge { get; set; } = 60_000;
+
+    /// <summary>How many peer connections bootstrap opens and keeps. Default 5.</summary>
+    [Range(0, 10_000)]
+    public int Connections { get; set; } = 5;
+
+    /// <summary>How many addresses one node exchange asks for. Default 10.</summary>
+    [Range(1, 1000)]
+    public int Size { get; set; } = 10;
+
+    /// <summary>How many peers an announce is forwarded to. Default 3 (the original's rule, until the announce engine lands).</summary>
+    [Range(1, 64)]
+    public int Fanout { get; set; } = 3;
+
+    /// <summary>The highest hop count a request may carry before it is discarded. Default 15 (the original's).</summary>
+    [Range(1, 255)]
+    public int MaxHops { get; set; } = 15;
+
+    /// <summary>When true, PeerNet's own log categories log at Debug. Default false.</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>Addresses saved at every start (explicitly, so they come back even after a remove). Default none.</summary>
+    public List<string> Seeds { get; set; } = [];
+
+    /// <summary>This node's own public addresses: offered to peers in node exchange, never stored or listed by known. Default none.</summary>
+    public List<string> Advertise { get; set; } = [];
+
+    /// <summary>The key REST writes must carry in <c>X-Api-Key</c>. Default none: writes only from loopback.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>How long a removed address stays blocked from being learned again by node exchange. Default 24 h.</summary>
+    public TimeSpan RemovedTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Most addresses and counter updates committed in one store transaction. Default 5000.</summary>
+    [Range(1, 1_000_000)]
+    public int StoreBatchSize { get; set; } = 5000;
+
+    /// <summary>
+    /// Milliseconds the store writer waits to gather more background writes (counters, learned addresses) into one
+    /// transaction. Explicit saves and removes never wait for it. Default 250.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int StoreFlushInterval { get; set; } = 250;
+
+    /// <summary>Pending store write operations before background writes are dropped (and explicit ones wait). Default 10000.</summary>
+    [Range(1, 1_000_000)]
+    public int StoreQueueCapacity { get; set; } = 10_000;
+}

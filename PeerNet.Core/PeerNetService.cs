@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerNet.Addressing;
+using PeerNet.Storage;
+
+namespace PeerNet;
+
+/// <summary>
+/// Opens the store and saves the configured seeds at start; flushes pending writes at shutdown.
+/// Registered before the gossip engine, so it starts first and stops last.
+/// </summary>
+internal sealed partial class PeerNetService(
+    PeerNode node,
+    PeerStore store,
+    IOptions<PeerNetOptions> options,
+    ILogger<PeerNetService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.StartAsync(cancellationToken).ConfigureAwait(false);
+        var seeds = options.Value.Seeds;
+        if (seeds.Count > 0)
+        {
+            // Explicit saves: a seed comes back at every start even if it was removed.
+            var added = await store.SaveAsync(PeerAddressBatch.ParseAll(seeds), cancellationToken).ConfigureAwait(false);
+            Log.SeedsSaved(logger, seeds.Count, added);
+        }
+        node.MarkRunning(true);
+        Log.NodeStarted(logger, node.Id, PeerNode.Version, node.AdvertisedAddresses.Count);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        node.MarkRunning(false);
+        await store.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        // Event ids 1-99 belong to the node. Next free: 3.
+        [LoggerMessage(1, LogLevel.Information, "PeerNet node {NodeId} (version {Version}) started, advertising {Advertised} addresses")]
+        public static partial void NodeStarted(ILogger logger, string nodeId, string version, int advertised);
+
+        [LoggerMessage(2, LogLevel.Information, "Saved {Seeds} configured seeds ({Added} new)")]
+        public static partial void SeedsSaved(ILogger logger, int seeds, int added);
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerNet.Configuration;
+using PeerNet.Storage;
+
+namespace PeerNet;
+
+/// <summary>Registers PeerNet in a service collection.</summary>
+public static class PeerNetServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds a PeerNet node: options bound from the <c>PeerNet</c> configuration section (unknown keys and bad values
+    /// stop the host at start, naming the key), the SQLite store from <c>ConnectionStrings:PeerNet</c>, the
+    /// <see cref="PeerNode"/> facade and the hosted service that runs it.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional changes applied after configuration binding.</param>
+    /// <param name="connectionString">Overrides <c>ConnectionStrings:PeerNet</c> when given.</param>
+    public static IServiceCollection AddPeerNet(
+        this IServiceCollection services,
+        Action<PeerNetOptions>? configure = null,
+        string? connectionString = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<PeerNetOptions>()
+            .Configure<IServiceProvider>((o, sp) =>
+                sp.GetService<IConfiguration>()?.GetSection(PeerNetOptions.SectionName)
+                    .Bind(o, binder => binder.ErrorOnUnknownConfiguration = true));
+        if (configure is not null)
+            options.Configure(configure);
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PeerNetOptions>, PeerNetOptionsAnnotationsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PeerNetOptions>, PeerNetOptionsValidator>());
+
+        // PeerNet:Debug turns PeerNet's own categories up to Debug (Serilog hosts apply the same switch themselves).
+        services.AddSingleton<IConfigureOptions<LoggerFilterOptions>>(sp => new ConfigureOptions<LoggerFilterOptions>(filters =>
+        {
+            if (sp.GetRequiredService<IOptions<PeerNetOptions>>().Value.Debug)
+                filters.AddFilter("PeerNet", LogLevel.Debug);
+        }));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RandomSource>();
+        services.TryAddSingleton(sp => new StoreLocation(
+            connectionString ?? sp.GetService<IConfiguration>()?.GetConnectionString(StoreLocation.ConnectionStringName),
+            sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory));
+        services.AddPooledDbContextFactory<PeerStoreContext>((sp, db) =>
+            db.UseSqlite(sp.GetRequiredService<StoreLocation>().ConnectionString));
+        services.TryAddSingleton<PeerStore>();
+        services.TryAddSingleton<PeerNode>();
+        services.AddHostedService<PeerNetService>();
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+namespace PeerNet.Storage.Entities;
+
+/// <summary>Per-address counters (the original's getStats), one row per address, updated in place.</summary>
+public sealed class StatsEntity
+{
+    /// <summary>Lowercase hex SHA-512 of <see cref="Address"/>.</summary>
+    public required string Key { get; set; }
+
+    /// <summary>The normalized address.</summary>
+    public required string Address { get; set; }
+
+    /// <summary>Successful outbound connections.</summary>
+    public long ConnectionsOk { get; set; }
+
+    /// <summary>Failed outbound connections.</summary>
+    public long ConnectionsFail { get; set; }
+
+    /// <summary>Addresses received from this peer in node exchange.</summary>
+    public long NodesRx { get; set; }
+
+    /// <summary>Addresses sent to this peer in node exchange.</summary>
+    public long NodesTx { get; set; }
+
+    /// <summary>Last successful connection, Unix milliseconds.</summary>
+    public long? LastOkAt { get; set; }
+
+    /// <summary>Last failed connection, Unix milliseconds.</summary>
+    public long? LastFailAt { get; set; }
+
+    /// <summary>Last time addresses were received, Unix milliseconds.</summary>
+    public long? LastRxAt { get; set; }
+
+    /// <summary>Last time addresses were sent, Unix milliseconds.</summary>
+    public long? LastTxAt { get; set; }
+}

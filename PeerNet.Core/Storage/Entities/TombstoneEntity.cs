@@ -1,0 +1,14 @@
+namespace PeerNet.Storage.Entities;
+
+/// <summary>A removed address: node exchange must not learn it again until the tombstone expires.</summary>
+public sealed class TombstoneEntity
+{
+    /// <summary>Lowercase hex SHA-512 of <see cref="Address"/>.</summary>
+    public required string Key { get; set; }
+
+    /// <summary>The normalized address.</summary>
+    public required string Address { get; set; }
+
+    /// <summary>When it was removed, Unix milliseconds.</summary>
+    public long RemovedAt { get; set; }
+}

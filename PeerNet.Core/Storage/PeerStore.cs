@@ -1,0 +1,284 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerNet.Addressing;
+
+namespace PeerNet.Storage;
+
+/// <summary>
+/// The peer database: known addresses on a hash ring, tombstones of removed ones, and per-address counters.
+/// Reads use short-lived pooled EF Core contexts; all writes go through one batched writer.
+/// </summary>
+public sealed partial class PeerStore : IAsyncDisposable
+{
+    /// <summary>Most addresses one page of <see cref="ListAsync"/> returns.</summary>
+    public const int MaxPageSize = 1000;
+
+    private static readonly Func<PeerStoreContext, string, int, IAsyncEnumerable<string>> AddressesFrom =
+        EF.CompileAsyncQuery((PeerStoreContext db, string from, int take) =>
+            db.Nodes.AsNoTracking()
+                .Where(n => string.Compare(n.Key, from) >= 0)
+                .OrderBy(n => n.Key)
+                .Select(n => n.Address)
+                .Take(take));
+
+    private readonly IDbContextFactory<PeerStoreContext> _contexts;
+    private readonly PeerNetOptions _options;
+    private readonly StoreLocation _location;
+    private readonly TimeProvider _time;
+    private readonly RandomSource _random;
+    private readonly ILogger<PeerStore> _logger;
+    private readonly HashSet<string> _ownKeys;
+    private SqliteConnection? _writerConnection;
+    private StoreBatchApplier? _applier;
+    private PeerStoreWriter? _writer;
+    private long _count;
+
+    /// <summary>Creates the store; call <see cref="StartAsync"/> before use (the PeerNet hosted service does).</summary>
+    public PeerStore(
+        IDbContextFactory<PeerStoreContext> contexts,
+        IOptions<PeerNetOptions> options,
+        StoreLocation location,
+        TimeProvider time,
+        RandomSource random,
+        ILogger<PeerStore> logger)
+    {
+        _contexts = contexts;
+        _options = options.Value;
+        _location = location;
+        _time = time;
+        _random = random;
+        _logger = logger;
+        _ownKeys = _options.Advertise.Select(a => PeerAddress.Parse(a).Key).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>True once the database is migrated and the writer runs.</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>Number of known addresses.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Background writes (counters, learned addresses) dropped because the write queue was full.</summary>
+    public long DroppedWrites => _writer?.Dropped ?? 0;
+
+    /// <summary>Transactions the writer has committed (tests check batching with it).</summary>
+    internal long CommittedBatches => _writer?.CommittedBatches ?? 0;
+
+    /// <summary>Creates the database folder, applies migrations, enables WAL and starts the writer.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is not null)
+            return;
+        _location.EnsureDirectory();
+
+        await using (var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            if (!_location.IsInMemory)
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+            // The node's own addresses are never known, even if an older configuration stored them.
+            foreach (var key in _ownKeys)
+                await db.Nodes.Where(n => n.Key == key).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            _count = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _writerConnection = new SqliteConnection(_location.ConnectionString);
+        await _writerConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var pragma = _writerConnection.CreateCommand())
+        {
+            // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last commits.
+            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _applier = new StoreBatchApplier(_writerConnection);
+        _writer = new PeerStoreWriter(_applier, _options, _time, _logger, delta => Interlocked.Add(ref _count, delta));
+        _writer.Start();
+        IsReady = true;
+        Log.StoreOpened(_logger, _location.DisplayName, _count);
+    }
+
+    /// <summary>Commits everything queued and closes the writer.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        IsReady = false;
+        if (_writer is null)
+            return;
+        await _writer.StopAsync(cancellationToken).ConfigureAwait(false);
+        Log.StoreClosed(_logger, _count);
+    }
+
+    /// <summary>
+    /// Saves addresses explicitly (lifting any tombstone) and returns once committed.
+    /// Returns how many were not known before. The node's own advertised addresses are skipped.
+    /// </summary>
+    public Task<int> SaveAsync(IEnumerable<PeerAddress> addresses, CancellationToken cancellationToken = default)
+    {
+        var list = Distinct(addresses, skipOwn: true);
+        return list.Count == 0 ? Task.FromResult(0) : Writer.WriteAsync(StoreWrite.Save(list), cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues addresses learned from a peer: saved unless removed within <see cref="PeerNetOptions.RemovedTtl"/>.
+    /// Never waits; returns false when the write queue is full and the addresses were dropped.
+    /// </summary>
+    public bool TrySaveLearned(IEnumerable<PeerAddress> addresses)
+    {
+        var list = Distinct(addresses, skipOwn: true);
+        return list.Count == 0 || Writer.TryEnqueue(StoreWrite.Learn(list));
+    }
+
+    /// <summary>
+    /// Removes addresses and their stats, leaving tombstones, and returns once committed.
+    /// Returns how many of them were known.
+    /// </summary>
+    public Task<int> RemoveAsync(IEnumerable<PeerAddress> addresses, CancellationToken cancellationToken = default)
+    {
+        var list = Distinct(addresses, skipOwn: false);
+        return list.Count == 0 ? Task.FromResult(0) : Writer.WriteAsync(StoreWrite.Remove(list), cancellationToken);
+    }
+
+    /// <summary>Adds to one counter of an address. Never waits; false when the write queue is full.</summary>
+    public bool TryRecord(PeerAddress address, StatField field, long amount = 1) =>
+        Writer.TryEnqueue(StoreWrite.Stat(address, field, amount));
+
+    /// <summary>Waits until every write queued before this call (background ones included) is committed.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        Writer.WriteAsync(StoreWrite.Flush(), cancellationToken);
+
+    /// <summary>Streams every known address, in store order, reading page by page (no long-held read transaction).</summary>
+    public async IAsyncEnumerable<string> KnownAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? after = null;
+        do
+        {
+            var page = await ListAsync(MaxPageSize, after, cancellationToken).ConfigureAwait(false);
+            foreach (var address in page.Addresses)
+                yield return address;
+            after = page.Next;
+        }
+        while (after is not null);
+    }
+
+    /// <summary>One page of known addresses after the cursor <paramref name="after"/> (null for the first page).</summary>
+    /// <exception cref="ArgumentException">The cursor is not one this store issued.</exception>
+    public async Task<NodePage> ListAsync(int limit, string? after, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        if (after is not null && !NodeCursor.IsValid(after))
+            throw new ArgumentException("The cursor is not valid: pass the 'next' value of a previous page.", nameof(after));
+
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var query = db.Nodes.AsNoTracking();
+        if (after is not null)
+            query = query.Where(n => string.Compare(n.Key, after) > 0);
+        var rows = await query.OrderBy(n => n.Key).Take(limit + 1)
+            .Select(n => new { n.Key, n.Address })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+        var more = rows.Count > limit;
+        if (more)
+            rows.RemoveAt(rows.Count - 1);
+        return new NodePage(rows.ConvertAll(r => r.Address), more ? rows[^1].Key : null);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct random known addresses: a random point on the hash ring and the
+    /// next keys after it, wrapping around. Two index seeks at most, whatever the store's size.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SampleAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+            return [];
+
+        Span<byte> point = stackalloc byte[16];
+        _random.NextBytes(point);
+        var from = Convert.ToHexStringLower(point);
+
+        var result = new List<string>(count);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var address in AddressesFrom(db, from, count).WithCancellation(cancellationToken).ConfigureAwait(false))
+            result.Add(address);
+        if (result.Count < count)
+        {
+            // Wrap around the ring; stop before reaching what the first read already took.
+            var first = result.Count > 0 ? result[0] : null;
+            await foreach (var address in AddressesFrom(db, "", count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (address == first)
+                    break;
+                result.Add(address);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The counters of an address; zeros when it is known without any; null when it is neither known nor counted.</summary>
+    public async Task<PeerStats?> GetStatsAsync(PeerAddress address, CancellationToken cancellationToken = default)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var key = address.Key;
+        var row = await db.Stats.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, cancellationToken).ConfigureAwait(false);
+        if (row is not null)
+        {
+            return new PeerStats(
+                row.Address,
+                new ConnectionStats(row.ConnectionsOk, row.ConnectionsFail, ToTime(row.LastOkAt), ToTime(row.LastFailAt)),
+                new NodeExchangeStats(row.NodesRx, row.NodesTx, ToTime(row.LastRxAt), ToTime(row.LastTxAt)));
+        }
+        var known = await db.Nodes.AsNoTracking().AnyAsync(n => n.Key == key, cancellationToken).ConfigureAwait(false);
+        return known ? new PeerStats(address.Value, new ConnectionStats(0, 0), new NodeExchangeStats(0, 0)) : null;
+    }
+
+    /// <summary>True when the address is tombstoned and the tombstone has not expired.</summary>
+    public async Task<bool> IsRemovedAsync(PeerAddress address, CancellationToken cancellationToken = default)
+    {
+        var cutoff = (_time.GetUtcNow() - _options.RemovedTtl).ToUnixTimeMilliseconds();
+        var key = address.Key;
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Tombstones.AsNoTracking().AnyAsync(t => t.Key == key && t.RemovedAt > cutoff, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+            await _writer.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _applier?.Dispose();
+        if (_writerConnection is not null)
+            await _writerConnection.DisposeAsync().ConfigureAwait(false);
+        _writerConnection = null;
+    }
+
+    private PeerStoreWriter Writer => _writer ?? throw new InvalidOperationException("The peer store is not started.");
+
+    private List<PeerAddress> Distinct(IEnumerable<PeerAddress> addresses, bool skipOwn)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<PeerAddress>();
+        foreach (var address in addresses)
+        {
+            ArgumentNullException.ThrowIfNull(address, nameof(addresses));
+            if ((!skipOwn || !_ownKeys.Contains(address.Key)) && seen.Add(address.Key))
+                list.Add(address);
+        }
+        return list;
+    }
+
+    private static DateTimeOffset? ToTime(long? unixMs) => unixMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    private static partial class Log
+    {
+        // Event ids 100-199 belong to storage (see PeerStoreWriter for the next free one).
+        [LoggerMessage(105, LogLevel.Information, "Peer store open at {Location} with {Count} known addresses")]
+        public static partial void StoreOpened(ILogger logger, string location, long count);
+
+        [LoggerMessage(106, LogLevel.Information, "Peer store flushed and closed with {Count} known addresses")]
+        public static partial void StoreClosed(ILogger logger, long count);
+    }
+}

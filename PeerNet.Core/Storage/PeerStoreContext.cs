@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using PeerNet.Storage.Entities;
+
+namespace PeerNet.Storage;
+
+/// <summary>The EF Core model of the peer store. Reads use short-lived pooled contexts; writes go through <see cref="PeerStoreWriter"/>.</summary>
+public sealed class PeerStoreContext(DbContextOptions<PeerStoreContext> options) : DbContext(options)
+{
+    /// <summary>Known addresses.</summary>
+    public DbSet<NodeEntity> Nodes => Set<NodeEntity>();
+
+    /// <summary>Removed addresses and when.</summary>
+    public DbSet<TombstoneEntity> Tombstones => Set<TombstoneEntity>();
+
+    /// <summary>Per-address counters.</summary>
+    public DbSet<StatsEntity> Stats => Set<StatsEntity>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PeerStoreContext).Assembly);
+}

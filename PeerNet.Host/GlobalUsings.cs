@@ -1,0 +1,2 @@
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using PeerNet;

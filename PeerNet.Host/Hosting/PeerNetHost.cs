@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http.Json;
+using PeerNet.Host.Api;
+using PeerNet.Host.Errors;
+using PeerNet.Host.Security;
+using Serilog;
+
+namespace PeerNet.Host.Hosting;
+
+/// <summary>Builds and runs the PeerNet web host: the thin shell around <see cref="PeerNode"/>.</summary>
+public static class PeerNetHost
+{
+    /// <summary>Largest REST request body accepted (a full batch of addresses fits comfortably).</summary>
+    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>Builds, runs and logs a fatal start failure (such as invalid options) before exiting with 1.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            await using var app = Build(WebApplication.CreateBuilder(args));
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (ex is not HostAbortedException)
+        {
+            // The host's own logger may not exist yet (bad configuration fails before it does).
+            using var fallback = new LoggerConfiguration().WriteTo.Console().CreateLogger();
+            fallback.Fatal(ex, "PeerNet host failed to start or stopped unexpectedly: {Reason}", ex.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>Registers PeerNet and the host's services, then maps every endpoint.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        builder.Services.AddPeerNetLogging();
+        builder.Services.AddPeerNet();
+        builder.Services.AddPeerNetWriteAccess();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // bad input becomes a problem detail with the reason
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddHealthChecks().AddCheck<PeerNetReadinessCheck>("peernet", tags: [HealthApi.ReadyTag]);
+        builder.Services.AddPeerNetSwagger();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        // The host's own Serilog logger: the static one stays silent so several hosts can share a process.
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UsePeerNetSwagger();
+
+        app.MapHealthApi();
+        app.MapNodeApi();
+        app.MapNodesApi();
+        return app;
+    }
+}

@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Configuration;
+
+public sealed class PeerNetOptionsTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private ServiceProvider Build(Dictionary<string, string?> settings, Action<PeerNetOptions>? configure = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(b => b.AddProvider(new RecordingLoggerProvider()));
+        services.AddPeerNet(configure, connectionString: $"Data Source={_dir.File("o.db")}");
+        return services.BuildServiceProvider();
+    }
+
+    private PeerNetOptions Bind(Dictionary<string, string?> settings)
+    {
+        using var provider = Build(settings);
+        return provider.GetRequiredService<IOptions<PeerNetOptions>>().Value;
+    }
+
+    private string ValidationError(string key, string? value)
+    {
+        using var provider = Build(new() { [key] = value });
+        var ex = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IOptions<PeerNetOptions>>().Value);
+        return ex.Message;
+    }
+
+    [Fact]
+    public void Defaults_FollowTheOriginal()
+    {
+        var o = Bind([]);
+        Assert.True(o.Bootstrap);
+        Assert.Equal(5000, o.Interval);
+        Assert.Equal(60_000, o.Purge);
+        Assert.Equal(5, o.Connections);
+        Assert.Equal(10, o.Size);
+        Assert.Equal(3, o.Fanout);
+        Assert.Equal(15, o.MaxHops);
+        Assert.False(o.Debug);
+        Assert.Empty(o.Seeds);
+        Assert.Empty(o.Advertise);
+        Assert.Null(o.ApiKey);
+        Assert.Equal(TimeSpan.FromHours(24), o.RemovedTtl);
+        Assert.Equal(5000, o.StoreBatchSize);
+        Assert.Equal(250, o.StoreFlushInterval);
+        Assert.Equal(10_000, o.StoreQueueCapacity);
+    }
+
+    [Fact]
+    public void Binds_EveryOption_FromConfigurationKeysAsEnvironmentVariablesGiveThem()
+    {
+        // PeerNet__Seeds__0=... arrives in configuration as PeerNet:Seeds:0.
+        var o = Bind(new()
+        {
+            ["PeerNet:Bootstrap"] = "false",
+            ["PeerNet:Interval"] = "300",
+            ["PeerNet:Purge"] = "0",
+            ["PeerNet:Connections"] = "8",
+            ["PeerNet:Size"] = "20",
+            ["PeerNet:Fanout"] = "4",
+            ["PeerNet:MaxHops"] = "64",
+            ["PeerNet:Debug"] = "true",
+            ["PeerNet:Seeds:0"] = "ws://seed:8080/peer",
+            ["PeerNet:Seeds:1"] = "ws://seed2:8080/peer",
+            ["PeerNet:Advertise:0"] = "ws://me:8080/peer",
+            ["PeerNet:ApiKey"] = "s3cret",
+            ["PeerNet:RemovedTtl"] = "02:30:00",
+            ["PeerNet:StoreBatchSize"] = "100",
+            ["PeerNet:StoreFlushInterval"] = "50",
+            ["PeerNet:StoreQueueCapacity"] = "64",
+        });
+        Assert.False(o.Bootstrap);
+        Assert.Equal((300, 0, 8, 20, 4, 64), (o.Interval, o.Purge, o.Connections, o.Size, o.Fanout, o.MaxHops));
+        Assert.True(o.Debug);
+        Assert.Equal(["ws://seed:8080/peer", "ws://seed2:8080/peer"], o.Seeds);
+        Assert.Equal(["ws://me:8080/peer"], o.Advertise);
+        Assert.Equal("s3cret", o.ApiKey);
+        Assert.Equal(TimeSpan.FromMinutes(150), o.RemovedTtl);
+        Assert.Equal((100, 50, 64), (o.StoreBatchSize, o.StoreFlushInterval, o.StoreQueueCapacity));
+    }
+
+    [Theory]
+    [InlineData("PeerNet:Interval", "-1", "Interval")]
+    [InlineData("PeerNet:Purge", "-1", "Purge")]
+    [InlineData("PeerNet:Connections", "-1", "Connections")]
+    [InlineData("PeerNet:Size", "0", "Size")]
+    [InlineData("PeerNet:Fanout", "0", "Fanout")]
+    [InlineData("PeerNet:MaxHops", "0", "MaxHops")]
+    [InlineData("PeerNet:MaxHops", "256", "MaxHops")]
+    [InlineData("PeerNet:StoreBatchSize", "0", "StoreBatchSize")]
+    [InlineData("PeerNet:StoreFlushInterval", "-5", "StoreFlushInterval")]
+    [InlineData("PeerNet:StoreQueueCapacity", "0", "StoreQueueCapacity")]
+    [InlineData("PeerNet:Seeds:0", "ftp://seed", "PeerNet:Seeds:0")]
+    [InlineData("PeerNet:Advertise:0", "tcp://noport", "PeerNet:Advertise:0")]
+    [InlineData("PeerNet:ApiKey", "   ", "PeerNet:ApiKey")]
+    [InlineData("PeerNet:RemovedTtl", "-01:00:00", "PeerNet:RemovedTtl")]
+    public void Validation_NamesTheKeyOfABadValue(string key, string value, string expectedKey)
+    {
+        using var provider = Build(new() { [key] = value });
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PeerNetOptions>>().Value);
+        Assert.Contains(expectedKey, ex.Message);
+    }
+
+    [Fact]
+    public void Validation_ReportsEveryFailureAtOnce()
+    {
+        using var provider = Build(new() { ["PeerNet:Seeds:0"] = "bad", ["PeerNet:Seeds:1"] = "worse", ["PeerNet:Connections"] = "-3" });
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PeerNetOptions>>().Value);
+        Assert.Contains("PeerNet:Seeds:0", ex.Message);
+        Assert.Contains("PeerNet:Seeds:1", ex.Message);
+        Assert.Contains("Connections", ex.Message);
+    }
+
+    [Fact]
+    public void Binding_AValueOfTheWrongType_NamesTheKey()
+    {
+        Assert.Contains("PeerNet:Connections", ValidationError("PeerNet:Connections", "many"));
+        Assert.Contains("PeerNet:Debug", ValidationError("PeerNet:Debug", "maybe"));
+    }
+
+    [Fact]
+    public void Binding_AnUnknownKey_NamesIt()
+    {
+        Assert.Contains("Conections", ValidationError("PeerNet:Conections", "8"));
+    }
+
+    [Fact]
+    public void Configure_CallbackAppliesAfterConfiguration()
+    {
+        using var provider = Build(new() { ["PeerNet:Connections"] = "8" }, o => o.Size = 33);
+        var o = provider.GetRequiredService<IOptions<PeerNetOptions>>().Value;
+        Assert.Equal((8, 33), (o.Connections, o.Size));
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void Debug_TurnsPeerNetCategoriesToDebug_ForLibraryUsersToo(string debug, bool expected)
+    {
+        using var provider = Build(new() { ["PeerNet:Debug"] = debug });
+        var factory = provider.GetRequiredService<ILoggerFactory>();
+        Assert.Equal(expected, factory.CreateLogger("PeerNet.Storage.PeerStore").IsEnabled(LogLevel.Debug));
+        Assert.False(factory.CreateLogger("Microsoft.Something").IsEnabled(LogLevel.Debug));
+    }
+
+    private sealed class RecordingLoggerProvider : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new NullLogger();
+
+        public void Dispose() { }
+
+        private sealed class NullLogger : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) { }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using System.Diagnostics;
+
+namespace PeerNet.Tests.Infrastructure;
+
+/// <summary>Wait for a condition instead of sleeping a fixed time.</summary>
+public static class Wait
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting until {because}.");
+            await Task.Delay(20);
+        }
+    }
+
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string because) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, because);
+}

@@ -1,0 +1,309 @@
+using Microsoft.Extensions.Time.Testing;
+using PeerNet.Addressing;
+using PeerNet.Storage;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Storage;
+
+public sealed class PeerStoreTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static PeerAddress A(string text) => PeerAddress.Parse(text);
+
+    private static IEnumerable<PeerAddress> Many(int count, string prefix = "ws://node") =>
+        Enumerable.Range(0, count).Select(i => A($"{prefix}{i}.example:8080/peer"));
+
+    private Task<StoreHarness> StartAsync(Action<PeerNetOptions>? configure = null, TimeProvider? time = null, RandomSource? random = null) =>
+        StoreHarness.StartAsync(_dir.File("peers.db"), configure, time, random);
+
+    private static async Task<List<string>> KnownAsync(PeerStore store)
+    {
+        var all = new List<string>();
+        await foreach (var address in store.KnownAsync())
+            all.Add(address);
+        return all;
+    }
+
+    [Fact]
+    public async Task Save_StoresEachEndpointOnce_AndCountsOnlyNewOnes()
+    {
+        await using var h = await StartAsync();
+
+        var first = await h.Store.SaveAsync([A("ws://a.example"), A("WS://A.EXAMPLE:80/"), A("tcp://b.example:9000")]);
+        var second = await h.Store.SaveAsync([A("ws://a.example/"), A("wss://c.example/peer")]);
+
+        Assert.Equal(2, first);
+        Assert.Equal(1, second);
+        Assert.Equal(3, h.Store.Count);
+        Assert.Equal(
+            new[] { "tcp://b.example:9000", "ws://a.example", "wss://c.example/peer" },
+            (await KnownAsync(h.Store)).Order());
+    }
+
+    [Fact]
+    public async Task Save_IsVisibleToAReadRightAfterItCompletes()
+    {
+        await using var h = await StartAsync();
+        foreach (var address in Many(20))
+        {
+            await h.Store.SaveAsync([address]);
+            Assert.NotNull(await h.Store.GetStatsAsync(address));
+        }
+    }
+
+    [Fact]
+    public async Task Remove_DeletesAddressAndItsStats_AndReportsHowManyWereKnown()
+    {
+        await using var h = await StartAsync();
+        var a = A("ws://a.example");
+        await h.Store.SaveAsync([a, A("ws://b.example")]);
+        h.Store.TryRecord(a, StatField.ConnectionOk);
+        await h.Store.FlushAsync();
+
+        var removed = await h.Store.RemoveAsync([a, A("ws://never-known.example")]);
+
+        Assert.Equal(1, removed);
+        Assert.Null(await h.Store.GetStatsAsync(a));
+        Assert.Equal(["ws://b.example"], await KnownAsync(h.Store));
+        Assert.Equal(1, h.Store.Count);
+        Assert.True(await h.Store.IsRemovedAsync(a));
+        Assert.True(await h.Store.IsRemovedAsync(A("ws://never-known.example")));
+    }
+
+    [Fact]
+    public async Task Learned_TombstonedAddress_IsNotSavedUntilTheTombstoneExpires()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        await using var h = await StartAsync(o => o.RemovedTtl = TimeSpan.FromHours(24), time);
+        var a = A("ws://a.example");
+        await h.Store.SaveAsync([a]);
+        await h.Store.RemoveAsync([a]);
+
+        h.Store.TrySaveLearned([a, A("ws://fresh.example")]);
+        await h.Store.FlushAsync();
+        Assert.Equal(["ws://fresh.example"], await KnownAsync(h.Store));
+
+        time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMilliseconds(1));
+        Assert.False(await h.Store.IsRemovedAsync(a));
+        h.Store.TrySaveLearned([a]);
+        await h.Store.FlushAsync();
+        Assert.Contains("ws://a.example", await KnownAsync(h.Store));
+    }
+
+    [Fact]
+    public async Task ExplicitSave_LiftsTheTombstone()
+    {
+        await using var h = await StartAsync();
+        var a = A("ws://a.example");
+        await h.Store.RemoveAsync([a]);
+
+        Assert.Equal(1, await h.Store.SaveAsync([a]));
+
+        Assert.False(await h.Store.IsRemovedAsync(a));
+        await h.Store.RemoveAsync([a]);
+        await h.Store.SaveAsync([a]);
+        h.Store.TrySaveLearned([a]); // already known: no change, no error
+        await h.Store.FlushAsync();
+        Assert.Equal(["ws://a.example"], await KnownAsync(h.Store));
+    }
+
+    [Fact]
+    public async Task Stats_AreCountersWithLastSeenTimes()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T12:00:00Z"));
+        await using var h = await StartAsync(time: time);
+        var a = A("ws://a.example");
+        await h.Store.SaveAsync([a]);
+
+        var fresh = await h.Store.GetStatsAsync(a);
+        Assert.Equal(new PeerStats("ws://a.example", new ConnectionStats(0, 0), new NodeExchangeStats(0, 0)), fresh);
+
+        h.Store.TryRecord(a, StatField.ConnectionOk);
+        h.Store.TryRecord(a, StatField.ConnectionOk);
+        h.Store.TryRecord(a, StatField.ConnectionFail);
+        h.Store.TryRecord(a, StatField.NodesRx, 7);
+        await h.Store.FlushAsync();
+        time.Advance(TimeSpan.FromMinutes(1));
+        h.Store.TryRecord(a, StatField.NodesTx, 3);
+        h.Store.TryRecord(a, StatField.NodesRx, 2);
+        await h.Store.FlushAsync();
+
+        var stats = await h.Store.GetStatsAsync(a);
+        Assert.NotNull(stats);
+        Assert.Equal((2, 1), (stats.Connections.Ok, stats.Connections.Fail));
+        Assert.Equal((9, 3), (stats.Nodes.Rx, stats.Nodes.Tx));
+        Assert.Equal(DateTimeOffset.Parse("2026-03-01T12:00:00Z"), stats.Connections.LastOk);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-01T12:01:00Z"), stats.Nodes.LastRx);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-01T12:01:00Z"), stats.Nodes.LastTx);
+    }
+
+    [Fact]
+    public async Task Stats_OfAnUnknownAddressWithoutCounters_AreNull_ButCountersAloneAreReported()
+    {
+        await using var h = await StartAsync();
+        Assert.Null(await h.Store.GetStatsAsync(A("ws://nobody.example")));
+
+        h.Store.TryRecord(A("ws://dialled-only.example"), StatField.ConnectionFail);
+        await h.Store.FlushAsync();
+        var stats = await h.Store.GetStatsAsync(A("ws://dialled-only.example"));
+        Assert.Equal(1, stats?.Connections.Fail);
+    }
+
+    [Fact]
+    public async Task BackgroundWrites_AreBatchedIntoFewTransactions()
+    {
+        // Fake time: the writer's linger never times out, so only the explicit flush ends the batch.
+        var time = new FakeTimeProvider();
+        await using var h = await StartAsync(o => o.StoreQueueCapacity = 5000, time);
+        var a = A("ws://busy.example");
+        await h.Store.SaveAsync([a]);
+        var before = h.Store.CommittedBatches;
+
+        for (var i = 0; i < 2000; i++)
+            Assert.True(h.Store.TryRecord(a, StatField.NodesRx));
+        await h.Store.FlushAsync();
+
+        Assert.Equal(2000, (await h.Store.GetStatsAsync(a))!.Nodes.Rx);
+        Assert.Equal(1, h.Store.CommittedBatches - before);
+    }
+
+    [Fact]
+    public async Task List_PagesThroughEveryAddressOnceWithACursor()
+    {
+        await using var h = await StartAsync();
+        await h.Store.SaveAsync(Many(253));
+
+        var pages = new List<NodePage>();
+        string? after = null;
+        do
+        {
+            var page = await h.Store.ListAsync(100, after);
+            pages.Add(page);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        Assert.Equal([100, 100, 53], pages.Select(p => p.Addresses.Count));
+        var all = pages.SelectMany(p => p.Addresses).ToList();
+        Assert.Equal(253, all.Distinct().Count());
+        Assert.Equal(Many(253).Select(a => a.Value).Order(), all.Order());
+    }
+
+    [Fact]
+    public async Task List_RejectsACursorItDidNotIssue()
+    {
+        await using var h = await StartAsync();
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Store.ListAsync(10, "not-a-cursor"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => h.Store.ListAsync(0, null));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => h.Store.ListAsync(PeerStore.MaxPageSize + 1, null));
+    }
+
+    [Fact]
+    public async Task Known_StreamsMoreThanOnePageOfAddresses()
+    {
+        await using var h = await StartAsync();
+        await h.Store.SaveAsync(Many(2500));
+        Assert.Equal(2500, (await KnownAsync(h.Store)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Sample_ReturnsDistinctKnownAddresses_WrappingAroundTheRing()
+    {
+        await using var h = await StartAsync(random: new RandomSource(7));
+        Assert.Empty(await h.Store.SampleAsync(10));
+
+        await h.Store.SaveAsync(Many(5));
+        var known = (await KnownAsync(h.Store)).ToHashSet();
+        for (var i = 0; i < 50; i++)
+        {
+            var all = await h.Store.SampleAsync(10);
+            Assert.Equal(5, all.Distinct().Count());
+            Assert.Subset(known, all.ToHashSet());
+
+            var three = await h.Store.SampleAsync(3);
+            Assert.Equal(3, three.Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task Sample_DrawsEveryAddressWithRoughlyEqualFrequency()
+    {
+        const int addresses = 200, draws = 5000, size = 10;
+        await using var h = await StartAsync(random: new RandomSource(12345));
+        await h.Store.SaveAsync(Many(addresses));
+
+        var counts = new Dictionary<string, int>();
+        for (var i = 0; i < draws; i++)
+        {
+            foreach (var address in await h.Store.SampleAsync(size))
+                counts[address] = counts.GetValueOrDefault(address) + 1;
+        }
+
+        // Taking the next 10 keys after a random point gives each address the share of the 10 ring gaps before
+        // it: mean 250 draws here, spread about a third of that. Bounds far outside that spread, so a biased
+        // sampler (say, one that always starts at the lowest key) fails while a fair one passes every time.
+        const double expected = (double)draws * size / addresses;
+        Assert.Equal(addresses, counts.Count);
+        Assert.All(counts.Values, c => Assert.InRange(c, expected * 0.25, expected * 2.5));
+        Assert.Equal(draws * size, counts.Values.Sum());
+    }
+
+    [Fact]
+    public async Task OwnAdvertisedAddresses_AreNeverStored_AndRemovedFromOlderDatabases()
+    {
+        await using (var before = await StartAsync())
+            await before.Store.SaveAsync([A("ws://me.example:8080/peer"), A("ws://other.example")]);
+
+        await using var h = await StartAsync(o => o.Advertise = ["WS://ME.example:8080/peer"]);
+        Assert.Equal(["ws://other.example"], await KnownAsync(h.Store));
+        Assert.Equal(0, await h.Store.SaveAsync([A("ws://me.example:8080/peer")]));
+        h.Store.TrySaveLearned([A("ws://me.example:8080/peer")]);
+        await h.Store.FlushAsync();
+        Assert.Equal(1, h.Store.Count);
+    }
+
+    [Fact]
+    public async Task Restart_OverTheSameFile_LosesNothing()
+    {
+        var a = A("ws://a.example");
+        await using (var first = await StartAsync())
+        {
+            await first.Store.SaveAsync(Many(100));
+            await first.Store.RemoveAsync([A("ws://node0.example:8080/peer")]);
+            first.Store.TryRecord(a, StatField.ConnectionOk, 4);
+            // no flush: stopping must commit queued background writes
+        }
+
+        await using var second = await StartAsync();
+        Assert.Equal(99, second.Store.Count);
+        Assert.Equal(99, (await KnownAsync(second.Store)).Count);
+        Assert.Equal(4, (await second.Store.GetStatsAsync(a))?.Connections.Ok);
+        Assert.True(await second.Store.IsRemovedAsync(A("ws://node0.example:8080/peer")));
+    }
+
+    [Fact]
+    public async Task Database_UsesWriteAheadLogging()
+    {
+        await using var h = await StartAsync();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File("peers.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task DefaultLocation_CreatesTheDataFolder()
+    {
+        var location = new StoreLocation(null, _dir.Path);
+        Assert.Equal(Path.Combine(_dir.Path, "data", "peernet.db"), location.FilePath);
+        location.EnsureDirectory();
+        Assert.True(Directory.Exists(Path.Combine(_dir.Path, "data")));
+
+        var relative = new StoreLocation("Data Source=sub/x.db", _dir.Path);
+        Assert.Equal(Path.Combine(_dir.Path, "sub", "x.db"), relative.FilePath);
+    }
+}
