@@ -106,7 +106,7 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
     }
 
     /// <summary>Cuts an untrusted string down for an error message.</summary>
-    internal static string Shorten(string? text) =>
+    public static string Shorten(string? text) =>
         text is null ? "(null)" : text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
 
     private static string? Check(string? text, out Uri? uri)

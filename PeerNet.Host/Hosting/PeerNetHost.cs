@@ -36,7 +36,7 @@ public static class PeerNetHost
         builder.Services.AddPeerNetLogging();
         builder.Services.AddPeerNet();
         builder.Services.AddPeerNetWriteAccess();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailDefaults.Fill);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // bad input becomes a problem detail with the reason
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PeerNet.Host.Hosting;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Host;
+
+/// <summary>A real host on a loopback port, over a database file that outlives it.</summary>
+public sealed class RealHostTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Restart_OverTheSameDatabase_LosesNothing()
+    {
+        var db = _dir.File("restart.db");
+        var addresses = Enumerable.Range(0, 50).Select(i => $"ws://n{i}.example:8080/peer").ToArray();
+        string firstId;
+        await using (var first = await TestNode.StartAsync(db))
+        {
+            firstId = first.Node.Id;
+            Assert.Equal(HttpStatusCode.OK, (await first.Client.PostAsJsonAsync("/api/nodes", new { addresses })).StatusCode);
+            var remove = new HttpRequestMessage(HttpMethod.Delete, "/api/nodes") { Content = JsonContent.Create(new { addresses = new[] { addresses[0] } }) };
+            Assert.Equal(HttpStatusCode.OK, (await first.Client.SendAsync(remove)).StatusCode);
+            first.Node.Store.TryRecord(PeerNet.Addressing.PeerAddress.Parse(addresses[1]), PeerNet.Storage.StatField.ConnectionOk, 3);
+        }
+
+        await using var second = await TestNode.StartAsync(db);
+        var page = await second.Client.GetFromJsonAsync<JsonElement>("/api/nodes?limit=1000");
+        var listed = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("address").GetString()).ToList();
+        Assert.Equal(addresses.Skip(1).Order(), listed.Order());
+        var stats = await second.Client.GetFromJsonAsync<JsonElement>("/api/nodes/stats?address=" + Uri.EscapeDataString(addresses[1]));
+        Assert.Equal(3, stats.GetProperty("connections").GetProperty("ok").GetInt64());
+        Assert.NotEqual(firstId, second.Node.Id); // a new node id at every start
+    }
+
+    [Fact]
+    public async Task Seeds_AreSavedAtEveryStart_EvenAfterARemove()
+    {
+        var db = _dir.File("seeds.db");
+        var settings = new Dictionary<string, string?> { ["PeerNet:Seeds:0"] = "ws://seed.example:8080/peer" };
+        await using (var first = await TestNode.StartAsync(db, settings))
+        {
+            Assert.Equal(1, first.Node.KnownCount);
+            await first.Node.RemoveAsync(["ws://seed.example:8080/peer"]);
+            Assert.Equal(0, first.Node.KnownCount);
+        }
+
+        await using var second = await TestNode.StartAsync(db, settings);
+        Assert.Equal(1, second.Node.KnownCount);
+    }
+
+    [Fact]
+    public async Task Advertised_AddressesAreShownByNode_ButNeverKnown()
+    {
+        await using var node = await TestNode.StartAsync(_dir.File("adv.db"), new Dictionary<string, string?>
+        {
+            ["PeerNet:Advertise:0"] = "WS://Me.Example:8080/peer",
+            ["PeerNet:Seeds:0"] = "ws://me.example:8080/peer",
+        });
+        var info = await node.Client.GetFromJsonAsync<JsonElement>("/api/node");
+        Assert.Equal(["ws://me.example:8080/peer"], info.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(0, info.GetProperty("known").GetInt64());
+    }
+
+    [Fact]
+    public async Task BadOption_StopsTheHostWithAMessageNamingTheKey()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestNode.StartAsync(_dir.File("bad.db"),
+            new Dictionary<string, string?> { ["PeerNet:Connections"] = "-1" }));
+        Assert.Contains("Connections", ex.Message);
+        Assert.False(File.Exists(_dir.File("bad.db"))); // validation runs before the store opens
+    }
+
+    [Fact]
+    public async Task Run_WithABadOption_ExitsWith1()
+    {
+        var exit = await PeerNetHost.RunAsync(["--PeerNet:Interval=soon", "--urls=http://127.0.0.1:0", $"--ConnectionStrings:PeerNet=Data Source={_dir.File("run.db")}"]);
+        Assert.Equal(1, exit);
+    }
+}

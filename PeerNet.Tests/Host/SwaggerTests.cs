@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text.Json;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Host;
+
+public sealed class SwaggerTests : IAsyncLifetime
+{
+    private readonly ApiFactory _factory = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task SwaggerJson_DocumentsEveryEndpointWithItsStatusCodes()
+    {
+        var client = _factory.CreateClient();
+        var doc = JsonDocument.Parse(await client.GetStringAsync("/swagger/v1/swagger.json")).RootElement;
+        var paths = doc.GetProperty("paths");
+
+        string[] Codes(string path, string verb) =>
+            paths.GetProperty(path).GetProperty(verb).GetProperty("responses").EnumerateObject().Select(p => p.Name).Order().ToArray();
+
+        Assert.Equal(["200"], Codes("/api/node", "get"));
+        Assert.Equal(["200", "400"], Codes("/api/nodes", "get"));
+        Assert.Equal(["200", "400", "401"], Codes("/api/nodes", "post"));
+        Assert.Equal(["200", "400", "401"], Codes("/api/nodes", "delete"));
+        Assert.Equal(["200", "400", "404"], Codes("/api/nodes/stats", "get"));
+        Assert.Equal(["200"], Codes("/healthz", "get"));
+        Assert.Equal(["200", "503"], Codes("/readyz", "get"));
+
+        // Bodies come with examples from the XML docs.
+        var request = doc.GetProperty("components").GetProperty("schemas").GetProperty("AddressesRequest");
+        Assert.True(request.GetProperty("properties").GetProperty("addresses").TryGetProperty("example", out _));
+        Assert.True(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("X-Api-Key", out _));
+    }
+
+    [Fact]
+    public async Task SwaggerUi_IsServed()
+    {
+        var response = await _factory.CreateClient().GetAsync("/swagger/index.html");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync());
+    }
+}

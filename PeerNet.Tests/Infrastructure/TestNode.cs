@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PeerNet.Host.Hosting;
+
+namespace PeerNet.Tests.Infrastructure;
+
+/// <summary>A real PeerNet host listening on a free 127.0.0.1 port, with its own database file.</summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestNode(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public PeerNode Node => _app.Services.GetRequiredService<PeerNode>();
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestNode> StartAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Test",
+            ContentRootPath = Path.GetDirectoryName(databaseFile),
+        });
+        var values = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:PeerNet"] = $"Data Source={databaseFile}",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            values[key] = value;
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        var app = PeerNetHost.Build(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestNode(app, new Uri(address));
+    }
+
+    public async Task StopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _app.StopAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
+}
