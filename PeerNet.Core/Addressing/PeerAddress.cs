@@ -26,6 +26,7 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
     public const int MaxLength = 255;
 
     private string? _key;
+    private long? _ring;
 
     private PeerAddress(string value, string scheme, string host, int port)
     {
@@ -49,6 +50,19 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
 
     /// <summary>The store key: lowercase hex SHA-512 of <see cref="Value"/>, as the original keys its database.</summary>
     public string Key => _key ??= ComputeKey(Value);
+
+    /// <summary>
+    /// This address's position on the hash ring: the leading 64 bits of <see cref="Key"/>, with the top bit flipped
+    /// so that signed order (SQLite's INTEGER order) is the same as the hex key's order.
+    /// </summary>
+    public long RingPosition => _ring ??= RingFromKeyPrefix(Key);
+
+    /// <summary>The ring position of a hex key or of its first 16 hex characters.</summary>
+    public static long RingFromKeyPrefix(ReadOnlySpan<char> hex) =>
+        (long)(ulong.Parse(hex[..16], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture) ^ 0x8000_0000_0000_0000UL);
+
+    /// <summary>The 16 hex characters (a key prefix) of a ring position.</summary>
+    public static string RingToKeyPrefix(long ring) => ((ulong)ring ^ 0x8000_0000_0000_0000UL).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Parses and normalizes an address, or says why it is not one.</summary>
     public static bool TryParse(

@@ -16,11 +16,11 @@ public sealed partial class PeerStore : IAsyncDisposable
     /// <summary>Most addresses one page of <see cref="ListAsync"/> returns.</summary>
     public const int MaxPageSize = 1000;
 
-    private static readonly Func<PeerStoreContext, string, int, IAsyncEnumerable<string>> AddressesFrom =
-        EF.CompileAsyncQuery((PeerStoreContext db, string from, int take) =>
+    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<string>> AddressesFrom =
+        EF.CompileAsyncQuery((PeerStoreContext db, long from, int take) =>
             db.Nodes.AsNoTracking()
-                .Where(n => string.Compare(n.Key, from) >= 0)
-                .OrderBy(n => n.Key)
+                .Where(n => n.Ring >= from)
+                .OrderBy(n => n.Ring)
                 .Select(n => n.Address)
                 .Take(take));
 
@@ -30,10 +30,12 @@ public sealed partial class PeerStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly RandomSource _random;
     private readonly ILogger<PeerStore> _logger;
-    private readonly HashSet<string> _ownKeys;
+    private readonly HashSet<long> _ownRings;
     private SqliteConnection? _writerConnection;
     private StoreBatchApplier? _applier;
     private PeerStoreWriter? _writer;
+    private WalCheckpointer? _checkpointer;
+    private Lazy<Task>? _stop;
     private long _count;
 
     /// <summary>Creates the store; call <see cref="StartAsync"/> before use (the PeerNet hosted service does).</summary>
@@ -51,7 +53,7 @@ public sealed partial class PeerStore : IAsyncDisposable
         _time = time;
         _random = random;
         _logger = logger;
-        _ownKeys = _options.Advertise.Select(a => PeerAddress.Parse(a).Key).ToHashSet(StringComparer.Ordinal);
+        _ownRings = _options.Advertise.Select(a => PeerAddress.Parse(a).RingPosition).ToHashSet();
     }
 
     /// <summary>True once the database is migrated and the writer runs.</summary>
@@ -79,8 +81,8 @@ public sealed partial class PeerStore : IAsyncDisposable
             if (!_location.IsInMemory)
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
             // The node's own addresses are never known, even if an older configuration stored them.
-            foreach (var key in _ownKeys)
-                await db.Nodes.Where(n => n.Key == key).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var ring in _ownRings)
+                await db.Nodes.Where(n => n.Ring == ring).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             _count = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -89,25 +91,31 @@ public sealed partial class PeerStore : IAsyncDisposable
         await using (var pragma = _writerConnection.CreateCommand())
         {
             // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last commits.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            // A larger page cache for the writer: random keys touch pages all over the ring. Checkpoints run on
+            // the checkpointer's connection; the writer's own (at 64 MiB of log) only bounds the log's size.
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         _applier = new StoreBatchApplier(_writerConnection);
-        _writer = new PeerStoreWriter(_applier, _options, _time, _logger, delta => Interlocked.Add(ref _count, delta));
+        var checkpointer = _location.IsInMemory ? null : new WalCheckpointer(_location.ConnectionString, _logger);
+        _checkpointer = checkpointer;
+        _writer = new PeerStoreWriter(_applier, _options, _time, _logger,
+            delta => Interlocked.Add(ref _count, delta), () => checkpointer?.Signal());
         _writer.Start();
         IsReady = true;
         Log.StoreOpened(_logger, _location.DisplayName, _count);
     }
 
-    /// <summary>Commits everything queued and closes the writer.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Commits everything queued and closes the writer. Safe to call more than once, also concurrently.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
         IsReady = false;
         if (_writer is null)
-            return;
-        await _writer.StopAsync(cancellationToken).ConfigureAwait(false);
-        Log.StoreClosed(_logger, _count);
+            return Task.CompletedTask;
+        // The first caller runs the shutdown; later callers (a host stopping twice, then DisposeAsync) wait for it.
+        var stop = new Lazy<Task>(CloseAsync);
+        return (Interlocked.CompareExchange(ref _stop, stop, null) ?? stop).Value.WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -117,6 +125,8 @@ public sealed partial class PeerStore : IAsyncDisposable
     public Task<int> SaveAsync(IEnumerable<PeerAddress> addresses, CancellationToken cancellationToken = default)
     {
         var list = Distinct(addresses, skipOwn: true);
+        // Ring order: the inserts walk the table's B-tree from one end to the other instead of hopping around it.
+        list.Sort(static (a, b) => a.RingPosition.CompareTo(b.RingPosition));
         return list.Count == 0 ? Task.FromResult(0) : Writer.WriteAsync(StoreWrite.Save(list), cancellationToken);
     }
 
@@ -174,15 +184,18 @@ public sealed partial class PeerStore : IAsyncDisposable
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var query = db.Nodes.AsNoTracking();
         if (after is not null)
-            query = query.Where(n => string.Compare(n.Key, after) > 0);
-        var rows = await query.OrderBy(n => n.Key).Take(limit + 1)
-            .Select(n => new { n.Key, n.Address })
+        {
+            var from = NodeCursor.Decode(after);
+            query = query.Where(n => n.Ring > from);
+        }
+        var rows = await query.OrderBy(n => n.Ring).Take(limit + 1)
+            .Select(n => new { n.Ring, n.Address })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
         var more = rows.Count > limit;
         if (more)
             rows.RemoveAt(rows.Count - 1);
-        return new NodePage(rows.ConvertAll(r => r.Address), more ? rows[^1].Key : null);
+        return new NodePage(rows.ConvertAll(r => r.Address), more ? NodeCursor.Encode(rows[^1].Ring) : null);
     }
 
     /// <summary>
@@ -195,9 +208,9 @@ public sealed partial class PeerStore : IAsyncDisposable
         if (count == 0)
             return [];
 
-        Span<byte> point = stackalloc byte[16];
+        Span<byte> point = stackalloc byte[8];
         _random.NextBytes(point);
-        var from = Convert.ToHexStringLower(point);
+        var from = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(point);
 
         var result = new List<string>(count);
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -207,7 +220,7 @@ public sealed partial class PeerStore : IAsyncDisposable
         {
             // Wrap around the ring; stop before reaching what the first read already took.
             var first = result.Count > 0 ? result[0] : null;
-            await foreach (var address in AddressesFrom(db, "", count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var address in AddressesFrom(db, long.MinValue, count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 if (address == first)
                     break;
@@ -221,8 +234,8 @@ public sealed partial class PeerStore : IAsyncDisposable
     public async Task<PeerStats?> GetStatsAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var key = address.Key;
-        var row = await db.Stats.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, cancellationToken).ConfigureAwait(false);
+        var ring = address.RingPosition;
+        var row = await db.Stats.AsNoTracking().FirstOrDefaultAsync(s => s.Ring == ring, cancellationToken).ConfigureAwait(false);
         if (row is not null)
         {
             return new PeerStats(
@@ -230,7 +243,7 @@ public sealed partial class PeerStore : IAsyncDisposable
                 new ConnectionStats(row.ConnectionsOk, row.ConnectionsFail, ToTime(row.LastOkAt), ToTime(row.LastFailAt)),
                 new NodeExchangeStats(row.NodesRx, row.NodesTx, ToTime(row.LastRxAt), ToTime(row.LastTxAt)));
         }
-        var known = await db.Nodes.AsNoTracking().AnyAsync(n => n.Key == key, cancellationToken).ConfigureAwait(false);
+        var known = await db.Nodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false);
         return known ? new PeerStats(address.Value, new ConnectionStats(0, 0), new NodeExchangeStats(0, 0)) : null;
     }
 
@@ -238,20 +251,28 @@ public sealed partial class PeerStore : IAsyncDisposable
     public async Task<bool> IsRemovedAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
         var cutoff = (_time.GetUtcNow() - _options.RemovedTtl).ToUnixTimeMilliseconds();
-        var key = address.Key;
+        var ring = address.RingPosition;
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.Tombstones.AsNoTracking().AnyAsync(t => t.Key == key && t.RemovedAt > cutoff, cancellationToken).ConfigureAwait(false);
+        return await db.Tombstones.AsNoTracking().AnyAsync(t => t.Ring == ring && t.RemovedAt > cutoff, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_writer is not null)
-            await _writer.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _applier?.Dispose();
         if (_writerConnection is not null)
             await _writerConnection.DisposeAsync().ConfigureAwait(false);
         _writerConnection = null;
+    }
+
+    private async Task CloseAsync()
+    {
+        // Not cancellable: queued writes are committed whatever the caller's patience (it stops waiting, not us).
+        await _writer!.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_checkpointer is not null)
+            await _checkpointer.DisposeAsync().ConfigureAwait(false);
+        Log.StoreClosed(_logger, Count);
     }
 
     private PeerStoreWriter Writer => _writer ?? throw new InvalidOperationException("The peer store is not started.");
@@ -259,12 +280,12 @@ public sealed partial class PeerStore : IAsyncDisposable
     private List<PeerAddress> Distinct(IEnumerable<PeerAddress> addresses, bool skipOwn)
     {
         ArgumentNullException.ThrowIfNull(addresses);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<long>();
         var list = new List<PeerAddress>();
         foreach (var address in addresses)
         {
             ArgumentNullException.ThrowIfNull(address, nameof(addresses));
-            if ((!skipOwn || !_ownKeys.Contains(address.Key)) && seen.Add(address.Key))
+            if ((!skipOwn || !_ownRings.Contains(address.RingPosition)) && seen.Add(address.RingPosition))
                 list.Add(address);
         }
         return list;

@@ -7,7 +7,7 @@ namespace PeerNet.Storage;
 /// The store's single writer: a bounded queue drained into one transaction per batch.
 /// </summary>
 /// <remarks>
-/// Explicit writes (saves, removes) wait for room and for their commit, and end a batch at once.
+/// Explicit writes (saves, removes) wait for room and for their commit, and are committed without lingering.
 /// Background writes (counters, learned addresses) never wait: on a full queue they are dropped and counted,
 /// and the writer lingers up to <see cref="PeerNetOptions.StoreFlushInterval"/> to gather more of them, so
 /// gossip traffic becomes a few transactions per second rather than one per message.
@@ -22,14 +22,17 @@ internal sealed partial class PeerStoreWriter
     private readonly TimeSpan _linger;
     private readonly TimeSpan _removedTtl;
     private readonly Action<long> _onNodeDelta;
+    private readonly Action _onCommit;
     private readonly List<StoreWrite> _batch = [];
     private long _dropped;
     private long _committed;
+    private bool _hasWaiter;
     private long _lastExpiry;
     private Task? _loop;
 
-    public PeerStoreWriter(StoreBatchApplier applier, PeerNetOptions options, TimeProvider time, ILogger logger, Action<long> onNodeDelta)
+    public PeerStoreWriter(StoreBatchApplier applier, PeerNetOptions options, TimeProvider time, ILogger logger, Action<long> onNodeDelta, Action onCommit)
     {
+        _onCommit = onCommit;
         _applier = applier;
         _time = time;
         _logger = logger;
@@ -110,6 +113,7 @@ internal sealed partial class PeerStoreWriter
                 await Task.Delay(delay, _time).ConfigureAwait(false);
             }
             _batch.Clear();
+            _hasWaiter = false;
 
             if (_time.GetUtcNow().ToUnixTimeMilliseconds() - _lastExpiry > TimeSpan.FromHours(1).TotalMilliseconds)
                 ExpireTombstones();
@@ -133,17 +137,18 @@ internal sealed partial class PeerStoreWriter
 
     private int Drain(int weight)
     {
+        // Takes everything already queued (up to the batch size), explicit writes included: under load, many
+        // callers' saves share one transaction. Only the linger below waits for more, and never with a caller waiting.
         while (weight < _batchSize && _queue.Reader.TryRead(out var write))
         {
             _batch.Add(write);
             weight += write.Weight;
-            if (write.Done is not null)
-                break; // an explicit write is waiting: commit now
+            _hasWaiter |= write.Done is not null;
         }
         return weight;
     }
 
-    private bool HasWaiter() => _batch.Count > 0 && _batch[^1].Done is not null;
+    private bool HasWaiter() => _hasWaiter;
 
     private bool Commit()
     {
@@ -153,6 +158,7 @@ internal sealed partial class PeerStoreWriter
             var (changed, nodeDelta) = _applier.Apply(_batch, now.ToUnixTimeMilliseconds(), (now - _removedTtl).ToUnixTimeMilliseconds());
             _onNodeDelta(nodeDelta);
             Interlocked.Increment(ref _committed);
+            _onCommit();
             for (var i = 0; i < _batch.Count; i++)
                 _batch[i].Done?.TrySetResult(changed[i]);
             Log.BatchCommitted(_logger, _batch.Count, nodeDelta);
@@ -189,7 +195,7 @@ internal sealed partial class PeerStoreWriter
 
     private static partial class Log
     {
-        // Event ids 100-199 belong to storage. Next free: 107.
+        // Event ids 100-199 belong to storage. Next free: 108.
         [LoggerMessage(100, LogLevel.Debug, "Store queue full: dropped a background {Kind} write ({Dropped} dropped so far)")]
         public static partial void BackgroundWriteDropped(ILogger logger, StoreWriteKind kind, long dropped);
 

@@ -14,44 +14,43 @@ namespace PeerNet.Storage;
 internal sealed class StoreBatchApplier : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insertNode;
     private readonly SqliteCommand _insertLearned;
-    private readonly SqliteCommand _deleteTombstone;
     private readonly SqliteCommand _deleteNode;
     private readonly SqliteCommand _deleteStats;
     private readonly SqliteCommand _upsertTombstone;
     private readonly SqliteCommand _upsertStats;
     private readonly SqliteCommand _expireTombstones;
-    private readonly Dictionary<string, StatDelta> _pendingStats = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, StatDelta> _pendingStats = [];
+    // Multi-row statements for bulk saves, by row count (at most SaveChunk of each kind: bounded).
+    private readonly Dictionary<int, (SqliteCommand Insert, SqliteCommand Untomb)> _saveChunks = [];
+
+    /// <summary>Rows per multi-row save statement: per-statement overhead, not per-row work, dominates bulk saves.</summary>
+    internal const int SaveChunk = 128;
 
     public StoreBatchApplier(SqliteConnection connection)
     {
         _connection = connection;
-        _insertNode = Prepare(
-            "INSERT INTO Nodes (Key, Address, AddedAt) VALUES ($key, $address, $now) ON CONFLICT(Key) DO NOTHING",
-            "$key", "$address", "$now");
         _insertLearned = Prepare(
             """
-            INSERT INTO Nodes (Key, Address, AddedAt)
-            SELECT $key, $address, $now
-            WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE Key = $key AND RemovedAt > $cutoff)
-            ON CONFLICT(Key) DO NOTHING
+            INSERT INTO Nodes (Ring, Address, AddedAt)
+            SELECT $ring, $address, $now
+            WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE Ring = $ring AND RemovedAt > $cutoff)
+            ON CONFLICT(Ring) DO NOTHING
             """,
-            "$key", "$address", "$now", "$cutoff");
-        _deleteTombstone = Prepare("DELETE FROM Tombstones WHERE Key = $key", "$key");
-        _deleteNode = Prepare("DELETE FROM Nodes WHERE Key = $key", "$key");
-        _deleteStats = Prepare("DELETE FROM Stats WHERE Key = $key", "$key");
+            "$ring", "$address", "$now", "$cutoff");
+        _deleteNode = Prepare("DELETE FROM Nodes WHERE Ring = $ring", "$ring");
+        _deleteStats = Prepare("DELETE FROM Stats WHERE Ring = $ring", "$ring");
         _upsertTombstone = Prepare(
             """
-            INSERT INTO Tombstones (Key, Address, RemovedAt) VALUES ($key, $address, $now)
-            ON CONFLICT(Key) DO UPDATE SET RemovedAt = excluded.RemovedAt
+            INSERT INTO Tombstones (Ring, Address, RemovedAt) VALUES ($ring, $address, $now)
+            ON CONFLICT(Ring) DO UPDATE SET RemovedAt = excluded.RemovedAt
             """,
-            "$key", "$address", "$now");
+            "$ring", "$address", "$now");
         _upsertStats = Prepare(
             """
-            INSERT INTO Stats (Key, Address, ConnectionsOk, ConnectionsFail, NodesRx, NodesTx, LastOkAt, LastFailAt, LastRxAt, LastTxAt)
-            VALUES ($key, $address, $ok, $fail, $rx, $tx, $lastOk, $lastFail, $lastRx, $lastTx)
-            ON CONFLICT(Key) DO UPDATE SET
+            INSERT INTO Stats (Ring, Address, ConnectionsOk, ConnectionsFail, NodesRx, NodesTx, LastOkAt, LastFailAt, LastRxAt, LastTxAt)
+            VALUES ($ring, $address, $ok, $fail, $rx, $tx, $lastOk, $lastFail, $lastRx, $lastTx)
+            ON CONFLICT(Ring) DO UPDATE SET
                 ConnectionsOk = ConnectionsOk + excluded.ConnectionsOk,
                 ConnectionsFail = ConnectionsFail + excluded.ConnectionsFail,
                 NodesRx = NodesRx + excluded.NodesRx,
@@ -61,7 +60,7 @@ internal sealed class StoreBatchApplier : IDisposable
                 LastRxAt = COALESCE(excluded.LastRxAt, LastRxAt),
                 LastTxAt = COALESCE(excluded.LastTxAt, LastTxAt)
             """,
-            "$key", "$address", "$ok", "$fail", "$rx", "$tx", "$lastOk", "$lastFail", "$lastRx", "$lastTx");
+            "$ring", "$address", "$ok", "$fail", "$rx", "$tx", "$lastOk", "$lastFail", "$lastRx", "$lastTx");
         _expireTombstones = Prepare("DELETE FROM Tombstones WHERE RemovedAt <= $cutoff", "$cutoff");
     }
 
@@ -82,26 +81,23 @@ internal sealed class StoreBatchApplier : IDisposable
                 switch (write.Kind)
                 {
                     case StoreWriteKind.Save:
-                        foreach (var address in write.Addresses)
-                        {
-                            changed[i] += Execute(_insertNode, transaction, address.Key, address.Value, nowMs);
-                            Execute(_deleteTombstone, transaction, address.Key);
-                        }
+                        for (var start = 0; start < write.Addresses.Count; start += SaveChunk)
+                            changed[i] += SaveChunkOf(write.Addresses, start, Math.Min(SaveChunk, write.Addresses.Count - start), transaction, nowMs);
                         nodeDelta += changed[i];
                         break;
                     case StoreWriteKind.Learn:
                         foreach (var address in write.Addresses)
-                            changed[i] += Execute(_insertLearned, transaction, address.Key, address.Value, nowMs, tombstoneCutoffMs);
+                            changed[i] += Execute(_insertLearned, transaction, address.RingPosition, address.Value, nowMs, tombstoneCutoffMs);
                         nodeDelta += changed[i];
                         break;
                     case StoreWriteKind.Remove:
                         foreach (var address in write.Addresses)
                         {
-                            changed[i] += Execute(_deleteNode, transaction, address.Key);
-                            Execute(_deleteStats, transaction, address.Key);
-                            Execute(_upsertTombstone, transaction, address.Key, address.Value, nowMs);
+                            changed[i] += Execute(_deleteNode, transaction, address.RingPosition);
+                            Execute(_deleteStats, transaction, address.RingPosition);
+                            Execute(_upsertTombstone, transaction, address.RingPosition, address.Value, nowMs);
                             // A counter queued before the remove in this batch must not resurrect the row.
-                            _pendingStats.Remove(address.Key);
+                            _pendingStats.Remove(address.RingPosition);
                         }
                         nodeDelta -= changed[i];
                         break;
@@ -121,6 +117,35 @@ internal sealed class StoreBatchApplier : IDisposable
         }
     }
 
+    private int SaveChunkOf(IReadOnlyList<PeerAddress> addresses, int start, int count, SqliteTransaction transaction, long nowMs)
+    {
+        if (!_saveChunks.TryGetValue(count, out var commands))
+        {
+            var rows = string.Join(",", Enumerable.Range(0, count).Select(r => $"($k{r},$a{r},$now)"));
+            var keys = string.Join(",", Enumerable.Range(0, count).Select(r => $"$k{r}"));
+            var insertParameters = Enumerable.Range(0, count).SelectMany(r => new[] { $"$k{r}", $"$a{r}" }).Append("$now").ToArray();
+            commands = (
+                Prepare($"INSERT INTO Nodes (Ring, Address, AddedAt) VALUES {rows} ON CONFLICT(Ring) DO NOTHING", insertParameters),
+                Prepare($"DELETE FROM Tombstones WHERE Ring IN ({keys})", Enumerable.Range(0, count).Select(r => $"$k{r}").ToArray()));
+            _saveChunks[count] = commands;
+        }
+
+        var (insert, untomb) = commands;
+        insert.Transaction = transaction;
+        untomb.Transaction = transaction;
+        for (var r = 0; r < count; r++)
+        {
+            var address = addresses[start + r];
+            insert.Parameters[2 * r].Value = address.RingPosition;
+            insert.Parameters[2 * r + 1].Value = address.Value;
+            untomb.Parameters[r].Value = address.RingPosition;
+        }
+        insert.Parameters[2 * count].Value = nowMs;
+        var inserted = insert.ExecuteNonQuery();
+        untomb.ExecuteNonQuery();
+        return inserted;
+    }
+
     /// <summary>Deletes tombstones older than the cutoff; returns how many.</summary>
     public int ExpireTombstones(long cutoffMs)
     {
@@ -131,13 +156,18 @@ internal sealed class StoreBatchApplier : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _insertNode, _insertLearned, _deleteTombstone, _deleteNode, _deleteStats, _upsertTombstone, _upsertStats, _expireTombstones })
+        foreach (var command in new[] { _insertLearned, _deleteNode, _deleteStats, _upsertTombstone, _upsertStats, _expireTombstones })
             command.Dispose();
+        foreach (var (insert, untomb) in _saveChunks.Values)
+        {
+            insert.Dispose();
+            untomb.Dispose();
+        }
     }
 
     private void AddStat(PeerAddress address, StatField field, long amount, long nowMs)
     {
-        ref var delta = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_pendingStats, address.Key, out var exists);
+        ref var delta = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_pendingStats, address.RingPosition, out var exists);
         if (!exists)
             delta.Address = address.Value;
         switch (field)
@@ -151,9 +181,9 @@ internal sealed class StoreBatchApplier : IDisposable
 
     private void FlushStats(SqliteTransaction transaction)
     {
-        foreach (var (key, d) in _pendingStats)
+        foreach (var (ring, d) in _pendingStats)
         {
-            Execute(_upsertStats, transaction, key, d.Address!, d.Ok, d.Fail, d.Rx, d.Tx,
+            Execute(_upsertStats, transaction, ring, d.Address!, d.Ok, d.Fail, d.Rx, d.Tx,
                 (object?)d.LastOk ?? DBNull.Value, (object?)d.LastFail ?? DBNull.Value,
                 (object?)d.LastRx ?? DBNull.Value, (object?)d.LastTx ?? DBNull.Value);
         }

@@ -100,6 +100,17 @@ public class PeerAddressTests
     }
 
     [Fact]
+    public void RingPosition_OrdersAddressesExactlyAsTheirHexKeys()
+    {
+        var addresses = Enumerable.Range(0, 500).Select(i => PeerAddress.Parse($"ws://n{i}.example:{1000 + i}/peer")).ToList();
+        Assert.Equal(
+            addresses.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Value),
+            addresses.OrderBy(a => a.RingPosition).Select(a => a.Value));
+        Assert.All(addresses, a => Assert.Equal(a.Key[..16], PeerAddress.RingToKeyPrefix(a.RingPosition)));
+        Assert.All(addresses, a => Assert.Equal(a.RingPosition, PeerAddress.RingFromKeyPrefix(a.Key)));
+    }
+
+    [Fact]
     public void SameEndpointWrittenTwoWays_IsEqualWithEqualKeys()
     {
         var a = PeerAddress.Parse("ws://EXAMPLE.com:80/");

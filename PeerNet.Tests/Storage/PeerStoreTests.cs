@@ -285,6 +285,24 @@ public sealed class PeerStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Stop_CalledConcurrently_CommitsOnceAndLeavesAnEmptyLog()
+    {
+        var h = await StartAsync();
+        await h.Store.SaveAsync(Many(500));
+        h.Store.TryRecord(A("ws://a.example"), StatField.NodesTx, 2);
+
+        await Task.WhenAll(h.Store.StopAsync(CancellationToken.None), h.Store.StopAsync(CancellationToken.None));
+        await h.DisposeAsync(); // stops a third time
+
+        Assert.False(h.Store.IsReady);
+        var wal = new FileInfo(_dir.File("peers.db") + "-wal");
+        Assert.True(!wal.Exists || wal.Length == 0, $"the write-ahead log holds {wal.Length} bytes after shutdown");
+        await using var again = await StartAsync();
+        Assert.Equal(500, again.Store.Count);
+        Assert.Equal(2, (await again.Store.GetStatsAsync(A("ws://a.example")))?.Nodes.Tx);
+    }
+
+    [Fact]
     public async Task Database_UsesWriteAheadLogging()
     {
         await using var h = await StartAsync();

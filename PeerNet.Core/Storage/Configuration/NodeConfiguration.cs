@@ -11,8 +11,9 @@ internal sealed class NodeConfiguration : IEntityTypeConfiguration<NodeEntity>
     {
         builder.ToTable("Nodes");
         // The primary key index is the hash ring: a random sample is one seek plus a short range scan.
-        builder.HasKey(n => n.Key);
-        builder.Property(n => n.Key).HasMaxLength(128).IsRequired();
+        builder.HasKey(n => n.Ring);
+        // INTEGER PRIMARY KEY: the row id itself, so the table is one B-tree ordered by ring position.
+        builder.Property(n => n.Ring).ValueGeneratedNever();
         builder.Property(n => n.Address).HasMaxLength(PeerAddress.MaxLength).IsRequired();
     }
 }

@@ -10,8 +10,9 @@ internal sealed class TombstoneConfiguration : IEntityTypeConfiguration<Tombston
     public void Configure(EntityTypeBuilder<TombstoneEntity> builder)
     {
         builder.ToTable("Tombstones");
-        builder.HasKey(t => t.Key);
-        builder.Property(t => t.Key).HasMaxLength(128).IsRequired();
+        builder.HasKey(t => t.Ring);
+        // INTEGER PRIMARY KEY: the row id itself, so the table is one B-tree ordered by ring position.
+        builder.Property(t => t.Ring).ValueGeneratedNever();
         builder.Property(t => t.Address).HasMaxLength(PeerAddress.MaxLength).IsRequired();
         // Expired tombstones are deleted by time.
         builder.HasIndex(t => t.RemovedAt);

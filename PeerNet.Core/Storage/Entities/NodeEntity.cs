@@ -1,10 +1,10 @@
 namespace PeerNet.Storage.Entities;
 
-/// <summary>A known address. Keyed by the hex SHA-512 of the address, so keys spread evenly over a ring.</summary>
+/// <summary>A known address, keyed by its position on the hash ring, so keys spread evenly over the ring.</summary>
 public sealed class NodeEntity
 {
-    /// <summary>Lowercase hex SHA-512 of <see cref="Address"/> (128 characters).</summary>
-    public required string Key { get; set; }
+    /// <summary>Ring position: the leading 64 bits of the hex SHA-512 of <see cref="Address"/> (see <see cref="Addressing.PeerAddress.RingPosition"/>).</summary>
+    public long Ring { get; set; }
 
     /// <summary>The normalized address.</summary>
     public required string Address { get; set; }

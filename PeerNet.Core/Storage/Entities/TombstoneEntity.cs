@@ -3,8 +3,8 @@ namespace PeerNet.Storage.Entities;
 /// <summary>A removed address: node exchange must not learn it again until the tombstone expires.</summary>
 public sealed class TombstoneEntity
 {
-    /// <summary>Lowercase hex SHA-512 of <see cref="Address"/>.</summary>
-    public required string Key { get; set; }
+    /// <summary>Ring position: the leading 64 bits of the hex SHA-512 of <see cref="Address"/> (see <see cref="Addressing.PeerAddress.RingPosition"/>).</summary>
+    public long Ring { get; set; }
 
     /// <summary>The normalized address.</summary>
     public required string Address { get; set; }

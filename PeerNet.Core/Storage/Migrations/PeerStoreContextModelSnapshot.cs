@@ -18,9 +18,8 @@ namespace PeerNet.Storage.Migrations
 
             modelBuilder.Entity("PeerNet.Storage.Entities.NodeEntity", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("AddedAt")
                         .HasColumnType("INTEGER");
@@ -30,16 +29,15 @@ namespace PeerNet.Storage.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Key");
+                    b.HasKey("Ring");
 
                     b.ToTable("Nodes", (string)null);
                 });
 
             modelBuilder.Entity("PeerNet.Storage.Entities.StatsEntity", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Address")
                         .IsRequired()
@@ -70,16 +68,15 @@ namespace PeerNet.Storage.Migrations
                     b.Property<long>("NodesTx")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Key");
+                    b.HasKey("Ring");
 
                     b.ToTable("Stats", (string)null);
                 });
 
             modelBuilder.Entity("PeerNet.Storage.Entities.TombstoneEntity", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Address")
                         .IsRequired()
@@ -89,7 +86,7 @@ namespace PeerNet.Storage.Migrations
                     b.Property<long>("RemovedAt")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Key");
+                    b.HasKey("Ring");
 
                     b.HasIndex("RemovedAt");
 

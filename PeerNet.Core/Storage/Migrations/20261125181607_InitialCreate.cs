@@ -14,20 +14,20 @@ namespace PeerNet.Storage.Migrations
                 name: "Nodes",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Ring = table.Column<long>(type: "INTEGER", nullable: false),
                     Address = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
                     AddedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Nodes", x => x.Key);
+                    table.PrimaryKey("PK_Nodes", x => x.Ring);
                 });
 
             migrationBuilder.CreateTable(
                 name: "Stats",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Ring = table.Column<long>(type: "INTEGER", nullable: false),
                     Address = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
                     ConnectionsOk = table.Column<long>(type: "INTEGER", nullable: false),
                     ConnectionsFail = table.Column<long>(type: "INTEGER", nullable: false),
@@ -40,20 +40,20 @@ namespace PeerNet.Storage.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Stats", x => x.Key);
+                    table.PrimaryKey("PK_Stats", x => x.Ring);
                 });
 
             migrationBuilder.CreateTable(
                 name: "Tombstones",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Ring = table.Column<long>(type: "INTEGER", nullable: false),
                     Address = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
                     RemovedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Tombstones", x => x.Key);
+                    table.PrimaryKey("PK_Tombstones", x => x.Ring);
                 });
 
             migrationBuilder.CreateIndex(

@@ -10,7 +10,7 @@ using PeerNet.Storage;
 namespace PeerNet.Storage.Migrations
 {
     [DbContext(typeof(PeerStoreContext))]
-    [Migration("20261125180059_InitialCreate")]
+    [Migration("20261125181607_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -21,9 +21,8 @@ namespace PeerNet.Storage.Migrations
 
             modelBuilder.Entity("PeerNet.Storage.Entities.NodeEntity", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("AddedAt")
                         .HasColumnType("INTEGER");
@@ -33,16 +32,15 @@ namespace PeerNet.Storage.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Key");
+                    b.HasKey("Ring");
 
                     b.ToTable("Nodes", (string)null);
                 });
 
             modelBuilder.Entity("PeerNet.Storage.Entities.StatsEntity", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Address")
                         .IsRequired()
@@ -73,16 +71,15 @@ namespace PeerNet.Storage.Migrations
                     b.Property<long>("NodesTx")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Key");
+                    b.HasKey("Ring");
 
                     b.ToTable("Stats", (string)null);
                 });
 
             modelBuilder.Entity("PeerNet.Storage.Entities.TombstoneEntity", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Address")
                         .IsRequired()
@@ -92,7 +89,7 @@ namespace PeerNet.Storage.Migrations
                     b.Property<long>("RemovedAt")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Key");
+                    b.HasKey("Ring");
 
                     b.HasIndex("RemovedAt");
 

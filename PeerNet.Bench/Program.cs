@@ -1,0 +1,17 @@
+using PeerNet.Bench;
+
+// Each command prints progress to stderr and, as its last stdout line, one JSON object of figures.
+return args switch
+{
+    ["store", .. var rest] => await StoreBench.RunAsync(BenchArgs.Parse(rest)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project PeerNet.Bench -- <command> [options]
+          store --addresses N [--samples S] [--size K]   save N addresses in batches, then time random samples of K
+        """);
+    return 2;
+}
