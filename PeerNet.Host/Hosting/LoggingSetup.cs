@@ -16,6 +16,11 @@ internal static class LoggingSetup
         services.AddSerilog((sp, logger) =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
+            // Defaults for a host started without appsettings.json; the Serilog section overrides them.
+            logger.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information);
             logger.ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(sp)
                 .Enrich.FromLogContext();

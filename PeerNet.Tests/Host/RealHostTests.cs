@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PeerNet.Host.Hosting;
 using PeerNet.Tests.Infrastructure;
 
@@ -64,6 +66,17 @@ public sealed class RealHostTests : IDisposable
         var info = await node.Client.GetFromJsonAsync<JsonElement>("/api/node");
         Assert.Equal(["ws://me.example:8080/peer"], info.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(0, info.GetProperty("known").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public async Task DebugOption_TurnsPeerNetCategoriesToDebugInTheSerilogHost(string debug, bool enabled)
+    {
+        await using var node = await TestNode.StartAsync(_dir.File($"debug-{debug}.db"), new Dictionary<string, string?> { ["PeerNet:Debug"] = debug });
+        var loggers = node.Services.GetRequiredService<ILoggerFactory>();
+        Assert.Equal(enabled, loggers.CreateLogger("PeerNet.Storage.PeerStore").IsEnabled(LogLevel.Debug));
+        Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Routing").IsEnabled(LogLevel.Debug));
     }
 
     [Fact]
