@@ -53,6 +53,49 @@ public sealed class PeerNetOptions
     /// <summary>How long a removed address stays blocked from being learned again by node exchange. Default 24 h.</summary>
     public TimeSpan RemovedTtl { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Raw TCP port for <c>tcp://</c> peers, next to HTTP; 0 (the default) leaves the TCP listener off.</summary>
+    [Range(0, 65535)]
+    public int TcpPort { get; set; }
+
+    /// <summary>Milliseconds a new connection has to complete the _hello handshake before it is dropped. Default 5000.</summary>
+    [Range(100, 600_000)]
+    public int HandshakeTimeout { get; set; } = 5000;
+
+    /// <summary>Milliseconds a dial may take (connect and upgrade) before it fails. Default 10000.</summary>
+    [Range(100, 600_000)]
+    public int ConnectTimeout { get; set; } = 10_000;
+
+    /// <summary>
+    /// Milliseconds between liveness checks: WebSocket pings on ws/wss, empty frames on an idle tcp connection.
+    /// Default 15000.
+    /// </summary>
+    [Range(100, 3_600_000)]
+    public int KeepAliveInterval { get; set; } = 15_000;
+
+    /// <summary>Keep-alive intervals a peer may stay silent (or leave a ping unanswered) before it is dropped. Default 3.</summary>
+    [Range(2, 100)]
+    public int KeepAliveMisses { get; set; } = 3;
+
+    /// <summary>Most peer connections, inbound plus outbound, handshaken or not. Default 1000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPeers { get; set; } = 1000;
+
+    /// <summary>Most connections still in their handshake at once. Default 128.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPendingHandshakes { get; set; } = 128;
+
+    /// <summary>Most inbound connections from one remote IP address (loopback exempt). Default 8.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 8;
+
+    /// <summary>Messages queued per peer; past it, forwarded traffic is dropped and the node's own waits. Default 1024.</summary>
+    [Range(1, 1_000_000)]
+    public int SendQueueCapacity { get; set; } = 1024;
+
+    /// <summary>Largest frame accepted, in bytes; a longer announced length closes the connection. Default 65536.</summary>
+    [Range(2048, 16 * 1024 * 1024)]
+    public int MaxFrameLength { get; set; } = Protocol.ProtocolLimits.DefaultMaxFrameLength;
+
     /// <summary>Most addresses and counter updates committed in one store transaction. Default 5000.</summary>
     [Range(1, 1_000_000)]
     public int StoreBatchSize { get; set; } = 5000;

@@ -13,6 +13,7 @@ namespace PeerNet;
 internal sealed partial class PeerNetService(
     PeerNode node,
     PeerStore store,
+    Peers.PeerNetwork network,
     IOptions<PeerNetOptions> options,
     ILogger<PeerNetService> logger) : IHostedService
 {
@@ -33,7 +34,15 @@ internal sealed partial class PeerNetService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         node.MarkRunning(false);
-        await store.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await network.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever the peers do, queued writes are committed.
+            await store.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static partial class Log

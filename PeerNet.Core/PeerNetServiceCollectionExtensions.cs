@@ -6,7 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerNet.Configuration;
+using PeerNet.Peers;
 using PeerNet.Storage;
+using PeerNet.Transport;
 
 namespace PeerNet;
 
@@ -53,6 +55,11 @@ public static class PeerNetServiceCollectionExtensions
         services.AddPooledDbContextFactory<PeerStoreContext>((sp, db) =>
             db.UseSqlite(sp.GetRequiredService<StoreLocation>().ConnectionString));
         services.TryAddSingleton<PeerStore>();
+        services.TryAddSingleton<NodeIdentity>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, WebSocketTransport>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, TcpTransport>());
+        services.TryAddSingleton<TransportRegistry>();
+        services.TryAddSingleton<PeerNetwork>();
         services.TryAddSingleton<PeerNode>();
         services.AddHostedService<PeerNetService>();
         return services;

@@ -1,7 +1,9 @@
 using System.Reflection;
-using Microsoft.Extensions.Options;
 using PeerNet.Addressing;
+using PeerNet.Peers;
+using PeerNet.Protocol;
 using PeerNet.Storage;
+using PeerNet.Transport;
 
 namespace PeerNet;
 
@@ -11,27 +13,25 @@ namespace PeerNet;
 /// </summary>
 public sealed class PeerNode
 {
-    /// <summary>Length of a node id in bytes (the <c>_hello</c> handshake's id).</summary>
-    public const int IdLength = 16;
-
     private readonly PeerStore _store;
-    private readonly byte[] _id = new byte[IdLength];
+    private readonly PeerNetwork _network;
     private volatile bool _running;
 
-    /// <summary>Creates the node with a fresh random id.</summary>
-    public PeerNode(PeerStore store, IOptions<PeerNetOptions> options, RandomSource random)
+    /// <summary>Creates the node facade.</summary>
+    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network)
     {
         _store = store;
-        random.NextBytes(_id);
-        Id = Convert.ToHexStringLower(_id);
-        AdvertisedAddresses = options.Value.Advertise.Select(a => PeerAddress.Parse(a).Value).Distinct(StringComparer.Ordinal).ToArray();
+        _network = network;
+        NodeId = identity.Id;
+        Id = identity.Id.ToString();
+        AdvertisedAddresses = identity.AdvertisedAddresses;
     }
 
     /// <summary>This node's id for this run, 32 lowercase hex characters; new at every start.</summary>
     public string Id { get; }
 
-    /// <summary>This node's id as bytes.</summary>
-    public ReadOnlyMemory<byte> IdBytes => _id;
+    /// <summary>This node's id.</summary>
+    public NodeId NodeId { get; }
 
     /// <summary>PeerNet's version.</summary>
     public static string Version { get; } =
@@ -39,6 +39,12 @@ public sealed class PeerNode
 
     /// <summary>This node's own addresses (<see cref="PeerNetOptions.Advertise"/>), normalized.</summary>
     public IReadOnlyList<string> AdvertisedAddresses { get; }
+
+    /// <summary>Handshaken peer connections right now.</summary>
+    public int ConnectionCount => _network.Count;
+
+    /// <summary>The connections, for the engine.</summary>
+    public PeerNetwork Network => _network;
 
     /// <summary>True while the node runs (after start, before shutdown).</summary>
     public bool IsRunning => _running && _store.IsReady;
@@ -80,6 +86,50 @@ public sealed class PeerNode
     /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>
     public Task<PeerStats?> GetStatsAsync(string address, CancellationToken cancellationToken = default) =>
         _store.GetStatsAsync(PeerAddressBatch.ParseAll([address], nameof(address))[0], cancellationToken);
+
+    /// <summary>
+    /// Connects to a peer (the original's <c>connect(addr)</c>) and completes once the handshake has; returns the peer.
+    /// </summary>
+    /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>
+    /// <exception cref="PeerConnectException">The connection or handshake failed; <see cref="PeerConnectException.Failure"/> and the message say why.</exception>
+    public async Task<PeerInfo> ConnectAsync(string address, CancellationToken cancellationToken = default)
+    {
+        var session = await _network.ConnectAsync(PeerAddressBatch.ParseAll([address], nameof(address))[0], cancellationToken).ConfigureAwait(false);
+        return Describe(session);
+    }
+
+    /// <summary>Closes the connection to <paramref name="address"/> (the original's <c>disconnect(addr)</c>); false when not connected.</summary>
+    /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>
+    public Task<bool> DisconnectAsync(string address) =>
+        _network.DisconnectAsync(PeerAddressBatch.ParseAll([address], nameof(address))[0]);
+
+    /// <summary>Closes the connection to the peer with node id <paramref name="peerId"/> (32 hex characters); false when not connected.</summary>
+    /// <exception cref="ArgumentException">The id is not 32 hex characters.</exception>
+    public Task<bool> DisconnectPeerAsync(string peerId) =>
+        NodeId.TryParse(peerId, out var id)
+            ? _network.DisconnectAsync(id)
+            : throw new ArgumentException("A peer id is 32 hex characters.", nameof(peerId));
+
+    /// <summary>The handshaken peers (the original's <c>connections()</c>): addresses for outbound, node ids for inbound.</summary>
+    public IReadOnlyList<PeerInfo> Connections() => _network.Connections();
+
+    /// <summary>
+    /// Runs a peer connection that arrived some other way (the original's <c>createStream()</c>): any connected
+    /// duplex pipe, such as a socket in the user's own server. Completes when the connection closes.
+    /// </summary>
+    public Task AcceptAsync(System.IO.Pipelines.IDuplexPipe pipe, System.Net.EndPoint? remoteEndPoint = null, CancellationToken cancellationToken = default) =>
+        _network.RunInboundAsync(new DuplexPipeConnection(pipe, "stream", remoteEndPoint), cancellationToken);
+
+    /// <summary>As <see cref="AcceptAsync(System.IO.Pipelines.IDuplexPipe, System.Net.EndPoint?, CancellationToken)"/>, over a <see cref="Stream"/>.</summary>
+    public Task AcceptAsync(Stream stream, System.Net.EndPoint? remoteEndPoint = null, CancellationToken cancellationToken = default) =>
+        _network.RunInboundAsync(new StreamConnection(stream, "stream", remoteEndPoint), cancellationToken);
+
+    /// <summary>Runs an accepted connection of any transport until it closes.</summary>
+    public Task AcceptAsync(PeerConnection connection, CancellationToken cancellationToken = default) =>
+        _network.RunInboundAsync(connection, cancellationToken);
+
+    private static PeerInfo Describe(PeerSession session) =>
+        new(session.Address?.Value, session.RemoteId!.Value.ToString(), session.Direction, session.HandshakenAt ?? session.ConnectedAt, session.Transport, session.IsPeerNet);
 
     internal void MarkRunning(bool running) => _running = running;
 }

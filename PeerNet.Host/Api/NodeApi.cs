@@ -18,7 +18,7 @@ internal static class NodeApi
             Id = node.Id,
             Version = PeerNode.Version,
             Addresses = node.AdvertisedAddresses,
-            Connections = 0, // no peer sessions exist before the wire protocol lands
+            Connections = node.ConnectionCount,
             Known = node.KnownCount,
         });
 }

@@ -44,7 +44,7 @@ public static class PeerNetHost
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddHealthChecks().AddCheck<PeerNetReadinessCheck>("peernet", tags: [HealthApi.ReadyTag]);
         builder.Services.AddPeerNetSwagger();
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.ConfigurePeerNetKestrel();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -54,10 +54,13 @@ public static class PeerNetHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UsePeerNetSwagger();
+        app.UseWebSockets();
 
         app.MapHealthApi();
         app.MapNodeApi();
         app.MapNodesApi();
+        app.MapConnectionsApi();
+        app.MapPeerEndpoint();
         return app;
     }
 }

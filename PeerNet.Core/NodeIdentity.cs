@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+using PeerNet.Addressing;
+using PeerNet.Protocol;
+
+namespace PeerNet;
+
+/// <summary>Who this node is for this run: a random node id (new at every start) and its advertised addresses.</summary>
+public sealed class NodeIdentity
+{
+    /// <summary>Draws a fresh node id.</summary>
+    public NodeIdentity(IOptions<PeerNetOptions> options, RandomSource random)
+    {
+        Span<byte> id = stackalloc byte[ProtocolLimits.NodeIdLength];
+        random.NextBytes(id);
+        Id = NodeId.Read(id);
+        AdvertisedAddresses = options.Value.Advertise.Select(a => PeerAddress.Parse(a).Value).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The node id of the _hello handshake.</summary>
+    public NodeId Id { get; }
+
+    /// <summary>What this node appends to its id in _hello: it is a PeerNet node.</summary>
+    public HelloExtension Extension { get; } = new(HelloExtension.CurrentVersion, HelloFeatures.None);
+
+    /// <summary>This node's own addresses (<see cref="PeerNetOptions.Advertise"/>), normalized.</summary>
+    public IReadOnlyList<string> AdvertisedAddresses { get; }
+}

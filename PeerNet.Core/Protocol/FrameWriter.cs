@@ -1,0 +1,48 @@
+using System.Buffers;
+using Google.Protobuf;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Protocol;
+
+/// <summary>Writes a Message as one length-prefixed frame straight into a buffer writer (no intermediate array).</summary>
+public static class FrameWriter
+{
+    /// <summary>Writes <paramref name="message"/> as a frame; returns the bytes written.</summary>
+    public static int Write(IBufferWriter<byte> output, Message message)
+    {
+        var size = message.CalculateSize();
+        var prefix = output.GetSpan(ProtocolLimits.MaxPrefixLength);
+        var prefixLength = WriteVarint(prefix, (uint)size);
+        output.Advance(prefixLength);
+        if (size > 0)
+            message.WriteTo(output);
+        return prefixLength + size;
+    }
+
+    /// <summary>Writes an empty frame: the tcp keep-alive.</summary>
+    public static void WriteKeepAlive(IBufferWriter<byte> output)
+    {
+        output.GetSpan(1)[0] = 0;
+        output.Advance(1);
+    }
+
+    /// <summary>The frame bytes of <paramref name="message"/>, for tests and diagnostics.</summary>
+    public static byte[] ToFrame(Message message)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        Write(buffer, message);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static int WriteVarint(Span<byte> destination, uint value)
+    {
+        var i = 0;
+        while (value >= 0x80)
+        {
+            destination[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        destination[i++] = (byte)value;
+        return i;
+    }
+}

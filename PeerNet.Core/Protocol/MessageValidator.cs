@@ -1,0 +1,62 @@
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Protocol;
+
+/// <summary>What to do with a received message.</summary>
+public enum Verdict
+{
+    /// <summary>Handle it.</summary>
+    Accept,
+
+    /// <summary>An empty Message (a keep-alive, or one with neither request nor response): ignore it silently.</summary>
+    Ignore,
+
+    /// <summary>A field breaks a limit: drop this message, count it, keep the connection.</summary>
+    Discard,
+
+    /// <summary>The peer broke the protocol: count it and close the connection.</summary>
+    Violation,
+}
+
+/// <summary>A verdict and, unless accepted, why.</summary>
+public readonly record struct Validation(Verdict Verdict, string? Reason)
+{
+    internal static readonly Validation Accepted = new(Verdict.Accept, null);
+    internal static readonly Validation Empty = new(Verdict.Ignore, null);
+}
+
+/// <summary>Checks every limit of the wire spec on a received message.</summary>
+public static class MessageValidator
+{
+    /// <summary>Validates a parsed message against the field limits and <paramref name="maxHops"/>.</summary>
+    public static Validation Validate(Message message, int maxHops)
+    {
+        var isRequest = message.KindCase == Message.KindOneofCase.Request;
+        var announce = message.KindCase switch
+        {
+            Message.KindOneofCase.Request => message.Request,
+            Message.KindOneofCase.Response => message.Response,
+            _ => null,
+        };
+        if (announce is null)
+            return Validation.Empty;
+        if (!announce.HasId || !announce.HasHops)
+            return new(Verdict.Violation, "message lacks id or hops");
+        if (announce.Id.Length > ProtocolLimits.MaxIdLength)
+            return new(Verdict.Discard, $"id of {announce.Id.Length} bytes (max {ProtocolLimits.MaxIdLength})");
+        if (announce.Reply.Length > ProtocolLimits.MaxIdLength)
+            return new(Verdict.Discard, $"reply of {announce.Reply.Length} bytes (max {ProtocolLimits.MaxIdLength})");
+        if (announce.Type.Length > ProtocolLimits.MaxTypeLength)
+            return new(Verdict.Discard, $"type of {announce.Type.Length} bytes (max {ProtocolLimits.MaxTypeLength})");
+        if (announce.Data.Length > ProtocolLimits.MaxDataLength)
+            return new(Verdict.Discard, $"data of {announce.Data.Length} bytes (max {ProtocolLimits.MaxDataLength})");
+        if (isRequest)
+        {
+            if (announce.Hops > maxHops)
+                return new(Verdict.Discard, $"hops {announce.Hops} over the maximum {maxHops}");
+            if (announce.Limit != 0 && announce.Hops > announce.Limit)
+                return new(Verdict.Discard, $"hops {announce.Hops} over the request's limit {announce.Limit}");
+        }
+        return Validation.Accepted;
+    }
+}

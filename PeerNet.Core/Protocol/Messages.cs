@@ -1,0 +1,79 @@
+using System.Text;
+using Google.Protobuf;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Protocol;
+
+/// <summary>Builds the protocol's own messages exactly as the wire spec lays them out.</summary>
+public static class Messages
+{
+    /// <summary>Bytes in the ids this node generates (the original uses 4 for _hello; more makes collisions unlikely).</summary>
+    public const int GeneratedIdLength = 8;
+
+    /// <summary>A fresh random id.</summary>
+    public static ByteString NewId(RandomSource random)
+    {
+        Span<byte> id = stackalloc byte[GeneratedIdLength];
+        random.NextBytes(id);
+        return ByteString.CopyFrom(id);
+    }
+
+    /// <summary><c>{ id, type: "_hello", hops: 0, limit: 1, data: node id + PeerNet extension }</c>.</summary>
+    public static Message HelloRequest(ByteString id, NodeId self, HelloExtension extension)
+    {
+        Span<byte> data = stackalloc byte[ProtocolLimits.NodeIdLength + HelloExtension.Length];
+        self.Write(data);
+        extension.Write(data[ProtocolLimits.NodeIdLength..]);
+        return new Message
+        {
+            Request = new Announce { Id = id, Hops = 0, Type = MessageTypes.Hello, Data = ByteString.CopyFrom(data), Limit = 1 },
+        };
+    }
+
+    /// <summary><c>{ id: fresh, reply: request id, type: "_hello", hops: 0, data: node id }</c>, no limit.</summary>
+    public static Message HelloResponse(ByteString id, ByteString requestId, NodeId self) => new()
+    {
+        Response = new Announce { Id = id, Hops = 0, Reply = requestId, Type = MessageTypes.Hello, Data = ByteString.CopyFrom(self.ToArray()) },
+    };
+
+    /// <summary><c>{ id, type: "_addrs", hops: 0, limit: 1, data: {"size":N} }</c>.</summary>
+    public static Message AddrsRequest(ByteString id, int size) => new()
+    {
+        Request = new Announce { Id = id, Hops = 0, Type = MessageTypes.Addrs, Data = ByteString.CopyFromUtf8($"{{\"size\":{size}}}"), Limit = 1 },
+    };
+
+    /// <summary><c>{ id: fresh, reply: request id, type: "_addrs", hops: 0, limit: request's, data: address }</c>.</summary>
+    public static Message AddrsResponse(ByteString id, ByteString requestId, uint limit, string address) => new()
+    {
+        Response = new Announce { Id = id, Hops = 0, Reply = requestId, Type = MessageTypes.Addrs, Limit = limit, Data = ByteString.CopyFromUtf8(address) },
+    };
+
+    /// <summary>
+    /// How many addresses an _addrs request asks for: its JSON <c>size</c>, clamped to [0, <paramref name="max"/>];
+    /// 10 when the data is not JSON or has no usable size (as the original does).
+    /// </summary>
+    public static int RequestedAddressCount(ByteString data, int max)
+    {
+        const int fallback = 10;
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(data.Span);
+            using var json = System.Text.Json.JsonDocument.ParseValue(ref reader);
+            if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && json.RootElement.TryGetProperty("size", out var size)
+                && size.ValueKind == System.Text.Json.JsonValueKind.Number
+                && size.TryGetDouble(out var n) && !double.IsNaN(n))
+            {
+                return (int)Math.Clamp(Math.Floor(n), 0, max);
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return Math.Min(fallback, max);
+    }
+
+    /// <summary>Text of a type or address field for logs (invalid UTF-8 shown escaped, long values cut).</summary>
+    public static string Describe(ByteString bytes) =>
+        bytes.Length == 0 ? "" : Addressing.PeerAddress.Shorten(Encoding.UTF8.GetString(bytes.Span));
+}

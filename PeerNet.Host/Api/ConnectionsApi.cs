@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Mvc;
+using PeerNet.Addressing;
+using PeerNet.Host.Security;
+using PeerNet.Peers;
+using PeerNet.Protocol;
+
+namespace PeerNet.Host.Api;
+
+/// <summary><c>/api/connections</c>: the handshaken peers; dial and drop them.</summary>
+internal static class ConnectionsApi
+{
+    public static IEndpointRouteBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
+    {
+        var connections = app.MapGroup("/api/connections").WithTags("Connections");
+        connections.MapGet("/", List).WithName("ListConnections")
+            .WithSummary("Handshaken peers: address (null for inbound), peer id, direction, since.");
+        connections.MapPost("/", Connect).WithName("Connect").RequireWriteAccess()
+            .WithSummary("Dial an address; answers after the handshake with the peer's id.")
+            .WithDescription("502 when the dial or handshake fails (the detail says why, e.g. the address is this node itself); 409 when already connected.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        connections.MapDelete("/", Disconnect).WithName("Disconnect").RequireWriteAccess()
+            .WithSummary("Close the connection to ?address= (outbound) or ?peerId= (any).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return app;
+    }
+
+    private static Ok<List<ConnectionItem>> List(PeerNode node) =>
+        TypedResults.Ok(node.Connections().Select(ConnectionItem.From).ToList());
+
+    private static async Task<Results<Ok<ConnectedResponse>, ValidationProblem, ProblemHttpResult>> Connect(
+        PeerNode node, [FromBody] ConnectRequest request, CancellationToken cancellationToken)
+    {
+        if (!PeerAddress.TryParse(request?.Address, out var address, out var error))
+        {
+            var message = request?.Address is null ? "address is required: { \"address\": \"ws://host:port/peer\" }." : $"'{PeerAddress.Shorten(request.Address)}': {error}.";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["address"] = [message] }, detail: message);
+        }
+        try
+        {
+            var peer = await node.ConnectAsync(address.Value, cancellationToken);
+            return TypedResults.Ok(new ConnectedResponse(peer.Address!, peer.PeerId));
+        }
+        catch (PeerConnectException ex) when (ex.Failure == PeerConnectFailure.AlreadyConnected)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected", detail: ex.Message);
+        }
+        catch (PeerConnectException ex)
+        {
+            var title = ex.Failure switch
+            {
+                PeerConnectFailure.Self => "Dialled itself",
+                PeerConnectFailure.Timeout => "Timed out",
+                PeerConnectFailure.CapReached => "Connection cap reached",
+                PeerConnectFailure.NoTransport => "No transport",
+                _ => "Connection failed",
+            };
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: title, detail: ex.Message);
+        }
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Disconnect(PeerNode node, string? address, string? peerId)
+    {
+        bool closed;
+        if (address is not null && peerId is null)
+        {
+            if (!PeerAddress.TryParse(address, out var parsed, out var error))
+                return Invalid("address", $"'{PeerAddress.Shorten(address)}': {error}.");
+            closed = await node.DisconnectAsync(parsed.Value);
+        }
+        else if (peerId is not null && address is null)
+        {
+            if (!NodeId.TryParse(peerId, out _))
+                return Invalid("peerId", "peerId is 32 hex characters.");
+            closed = await node.DisconnectPeerAsync(peerId);
+        }
+        else
+        {
+            return Invalid("address", "give exactly one of ?address= or ?peerId=.");
+        }
+        return closed
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not connected",
+                detail: $"No connection to {address ?? peerId}.");
+    }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
+}
+
+/// <summary>A peer to dial.</summary>
+public sealed record ConnectRequest
+{
+    /// <summary>The address: ws://, wss:// or tcp://.</summary>
+    /// <example>ws://10.1.2.3:8080/peer</example>
+    public string? Address { get; init; }
+}
+
+/// <summary>A completed handshake.</summary>
+/// <param name="Address">The normalized address dialled.</param>
+/// <param name="PeerId">The peer's node id, 32 hex characters.</param>
+public sealed record ConnectedResponse(string Address, string PeerId);
+
+/// <summary>One handshaken peer.</summary>
+/// <param name="Address">The address dialled; null for inbound peers.</param>
+/// <param name="PeerId">The peer's node id, 32 hex characters.</param>
+/// <param name="Direction">inbound or outbound.</param>
+/// <param name="Since">When the handshake completed.</param>
+/// <param name="Transport">ws, wss, tcp or stream.</param>
+/// <param name="PeerNet">True for a PeerNet node, false for an original peernet node.</param>
+public sealed record ConnectionItem(string? Address, string PeerId, string Direction, DateTimeOffset Since, string Transport, bool PeerNet)
+{
+    internal static ConnectionItem From(PeerInfo p) =>
+        new(p.Address, p.PeerId, p.Direction == PeerDirection.Inbound ? "inbound" : "outbound", p.Since, p.Transport, p.IsPeerNet);
+}
