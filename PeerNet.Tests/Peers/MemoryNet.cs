@@ -1,0 +1,106 @@
+using System.IO.Pipelines;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PeerNet.Addressing;
+using PeerNet.Peers;
+using PeerNet.Storage;
+using PeerNet.Tests.Infrastructure;
+using PeerNet.Transport;
+
+namespace PeerNet.Tests.Peers;
+
+/// <summary>
+/// Nodes wired by in-memory pipes: a transport registered for <c>tcp</c> routes each address to a node of this
+/// net. Tests the sessions without sockets.
+/// </summary>
+internal sealed class MemoryNet : IAsyncDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly Dictionary<string, MemoryNode> _listeners = new(StringComparer.Ordinal);
+    private readonly List<MemoryNode> _nodes = [];
+
+    public async Task<MemoryNode> AddAsync(string address, Action<PeerNetOptions>? configure = null, TimeProvider? time = null)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddPeerNet(o =>
+        {
+            o.HandshakeTimeout = 2000;
+            configure?.Invoke(o);
+        }, connectionString: $"Data Source={_dir.File(Guid.NewGuid().ToString("N") + ".db")}");
+        services.AddSingleton<IPeerTransport>(new Transport(this));
+        if (time is not null)
+            services.Replace(ServiceDescriptor.Singleton(time));
+        var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<PeerStore>();
+        await store.StartAsync(CancellationToken.None);
+        var node = new MemoryNode(provider, PeerAddress.Parse(address));
+        _listeners[node.Address.Value] = node;
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Routes <paramref name="address"/> to <paramref name="node"/> too.</summary>
+    public void Alias(string address, MemoryNode node) => _listeners[PeerAddress.Parse(address).Value] = node;
+
+    /// <summary>A raw connection into <paramref name="node"/>, as a scripted peer that speaks bytes.</summary>
+    public ScriptedPeer Raw(MemoryNode node, IPAddress? from = null)
+    {
+        var (ours, theirs) = Pair(from ?? IPAddress.Loopback);
+        _ = node.Network.RunInboundAsync(theirs);
+        return new ScriptedPeer(ours);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+            await node.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    internal static (DuplexPipeConnection Client, DuplexPipeConnection Server) Pair(IPAddress from)
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var client = new DuplexPipeConnection(new Duplex(toClient.Reader, toServer.Writer), "tcp", new IPEndPoint(IPAddress.Loopback, 9));
+        var server = new DuplexPipeConnection(new Duplex(toServer.Reader, toClient.Writer), "tcp", new IPEndPoint(from, 40000));
+        return (client, server);
+    }
+
+    private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    private sealed class Transport(MemoryNet net) : IPeerTransport
+    {
+        public IReadOnlyCollection<string> Schemes { get; } = ["tcp"];
+
+        public Task<PeerConnection> ConnectAsync(PeerAddress address, CancellationToken cancellationToken)
+        {
+            if (!net._listeners.TryGetValue(address.Value, out var listener))
+                throw new IOException($"connection refused: nothing listens at {address}");
+            var (client, server) = Pair(IPAddress.Loopback);
+            _ = listener.Network.RunInboundAsync(server);
+            return Task.FromResult<PeerConnection>(client);
+        }
+    }
+}
+
+internal sealed class MemoryNode(ServiceProvider services, PeerAddress address) : IAsyncDisposable
+{
+    public PeerAddress Address { get; } = address;
+
+    public PeerNetwork Network { get; } = services.GetRequiredService<PeerNetwork>();
+
+    public PeerStore Store { get; } = services.GetRequiredService<PeerStore>();
+
+    public NodeIdentity Identity { get; } = services.GetRequiredService<NodeIdentity>();
+
+    public Task<PeerSession> ConnectAsync(MemoryNode other, CancellationToken cancellationToken = default) =>
+        Network.ConnectAsync(other.Address, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Network.StopAsync();
+        await Store.StopAsync(CancellationToken.None);
+        await services.DisposeAsync();
+    }
+}

@@ -1,0 +1,303 @@
+using System.Net;
+using Google.Protobuf;
+using PeerNet.Peers;
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Peers;
+
+/// <summary>Handshake, duplicates, caps and liveness of peer sessions, over in-memory pipes.</summary>
+public sealed class PeerSessionTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly MemoryNet _net = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _net.DisposeAsync();
+
+    [Fact]
+    public async Task TwoNodes_Handshake_AndListEachOtherByNodeId()
+    {
+        var a = await _net.AddAsync("tcp://a:1");
+        var b = await _net.AddAsync("tcp://b:1");
+
+        var session = await a.ConnectAsync(b);
+
+        Assert.Equal(b.Identity.Id, session.RemoteId);
+        Assert.True(session.IsPeerNet);
+        await Wait.UntilAsync(() => b.Network.Count == 1, Patience, "b lists a");
+        Assert.Equal(a.Identity.Id.ToString(), Assert.Single(b.Network.Connections()).PeerId);
+        var info = Assert.Single(a.Network.Connections());
+        Assert.Equal(("tcp://b:1", PeerDirection.Outbound), (info.Address, info.Direction));
+        Assert.Equal(PeerDirection.Inbound, b.Network.Connections()[0].Direction);
+        Assert.Null(b.Network.Connections()[0].Address);
+    }
+
+    [Fact]
+    public async Task Connecting_RecordsConnectionStats()
+    {
+        var a = await _net.AddAsync("tcp://a:1");
+        var b = await _net.AddAsync("tcp://b:1");
+        await a.ConnectAsync(b);
+        await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1")));
+        await a.Store.FlushAsync();
+
+        Assert.Equal(1, (await a.Store.GetStatsAsync(b.Address))?.Connections.Ok);
+        Assert.Equal(1, (await a.Store.GetStatsAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1")))?.Connections.Fail);
+    }
+
+    [Fact]
+    public async Task DiallingItself_IsRefusedClearly()
+    {
+        var a = await _net.AddAsync("tcp://a:1");
+        _net.Alias("tcp://a-again:1", a);
+
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://a-again:1")));
+
+        Assert.Equal(PeerConnectFailure.Self, ex.Failure);
+        Assert.Contains("itself", ex.Message);
+        Assert.Equal(0, a.Network.Count);
+    }
+
+    [Fact]
+    public async Task DiallingAnAdvertisedAddress_IsRefusedBeforeDialling()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => o.Advertise = ["tcp://a:1"]);
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(a.Address));
+        Assert.Equal(PeerConnectFailure.Self, ex.Failure);
+    }
+
+    [Fact]
+    public async Task ASecondConnectionToTheSameNode_IsClosed_TheFirstStays()
+    {
+        var a = await _net.AddAsync("tcp://a:1");
+        var b = await _net.AddAsync("tcp://b:1");
+        _net.Alias("tcp://b-alias:1", b);
+        var first = await a.ConnectAsync(b);
+
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://b-alias:1")));
+        Assert.Equal(PeerConnectFailure.AlreadyConnected, ex.Failure);
+
+        var again = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(b));
+        Assert.Equal(PeerConnectFailure.AlreadyConnected, again.Failure);
+        Assert.True(first.IsHandshaken);
+        Assert.Null(first.CloseReason);
+        Assert.Equal(1, a.Network.Count);
+    }
+
+    [Fact]
+    public async Task CrossedDials_LeaveOneConnection_TheSameOneAtBothEnds()
+    {
+        for (var run = 0; run < 5; run++)
+        {
+            var a = await _net.AddAsync($"tcp://a{run}:1");
+            var b = await _net.AddAsync($"tcp://b{run}:1");
+
+            var dials = new[] { Try(a.ConnectAsync(b)), Try(b.ConnectAsync(a)) };
+            await Task.WhenAll(dials);
+
+            await Wait.UntilAsync(() => a.Network.Count == 1 && b.Network.Count == 1
+                && a.Network.Peers[0].Direction != b.Network.Peers[0].Direction, Patience, "one connection remains");
+            // The survivor was dialled by the node with the lower id, at both ends.
+            var lowerDialled = a.Identity.Id.CompareTo(b.Identity.Id) < 0 ? a : b;
+            Assert.Equal(PeerDirection.Outbound, lowerDialled.Network.Peers[0].Direction);
+        }
+
+        static async Task Try(Task<PeerSession> dial)
+        {
+            try { await dial; } catch (PeerConnectException) { }
+        }
+    }
+
+    [Fact]
+    public async Task APeerThatNeverSaysHello_IsDroppedAfterTheHandshakeTimeout()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => o.HandshakeTimeout = 300);
+        await using var silent = _net.Raw(a);
+
+        Assert.True(await silent.ClosedWithinAsync(Patience));
+        Assert.Equal(0, a.Network.Count);
+    }
+
+    [Fact]
+    public async Task AnOriginalNode_GetsItsAddrsAnsweredBeforeTheHandshake_AndCompletesIt()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => o.Advertise = ["ws://a.example:8080/peer"]);
+        await a.Store.SaveAsync([PeerNet.Addressing.PeerAddress.Parse("ws://known.example:1/peer")]);
+        await using var original = _net.Raw(a);
+
+        // The original sends its _hello and _addrs together, and answers ours only later.
+        await original.SendAsync(Convert.FromHexString(PeerNet.Tests.Protocol.WireVectors.OriginalHelloAndAddrsMessage));
+        var ourHello = await original.ReadAsync();
+        Assert.Equal("_hello", ourHello!.Request.Type.ToStringUtf8());
+        Assert.True(HelloExtension.TryRead(ourHello.Request.Data.Span, out _));
+
+        var answers = new List<Message>();
+        for (var i = 0; i < 3; i++)
+            answers.Add((await original.ReadAsync())!);
+        var helloAnswer = Assert.Single(answers, m => m.Response.Type.ToStringUtf8() == "_hello");
+        Assert.Equal("01156dce", Convert.ToHexStringLower(helloAnswer.Response.Reply.ToByteArray()));
+        Assert.False(helloAnswer.Response.HasLimit);
+        var addrs = answers.Where(m => m.Response.Type.ToStringUtf8() == "_addrs").ToList();
+        Assert.Equal(["ws://a.example:8080/peer", "ws://known.example:1/peer"], addrs.Select(m => m.Response.Data.ToStringUtf8()));
+        Assert.All(addrs, m => Assert.Equal("3676729f", Convert.ToHexStringLower(m.Response.Reply.ToByteArray())));
+        Assert.All(addrs, m => Assert.Equal(1u, m.Response.Limit));
+        Assert.Equal(2, addrs.Select(m => m.Response.Id).Distinct().Count()); // fresh ids: the original drops repeats
+        Assert.Equal(0, a.Network.Count); // not handshaken until it answers our _hello
+
+        await original.AnswerHelloAsync(ourHello);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake completes");
+        var peer = a.Network.Peers[0];
+        Assert.False(peer.IsPeerNet);
+        Assert.Equal("b384aeb1b0f957ca42d6d6121beb1db7", peer.RemoteId.ToString()); // from the data of its own _hello
+    }
+
+    [Fact]
+    public async Task RelayedHelloAnswers_AndRelayedRequests_AreIgnored()
+    {
+        var a = await _net.AddAsync("tcp://a:1");
+        await using var peer = _net.Raw(a);
+        var ourHello = await peer.ReadAsync();
+
+        // A relayed answer (hops 1) and an answer to some other request carry other node ids: never the peer's.
+        await peer.SendAsync(new Message { Response = new Announce { Id = Bytes("01"), Hops = 1, Reply = ourHello!.Request.Id, Type = MessageTypes.Hello, Data = Bytes("ff".PadRight(32, 'f')) } });
+        await peer.SendAsync(new Message { Request = new Announce { Id = Bytes("02"), Hops = 1, Type = MessageTypes.Hello, Data = Bytes("ee".PadRight(32, 'e')), Limit = 1 } });
+        await peer.SendOriginalHelloAsync();
+        await peer.AnswerHelloAsync(ourHello);
+
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshake");
+        Assert.Equal(ScriptedPeer.Id, a.Network.Peers[0].RemoteId);
+        Assert.True(a.Network.Peers[0].Counters.MessagesIgnored >= 1);
+    }
+
+    [Fact]
+    public async Task Caps_CloseNewConnectionsAtOnce_AndLeaveExistingPeersAlone()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = 2; o.MaxPendingHandshakes = 1; });
+        var b = await _net.AddAsync("tcp://b:1");
+        var c = await _net.AddAsync("tcp://c:1");
+        await b.ConnectAsync(a);
+
+        await using var pending = _net.Raw(a); // stays in its handshake: the pending cap is now full
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "b is a peer");
+        await using var refused = _net.Raw(a);
+        Assert.True(await refused.ClosedWithinAsync(Patience));
+        Assert.Equal(1, a.Network.RefusedAtPendingCap + a.Network.RefusedAtPeerCap);
+
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c));
+        Assert.Equal(PeerConnectFailure.CapReached, ex.Failure);
+        Assert.Equal(1, a.Network.Count);
+        Assert.Null(a.Network.Peers[0].CloseReason);
+    }
+
+    [Fact]
+    public async Task PerAddressCap_AppliesToOneRemoteAddress_LoopbackExempt()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxConnectionsPerAddress = 2; o.HandshakeTimeout = 30_000; });
+        var remote = IPAddress.Parse("10.1.2.3");
+        await using var one = _net.Raw(a, remote);
+        await using var two = _net.Raw(a, remote);
+        await using var three = _net.Raw(a, remote);
+        Assert.True(await three.ClosedWithinAsync(Patience));
+        Assert.Equal(1, a.Network.RefusedAtAddressCap);
+
+        await using var other = _net.Raw(a, IPAddress.Parse("10.9.9.9"));
+        await using var local1 = _net.Raw(a);
+        await using var local2 = _net.Raw(a);
+        await using var local3 = _net.Raw(a);
+        Assert.False(await local3.ClosedWithinAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(1, a.Network.RefusedAtAddressCap);
+    }
+
+    [Fact]
+    public async Task IdleTcpPeers_GetKeepAlives_AndASilentOneIsDropped()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => { o.KeepAliveInterval = 100; o.KeepAliveMisses = 3; });
+        await using var peer = _net.Raw(a);
+        var ourHello = await peer.ReadAsync();
+        await peer.SendOriginalHelloAsync();
+        await peer.AnswerHelloAsync(ourHello!);
+        _ = await peer.ReadAsync(); // our answer to its hello
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshake");
+
+        // The node sends empty frames while idle...
+        var keepAlive = await peer.ReadAsync(skipKeepAlives: false);
+        Assert.Equal(Message.KindOneofCase.None, keepAlive!.KindCase);
+        // ...and, hearing nothing back for three intervals, drops the peer.
+        Assert.True(await peer.ClosedWithinAsync(Patience));
+        await Wait.UntilAsync(() => a.Network.Count == 0, Patience, "the silent peer is gone");
+    }
+
+    [Fact]
+    public async Task ALivePeerThatSendsKeepAlives_IsKept()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => { o.KeepAliveInterval = 100; o.KeepAliveMisses = 3; });
+        await using var peer = _net.Raw(a);
+        var ourHello = await peer.ReadAsync();
+        await peer.SendOriginalHelloAsync();
+        await peer.AnswerHelloAsync(ourHello!);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshake");
+
+        for (var i = 0; i < 10; i++) // a second: well past three intervals
+        {
+            await peer.SendAsync([0]);
+            await Task.Delay(100);
+        }
+        Assert.Equal(1, a.Network.Count);
+    }
+
+    [Fact]
+    public async Task AStuckPeer_FillsOnlyItsOwnQueue_ForwardsAreDroppedAndOwnSendsWait()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => o.SendQueueCapacity = 4);
+        await using var stuck = _net.Raw(a);
+        var ourHello = await stuck.ReadAsync();
+        await stuck.SendOriginalHelloAsync();
+        await stuck.AnswerHelloAsync(ourHello!);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshake");
+        var session = a.Network.Peers[0];
+
+        // The peer reads nothing: the pipe fills, the writer blocks, then the queue fills.
+        var big = new Message { Request = new Announce { Id = Bytes("01"), Hops = 0, Type = ByteString.CopyFromUtf8("t"), Data = ByteString.CopyFrom(new byte[1000]) } };
+        var accepted = 0;
+        for (var round = 0; round < 200; round++)
+        {
+            while (session.TrySend(big))
+                accepted++;
+            await Task.Delay(20);
+            if (!session.TrySend(big))
+                break; // the writer drained nothing in 20 ms: it is blocked on the full pipe
+            accepted++;
+        }
+        Assert.True(session.Counters.SendsDropped > 0);
+        Assert.InRange(accepted, 4, 200); // the pipe's 64 KiB and the 4-message queue, no more
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await session.SendAsync(big, cts.Token));
+
+        var b = await _net.AddAsync("tcp://b:1");
+        await a.ConnectAsync(b); // others are still served
+        Assert.Equal(2, a.Network.Count);
+    }
+
+    [Fact]
+    public async Task Disconnect_ClosesByAddressOrPeerId()
+    {
+        var a = await _net.AddAsync("tcp://a:1");
+        var b = await _net.AddAsync("tcp://b:1");
+        var c = await _net.AddAsync("tcp://c:1");
+        await a.ConnectAsync(b);
+        await c.ConnectAsync(a);
+        await Wait.UntilAsync(() => a.Network.Count == 2, Patience, "two peers");
+
+        Assert.True(await a.Network.DisconnectAsync(b.Address));
+        Assert.False(await a.Network.DisconnectAsync(b.Address));
+        Assert.True(await a.Network.DisconnectAsync(c.Identity.Id));
+        Assert.False(await a.Network.DisconnectAsync(c.Identity.Id));
+        await Wait.UntilAsync(() => a.Network.Count == 0 && b.Network.Count == 0 && c.Network.Count == 0, Patience, "all closed");
+    }
+
+    private static ByteString Bytes(string hex) => ByteString.CopyFrom(Convert.FromHexString(hex));
+}
