@@ -44,6 +44,7 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
     private readonly HashSet<string> _dialing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PeerSession, Task> _running = new();
     private long _refusedPeers, _refusedPending, _refusedPerAddress, _unhandled;
+    private long _closedViolations, _closedDiscards, _closedDrops;
     private bool _stopping;
 
     /// <summary>Creates the network of a node.</summary>
@@ -106,6 +107,21 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
 
     /// <summary>Connections refused at the per-address cap.</summary>
     public long RefusedAtAddressCap => Interlocked.Read(ref _refusedPerAddress);
+
+    /// <summary>Protocol violations seen on all connections since start (each closed its connection).</summary>
+    public long ProtocolViolations => Total(() => _closedViolations, c => c.ProtocolViolations);
+
+    /// <summary>Messages discarded for breaking a field limit, on all connections since start.</summary>
+    public long MessagesDiscarded => Total(() => _closedDiscards, c => c.MessagesDiscarded);
+
+    /// <summary>Forwarded messages dropped at full send queues, on all connections since start.</summary>
+    public long SendsDropped => Total(() => _closedDrops, c => c.SendsDropped);
+
+    /// <summary>Connections open right now, handshaken or not.</summary>
+    public int OpenConnections
+    {
+        get { lock (_gate) return _sessions.Count; }
+    }
 
     /// <summary>Gossip messages dropped because no handler was set.</summary>
     public long UnhandledMessages => Interlocked.Read(ref _unhandled);
@@ -312,7 +328,12 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
         bool wasPeer;
         lock (_gate)
         {
-            _sessions.Remove(session);
+            if (_sessions.Remove(session))
+            {
+                _closedViolations += session.Counters.ProtocolViolations;
+                _closedDiscards += session.Counters.MessagesDiscarded;
+                _closedDrops += session.Counters.SendsDropped;
+            }
             wasPeer = session.RemoteId is { } id && _peers.TryGetValue(id, out var current) && current == session && _peers.Remove(id);
             var remote = (session.RemoteEndPoint as IPEndPoint)?.Address;
             if (session.Direction == PeerDirection.Inbound && CountsPerAddress(remote) && _inboundByAddress.TryGetValue(remote!, out var n))
@@ -326,6 +347,13 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
             Log.PeerDisconnected(_logger, session.ToString(), reason);
             PeerDisconnected?.Invoke(session, reason);
         }
+    }
+
+    /// <summary>A counter over closed sessions plus the live ones, read consistently under the gate.</summary>
+    private long Total(Func<long> closed, Func<PeerCounters, long> live)
+    {
+        lock (_gate)
+            return closed() + _sessions.Sum(s => live(s.Counters));
     }
 
     private PeerSession Start(PeerConnection connection, PeerDirection direction, PeerAddress? address)

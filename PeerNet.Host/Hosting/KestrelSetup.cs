@@ -20,9 +20,18 @@ internal static class KestrelSetup
             if (tcpPort <= 0)
                 return;
 
-            foreach (var url in HttpUrls(context.Configuration))
+            var urls = HttpUrls(context.Configuration).ToList();
+            foreach (var url in urls)
                 Listen(kestrel, url);
-            kestrel.ListenAnyIP(tcpPort, listen => listen.UseConnectionHandler<TcpPeerHandler>());
+            // A node whose HTTP listens on one IP (loopback, say) takes tcp peers on that IP too; otherwise on all.
+            Action<ListenOptions> tcp = listen => listen.UseConnectionHandler<TcpPeerHandler>();
+            var hosts = urls.Select(Host).Distinct().ToList();
+            if (hosts is ["localhost"])
+                kestrel.ListenLocalhost(tcpPort, tcp);
+            else if (hosts is [var only] && IPAddress.TryParse(only, out var ip) && !ip.Equals(IPAddress.Any) && !ip.Equals(IPAddress.IPv6Any))
+                kestrel.Listen(ip, tcpPort, tcp);
+            else
+                kestrel.ListenAnyIP(tcpPort, tcp);
         });
     }
 
@@ -37,9 +46,14 @@ internal static class KestrelSetup
         return ["http://localhost:5000"];
     }
 
+    private static string Host(string url) => ToUri(url).Host.Trim('[', ']');
+
+    private static Uri ToUri(string url) =>
+        new(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
+
     private static void Listen(KestrelServerOptions kestrel, string url)
     {
-        var uri = new Uri(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
+        var uri = ToUri(url);
         Action<ListenOptions> https = uri.Scheme == Uri.UriSchemeHttps ? o => o.UseHttps() : _ => { };
         if (uri.Host == "localhost")
             kestrel.ListenLocalhost(uri.Port, https);

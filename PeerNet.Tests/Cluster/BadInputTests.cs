@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Google.Protobuf;
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Cluster;
+
+/// <summary>
+/// Hostile and broken input against a real host, over raw tcp and WebSocket: each case closes or discards as the
+/// spec says, counts it, and the host keeps serving its other peer and its REST API throughout.
+/// </summary>
+public sealed class BadInputTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly TempDirectory _dir = new();
+    private readonly int _tcpPort = FreePort.Next();
+    private TestNode _host = null!;
+    private TestNode _friend = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await TestNode.StartAsync(_dir.File("host.db"), new Dictionary<string, string?>
+        {
+            ["PeerNet:TcpPort"] = _tcpPort.ToString(),
+            ["PeerNet:HandshakeTimeout"] = "500",
+            ["PeerNet:MaxPendingHandshakes"] = "1000",
+        });
+        _friend = await TestNode.StartAsync(_dir.File("friend.db"));
+        var connected = await _friend.Client.PostAsJsonAsync("/api/connections", new { address = $"tcp://127.0.0.1:{_tcpPort}" });
+        Assert.Equal(HttpStatusCode.OK, connected.StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        // The host still serves: REST answers and the friendly peer is still connected, both ways.
+        var node = await _host.Client.GetFromJsonAsync<JsonElement>("/api/node");
+        Assert.Equal(1, node.GetProperty("connections").GetInt32());
+        Assert.Equal(_host.Node.Id, Assert.Single(_friend.Node.Connections()).PeerId);
+        await _friend.DisposeAsync();
+        await _host.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private async Task<NetworkStream> TcpAsync()
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, _tcpPort);
+        return client.GetStream();
+    }
+
+    private static async Task<bool> ClosedAsync(NetworkStream stream)
+    {
+        var buffer = new byte[4096];
+        using var cts = new CancellationTokenSource(Patience);
+        try
+        {
+            while (await stream.ReadAsync(buffer, cts.Token) > 0)
+            {
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return true; // reset
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] Frame(Announce request) => FrameWriter.ToFrame(new Message { Request = request });
+
+    private static byte[] Hello(byte idByte) => Frame(new Announce
+    {
+        Id = ByteString.CopyFrom([idByte, 1, 2, 3]),
+        Hops = 0,
+        Type = MessageTypes.Hello,
+        Data = ByteString.CopyFrom(Enumerable.Range(0, 16).Select(i => (byte)(i + idByte)).ToArray()),
+        Limit = 1,
+    });
+
+    [Theory]
+    [InlineData("garbage", "0affffffffffffffffffff")]
+    [InlineData("varint 2^32", "8080808010")]
+    [InlineData("varint over 64 KiB", "8180040a")]
+    [InlineData("frame that is not protobuf", "03ffffff")]
+    [InlineData("request without id or hops", "020a00")]
+    public async Task AViolation_ClosesTheConnection_AndIsCounted(string name, string hex)
+    {
+        var before = _host.Node.Network.ProtocolViolations;
+        await using var stream = await TcpAsync();
+        await stream.WriteAsync(Convert.FromHexString(hex));
+        Assert.True(await ClosedAsync(stream), name);
+        await Wait.UntilAsync(() => _host.Node.Network.ProtocolViolations > before, Patience, $"the {name} violation is counted");
+    }
+
+    [Fact]
+    public async Task ATruncatedFrameThenClose_EndsOnlyThatConnection()
+    {
+        var stream = await TcpAsync();
+        await stream.WriteAsync(Convert.FromHexString("260a240a04"));
+        stream.Socket.Shutdown(SocketShutdown.Send);
+        Assert.True(await ClosedAsync(stream));
+        stream.Dispose();
+        await Wait.UntilAsync(() => _host.Node.Network.OpenConnections == 1, Patience, "only the friend remains");
+    }
+
+    [Fact]
+    public async Task FieldsOverTheirLimits_AreDiscarded_AndTheConnectionLives()
+    {
+        var before = _host.Node.Network.MessagesDiscarded;
+        await using var stream = await TcpAsync();
+        await stream.WriteAsync(Hello(0x40));
+        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 0, Type = ByteString.CopyFromUtf8("x"), Data = ByteString.CopyFrom(new byte[2000]) }));
+        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[65]), Hops = 0 }));
+        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 16, Type = ByteString.CopyFromUtf8("x") }));
+        await Wait.UntilAsync(() => _host.Node.Network.MessagesDiscarded == before + 3, Patience, "three discards");
+
+        // Still open: nothing broke the protocol, and the connection counts beside the friend's.
+        Assert.Equal(0, _host.Node.Network.ProtocolViolations);
+        Assert.Equal(2, _host.Node.Network.OpenConnections);
+    }
+
+    [Fact]
+    public async Task APeerThatNeverSaysHello_OrSendsNothing_IsDroppedAfterTheHandshakeTimeout()
+    {
+        await using var quiet = await TcpAsync();
+        await using var helloOnly = await TcpAsync();
+        await helloOnly.WriteAsync(Hello(0x50)); // says hello, but never answers ours
+        Assert.True(await ClosedAsync(quiet));
+        Assert.True(await ClosedAsync(helloOnly));
+    }
+
+    [Fact]
+    public async Task ATextWebSocketMessage_ClosesTheConnection()
+    {
+        var before = _host.Node.Network.ProtocolViolations;
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_host.BaseAddress.Port}/peer"), CancellationToken.None);
+        await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        var buffer = new byte[4096];
+        using var cts = new CancellationTokenSource(Patience);
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, cts.Token);
+        }
+        while (result.MessageType != WebSocketMessageType.Close);
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, result.CloseStatus);
+        await Wait.UntilAsync(() => _host.Node.Network.ProtocolViolations > before, Patience, "the violation is counted");
+    }
+
+    [Fact]
+    public async Task FramesSplitAcrossWebSocketMessages_AndMergedInOne_AreRead()
+    {
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_host.BaseAddress.Port}/peer"), CancellationToken.None);
+        var hello = Hello(0x60);
+        var addrs = FrameWriter.ToFrame(Messages.AddrsRequest(ByteString.CopyFrom([9, 9, 9, 9]), 5));
+        // The length prefix alone, then the rest of _hello merged with the _addrs request, as the original sends.
+        await socket.SendAsync(hello[..1], WebSocketMessageType.Binary, true, CancellationToken.None);
+        await socket.SendAsync(hello[1..].Concat(addrs).ToArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
+
+        // The host answers our _hello (after sending its own): the stream was reassembled.
+        var received = new List<Message>();
+        var buffer = new byte[8192];
+        using var cts = new CancellationTokenSource(Patience);
+        var stream = new List<byte>();
+        while (!received.Any(m => m.Response?.Type.ToStringUtf8() == "_hello"))
+        {
+            var result = await socket.ReceiveAsync(buffer, cts.Token);
+            Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
+            stream.AddRange(buffer.AsSpan(0, result.Count).ToArray());
+            var sequence = new System.Buffers.ReadOnlySequence<byte>(stream.ToArray());
+            received.Clear();
+            while (FrameReader.TryReadFrame(ref sequence, 65536, out var payload) == FrameStatus.Frame)
+                received.Add(Message.Parser.ParseFrom(payload));
+        }
+        Assert.Equal([0x60, 1, 2, 3], received.First(m => m.Response?.Type.ToStringUtf8() == "_hello").Response.Reply.ToByteArray());
+        Assert.Equal(_host.Node.Id, NodeId.Read(received.First(m => m.Request?.Type.ToStringUtf8() == "_hello").Request.Data.Span).ToString());
+    }
+
+    [Fact]
+    public async Task TwoHundredConnectionsOpenedAndDroppedAtOnce_LeaveTheHostHealthy()
+    {
+        var clients = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
+        {
+            var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, _tcpPort);
+            return client;
+        }));
+        var sockets = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            var socket = new ClientWebSocket();
+            await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_host.BaseAddress.Port}/peer"), CancellationToken.None);
+            return socket;
+        }));
+        foreach (var client in clients)
+            client.Dispose();
+        foreach (var socket in sockets)
+            socket.Abort();
+
+        await Wait.UntilAsync(() => _host.Node.Network.OpenConnections == 1, Patience, "every dropped connection is cleaned up");
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync("/readyz")).StatusCode);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Cluster;
+
+/// <summary>Real hosts on loopback ports connecting through the REST API, over ws and tcp.</summary>
+public sealed class ConnectionsApiTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private Task<TestNode> StartAsync(string name, int tcpPort = 0) =>
+        TestNode.StartAsync(_dir.File(name + ".db"), tcpPort == 0 ? null : new Dictionary<string, string?> { ["PeerNet:TcpPort"] = tcpPort.ToString() });
+
+    private static async Task<List<JsonElement>> ConnectionsAsync(TestNode node) =>
+        (await node.Client.GetFromJsonAsync<JsonElement>("/api/connections")).EnumerateArray().ToList();
+
+    [Theory]
+    [InlineData("ws")]
+    [InlineData("tcp")]
+    public async Task TwoHosts_ConnectThroughRest_AndListEachOtherByNodeId(string transport)
+    {
+        var tcpPort = FreePort.Next();
+        await using var a = await StartAsync("a", tcpPort);
+        await using var b = await StartAsync("b");
+        var address = transport == "ws" ? $"ws://127.0.0.1:{a.BaseAddress.Port}/peer" : $"tcp://127.0.0.1:{tcpPort}";
+
+        var response = await b.Client.PostAsJsonAsync("/api/connections", new { address });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var connected = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(address, connected.GetProperty("address").GetString());
+        Assert.Equal(a.Node.Id, connected.GetProperty("peerId").GetString());
+
+        var fromB = Assert.Single(await ConnectionsAsync(b));
+        Assert.Equal((address, a.Node.Id, "outbound"), (fromB.GetProperty("address").GetString(), fromB.GetProperty("peerId").GetString(), fromB.GetProperty("direction").GetString()));
+        Assert.Equal(transport, fromB.GetProperty("transport").GetString());
+        Assert.True(fromB.GetProperty("peerNet").GetBoolean());
+        await Wait.UntilAsync(async () => (await ConnectionsAsync(a)).Count == 1, Patience, "a lists b");
+        var fromA = (await ConnectionsAsync(a))[0];
+        Assert.Equal(JsonValueKind.Null, fromA.GetProperty("address").ValueKind);
+        Assert.Equal((b.Node.Id, "inbound"), (fromA.GetProperty("peerId").GetString(), fromA.GetProperty("direction").GetString()));
+        Assert.Equal(1, (await a.Client.GetFromJsonAsync<JsonElement>("/api/node")).GetProperty("connections").GetInt32());
+
+        // Counters are background writes: committed within PeerNet:StoreFlushInterval.
+        await Wait.UntilAsync(async () =>
+        {
+            var stats = await b.Client.GetAsync("/api/nodes/stats?address=" + Uri.EscapeDataString(address));
+            return stats.IsSuccessStatusCode
+                && (await stats.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connections").GetProperty("ok").GetInt64() == 1;
+        }, Patience, "b's stats show one successful connection to a");
+    }
+
+    [Fact]
+    public async Task Connect_Twice_Is409_ToItself_Is502_Unreachable_Is502()
+    {
+        await using var a = await StartAsync("a");
+        await using var b = await StartAsync("b");
+        var aAddress = $"ws://127.0.0.1:{a.BaseAddress.Port}/peer";
+        Assert.Equal(HttpStatusCode.OK, (await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress })).StatusCode);
+
+        var twice = await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress });
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+
+        var self = await b.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{b.BaseAddress.Port}/peer" });
+        Assert.Equal(HttpStatusCode.BadGateway, self.StatusCode);
+        Assert.Contains("itself", (await self.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        var unreachable = await b.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{FreePort.Next()}/peer" });
+        Assert.Equal(HttpStatusCode.BadGateway, unreachable.StatusCode);
+        Assert.Equal("application/problem+json", unreachable.Content.Headers.ContentType?.MediaType);
+
+        var bad = await b.Client.PostAsJsonAsync("/api/connections", new { address = "http://x" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Single(await ConnectionsAsync(b));
+    }
+
+    [Fact]
+    public async Task Disconnect_ByAddressOrPeerId_Is204_ThenNotConnected_Is404()
+    {
+        await using var a = await StartAsync("a");
+        await using var b = await StartAsync("b");
+        await using var c = await StartAsync("c");
+        var aAddress = $"ws://127.0.0.1:{a.BaseAddress.Port}/peer";
+        await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress });
+        await c.Client.PostAsJsonAsync("/api/connections", new { address = aAddress });
+        await Wait.UntilAsync(() => a.Node.ConnectionCount == 2, Patience, "a has two peers");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await b.Client.DeleteAsync("/api/connections?address=" + Uri.EscapeDataString(aAddress))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await b.Client.DeleteAsync("/api/connections?address=" + Uri.EscapeDataString(aAddress))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await a.Client.DeleteAsync($"/api/connections?peerId={c.Node.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await a.Client.DeleteAsync($"/api/connections?peerId={c.Node.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await a.Client.DeleteAsync("/api/connections")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await a.Client.DeleteAsync("/api/connections?peerId=xyz")).StatusCode);
+        await Wait.UntilAsync(() => a.Node.ConnectionCount == 0 && b.Node.ConnectionCount == 0 && c.Node.ConnectionCount == 0, Patience, "all closed");
+    }
+
+    [Fact]
+    public async Task PeerPath_WithoutAnUpgrade_IsAProblem()
+    {
+        await using var a = await StartAsync("a");
+        var response = await a.Client.GetAsync("/peer");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
