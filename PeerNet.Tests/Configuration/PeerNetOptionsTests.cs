@@ -54,6 +54,16 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(5000, o.StoreBatchSize);
         Assert.Equal(250, o.StoreFlushInterval);
         Assert.Equal(10_000, o.StoreQueueCapacity);
+        Assert.Equal(0, o.TcpPort);
+        Assert.Equal(5000, o.HandshakeTimeout);
+        Assert.Equal(10_000, o.ConnectTimeout);
+        Assert.Equal(15_000, o.KeepAliveInterval);
+        Assert.Equal(3, o.KeepAliveMisses);
+        Assert.Equal(1000, o.MaxPeers);
+        Assert.Equal(128, o.MaxPendingHandshakes);
+        Assert.Equal(8, o.MaxConnectionsPerAddress);
+        Assert.Equal(1024, o.SendQueueCapacity);
+        Assert.Equal(65536, o.MaxFrameLength);
     }
 
     [Fact]
@@ -78,6 +88,16 @@ public sealed class PeerNetOptionsTests : IDisposable
             ["PeerNet:StoreBatchSize"] = "100",
             ["PeerNet:StoreFlushInterval"] = "50",
             ["PeerNet:StoreQueueCapacity"] = "64",
+            ["PeerNet:TcpPort"] = "9000",
+            ["PeerNet:HandshakeTimeout"] = "700",
+            ["PeerNet:ConnectTimeout"] = "800",
+            ["PeerNet:KeepAliveInterval"] = "900",
+            ["PeerNet:KeepAliveMisses"] = "4",
+            ["PeerNet:MaxPeers"] = "50",
+            ["PeerNet:MaxPendingHandshakes"] = "10",
+            ["PeerNet:MaxConnectionsPerAddress"] = "2",
+            ["PeerNet:SendQueueCapacity"] = "16",
+            ["PeerNet:MaxFrameLength"] = "4096",
         });
         Assert.False(o.Bootstrap);
         Assert.Equal((300, 0, 8, 20, 4, 64), (o.Interval, o.Purge, o.Connections, o.Size, o.Fanout, o.MaxHops));
@@ -87,6 +107,8 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal("s3cret", o.ApiKey);
         Assert.Equal(TimeSpan.FromMinutes(150), o.RemovedTtl);
         Assert.Equal((100, 50, 64), (o.StoreBatchSize, o.StoreFlushInterval, o.StoreQueueCapacity));
+        Assert.Equal((9000, 700, 800, 900, 4), (o.TcpPort, o.HandshakeTimeout, o.ConnectTimeout, o.KeepAliveInterval, o.KeepAliveMisses));
+        Assert.Equal((50, 10, 2, 16, 4096), (o.MaxPeers, o.MaxPendingHandshakes, o.MaxConnectionsPerAddress, o.SendQueueCapacity, o.MaxFrameLength));
     }
 
     [Theory]
@@ -100,6 +122,16 @@ public sealed class PeerNetOptionsTests : IDisposable
     [InlineData("PeerNet:StoreBatchSize", "0", "StoreBatchSize")]
     [InlineData("PeerNet:StoreFlushInterval", "-5", "StoreFlushInterval")]
     [InlineData("PeerNet:StoreQueueCapacity", "0", "StoreQueueCapacity")]
+    [InlineData("PeerNet:TcpPort", "70000", "TcpPort")]
+    [InlineData("PeerNet:HandshakeTimeout", "10", "HandshakeTimeout")]
+    [InlineData("PeerNet:ConnectTimeout", "0", "ConnectTimeout")]
+    [InlineData("PeerNet:KeepAliveInterval", "0", "KeepAliveInterval")]
+    [InlineData("PeerNet:KeepAliveMisses", "1", "KeepAliveMisses")]
+    [InlineData("PeerNet:MaxPeers", "0", "MaxPeers")]
+    [InlineData("PeerNet:MaxPendingHandshakes", "0", "MaxPendingHandshakes")]
+    [InlineData("PeerNet:MaxConnectionsPerAddress", "0", "MaxConnectionsPerAddress")]
+    [InlineData("PeerNet:SendQueueCapacity", "0", "SendQueueCapacity")]
+    [InlineData("PeerNet:MaxFrameLength", "1000", "MaxFrameLength")]
     [InlineData("PeerNet:Seeds:0", "ftp://seed", "PeerNet:Seeds:0")]
     [InlineData("PeerNet:Advertise:0", "tcp://noport", "PeerNet:Advertise:0")]
     [InlineData("PeerNet:ApiKey", "   ", "PeerNet:ApiKey")]
