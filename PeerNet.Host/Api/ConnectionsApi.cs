@@ -17,10 +17,13 @@ internal static class ConnectionsApi
         connections.MapPost("/", Connect).WithName("Connect").RequireWriteAccess()
             .WithSummary("Dial an address; answers after the handshake with the peer's id.")
             .WithDescription("502 when the dial or handshake fails (the detail says why, e.g. the address is this node itself); 409 when already connected.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
         connections.MapDelete("/", Disconnect).WithName("Disconnect").RequireWriteAccess()
             .WithSummary("Close the connection to ?address= (outbound) or ?peerId= (any).")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

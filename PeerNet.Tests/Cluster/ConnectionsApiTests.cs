@@ -100,6 +100,46 @@ public sealed class ConnectionsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Connect_ToAServerThatNeverUpgrades_TimesOutAfterConnectTimeout()
+    {
+        await using var a = await TestNode.StartAsync(_dir.File("timeout.db"), new Dictionary<string, string?> { ["PeerNet:ConnectTimeout"] = "300" });
+        using var blackHole = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        blackHole.Start(); // accepts at the kernel, never answers the HTTP upgrade
+        var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
+
+        var response = await a.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{port}/peer" });
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Timed out", problem.GetProperty("title").GetString());
+        Assert.Contains("300 ms", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task CreateStream_APeerConnectionFromTheUsersOwnServer_Handshakes()
+    {
+        await using var a = await StartAsync("a");
+        await using var b = await StartAsync("b");
+        // The user's own listener hands each accepted socket to the node as a stream.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            await a.Node.AcceptAsync(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint);
+        });
+
+        var peer = await b.Node.ConnectAsync($"tcp://127.0.0.1:{port}");
+
+        Assert.Equal(a.Node.Id, peer.PeerId);
+        await Wait.UntilAsync(() => a.Node.ConnectionCount == 1, Patience, "a lists b");
+        Assert.Equal("stream", a.Node.Connections()[0].Transport);
+        await b.Node.DisconnectAsync($"tcp://127.0.0.1:{port}");
+        await serving.WaitAsync(Patience); // AcceptAsync returns when the connection closes
+    }
+
+    [Fact]
     public async Task PeerPath_WithoutAnUpgrade_IsAProblem()
     {
         await using var a = await StartAsync("a");

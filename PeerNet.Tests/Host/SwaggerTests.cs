@@ -27,6 +27,9 @@ public sealed class SwaggerTests : IAsyncLifetime
         Assert.Equal(["200", "400", "401"], Codes("/api/nodes", "post"));
         Assert.Equal(["200", "400", "401"], Codes("/api/nodes", "delete"));
         Assert.Equal(["200", "400", "404"], Codes("/api/nodes/stats", "get"));
+        Assert.Equal(["200"], Codes("/api/connections", "get"));
+        Assert.Equal(["200", "400", "401", "409", "502"], Codes("/api/connections", "post"));
+        Assert.Equal(["204", "400", "401", "404"], Codes("/api/connections", "delete"));
         Assert.Equal(["200"], Codes("/healthz", "get"));
         Assert.Equal(["200", "503"], Codes("/readyz", "get"));
 

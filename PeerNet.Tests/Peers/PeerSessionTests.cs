@@ -283,6 +283,20 @@ public sealed class PeerSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFrameLongerThanMaxFrameLength_ClosesTheConnection()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => o.MaxFrameLength = 4096);
+        await using var peer = _net.Raw(a);
+        await peer.SendAsync(Convert.FromHexString("8120")); // 4097
+        Assert.True(await peer.ClosedWithinAsync(Patience));
+        Assert.Equal(1, a.Network.ProtocolViolations);
+
+        await using var fine = _net.Raw(a);
+        await fine.SendAsync(FrameWriter.ToFrame(new Message { Request = new Announce { Id = Bytes("01"), Hops = 0, Data = ByteString.CopyFrom(new byte[1024]) } }));
+        Assert.False(await fine.ClosedWithinAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
     public async Task Disconnect_ClosesByAddressOrPeerId()
     {
         var a = await _net.AddAsync("tcp://a:1");
