@@ -8,12 +8,12 @@ namespace PeerNet;
 public sealed class NodeIdentity
 {
     /// <summary>Draws a fresh node id.</summary>
-    public NodeIdentity(IOptions<PeerNetOptions> options, RandomSource random)
+    public NodeIdentity(IOptions<PeerNetOptions> options, RandomSource random, AddressRules rules)
     {
         Span<byte> id = stackalloc byte[ProtocolLimits.NodeIdLength];
         random.NextBytes(id);
         Id = NodeId.Read(id);
-        AdvertisedAddresses = options.Value.Advertise.Select(a => PeerAddress.Parse(a).Value).Distinct(StringComparer.Ordinal).ToArray();
+        AdvertisedAddresses = options.Value.Advertise.Select(a => rules.Parse(a).Value).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>The node id of the _hello handshake.</summary>

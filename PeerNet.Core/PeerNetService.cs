@@ -24,7 +24,7 @@ internal sealed partial class PeerNetService(
         if (seeds.Count > 0)
         {
             // Explicit saves: a seed comes back at every start even if it was removed.
-            var added = await store.SaveAsync(PeerAddressBatch.ParseAll(seeds), cancellationToken).ConfigureAwait(false);
+            var added = await store.SaveAsync(node.AddressRules.ParseAll(seeds), cancellationToken).ConfigureAwait(false);
             Log.SeedsSaved(logger, seeds.Count, added);
         }
         node.MarkRunning(true);

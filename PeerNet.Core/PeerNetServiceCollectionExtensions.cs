@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PeerNet.Addressing;
 using PeerNet.Configuration;
 using PeerNet.Peers;
 using PeerNet.Storage;
@@ -59,6 +60,7 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, WebSocketTransport>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, TcpTransport>());
         services.TryAddSingleton<TransportRegistry>();
+        services.TryAddSingleton<AddressRules>();
         services.TryAddSingleton<PeerNetwork>();
         services.TryAddSingleton<PeerNode>();
         services.AddHostedService<PeerNetService>();

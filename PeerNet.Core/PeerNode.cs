@@ -15,13 +15,15 @@ public sealed class PeerNode
 {
     private readonly PeerStore _store;
     private readonly PeerNetwork _network;
+    private readonly AddressRules _rules;
     private volatile bool _running;
 
     /// <summary>Creates the node facade.</summary>
-    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network)
+    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules)
     {
         _store = store;
         _network = network;
+        _rules = rules;
         NodeId = identity.Id;
         Id = identity.Id.ToString();
         AdvertisedAddresses = identity.AdvertisedAddresses;
@@ -52,6 +54,9 @@ public sealed class PeerNode
     /// <summary>How many addresses the store knows.</summary>
     public long KnownCount => _store.Count;
 
+    /// <summary>This node's address rules (built-in schemes plus those of registered transports).</summary>
+    public AddressRules AddressRules => _rules;
+
     /// <summary>The underlying store, for the engine.</summary>
     public PeerStore Store => _store;
 
@@ -61,7 +66,7 @@ public sealed class PeerNode
     /// </summary>
     /// <exception cref="InvalidPeerAddressException">Some addresses are invalid; nothing was saved.</exception>
     public Task<int> SaveAsync(IEnumerable<string> addresses, CancellationToken cancellationToken = default) =>
-        _store.SaveAsync(PeerAddressBatch.ParseAll(addresses, nameof(addresses)), cancellationToken);
+        _store.SaveAsync(_rules.ParseAll(addresses, nameof(addresses)), cancellationToken);
 
     /// <summary>
     /// Removes addresses and their stats (the original's <c>remove(nodes)</c>); node exchange will not learn them again
@@ -69,7 +74,7 @@ public sealed class PeerNode
     /// </summary>
     /// <exception cref="InvalidPeerAddressException">Some addresses are invalid; nothing was removed.</exception>
     public Task<int> RemoveAsync(IEnumerable<string> addresses, CancellationToken cancellationToken = default) =>
-        _store.RemoveAsync(PeerAddressBatch.ParseAll(addresses, nameof(addresses)), cancellationToken);
+        _store.RemoveAsync(_rules.ParseAll(addresses, nameof(addresses)), cancellationToken);
 
     /// <summary>Streams every known address (the original's <c>known()</c>).</summary>
     public IAsyncEnumerable<string> KnownAsync(CancellationToken cancellationToken = default) => _store.KnownAsync(cancellationToken);
@@ -85,7 +90,7 @@ public sealed class PeerNode
     /// <summary>Connection statistics of an address (the original's <c>getStats(addr)</c>); null when it is neither known nor counted.</summary>
     /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>
     public Task<PeerStats?> GetStatsAsync(string address, CancellationToken cancellationToken = default) =>
-        _store.GetStatsAsync(PeerAddressBatch.ParseAll([address], nameof(address))[0], cancellationToken);
+        _store.GetStatsAsync(_rules.Parse(address, nameof(address)), cancellationToken);
 
     /// <summary>
     /// Connects to a peer (the original's <c>connect(addr)</c>) and completes once the handshake has; returns the peer.
@@ -94,14 +99,14 @@ public sealed class PeerNode
     /// <exception cref="PeerConnectException">The connection or handshake failed; <see cref="PeerConnectException.Failure"/> and the message say why.</exception>
     public async Task<PeerInfo> ConnectAsync(string address, CancellationToken cancellationToken = default)
     {
-        var session = await _network.ConnectAsync(PeerAddressBatch.ParseAll([address], nameof(address))[0], cancellationToken).ConfigureAwait(false);
+        var session = await _network.ConnectAsync(_rules.Parse(address, nameof(address)), cancellationToken).ConfigureAwait(false);
         return Describe(session);
     }
 
     /// <summary>Closes the connection to <paramref name="address"/> (the original's <c>disconnect(addr)</c>); false when not connected.</summary>
     /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>
     public Task<bool> DisconnectAsync(string address) =>
-        _network.DisconnectAsync(PeerAddressBatch.ParseAll([address], nameof(address))[0]);
+        _network.DisconnectAsync(_rules.Parse(address, nameof(address)));
 
     /// <summary>Closes the connection to the peer with node id <paramref name="peerId"/> (32 hex characters); false when not connected.</summary>
     /// <exception cref="ArgumentException">The id is not 32 hex characters.</exception>

@@ -25,6 +25,9 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
     /// <summary>The longest address accepted, in characters.</summary>
     public const int MaxLength = 255;
 
+    /// <summary>The schemes every node accepts. Registering an <c>IPeerTransport</c> adds its schemes (see <see cref="AddressRules"/>).</summary>
+    public static readonly IReadOnlySet<string> BuiltInSchemes = new HashSet<string>(["ws", "wss", "tcp"], StringComparer.Ordinal);
+
     private string? _key;
     private long? _ring;
 
@@ -64,14 +67,22 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
     /// <summary>The 16 hex characters (a key prefix) of a ring position.</summary>
     public static string RingToKeyPrefix(long ring) => ((ulong)ring ^ 0x8000_0000_0000_0000UL).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Parses and normalizes an address, or says why it is not one.</summary>
+    /// <summary>Parses and normalizes an address with a built-in scheme, or says why it is not one.</summary>
     public static bool TryParse(
         [NotNullWhen(true)] string? text,
+        [NotNullWhen(true)] out PeerAddress? address,
+        [NotNullWhen(false)] out string? error) =>
+        TryParse(text, BuiltInSchemes, out address, out error);
+
+    /// <summary>Parses and normalizes an address whose scheme is one of <paramref name="schemes"/>, or says why it is not one.</summary>
+    public static bool TryParse(
+        [NotNullWhen(true)] string? text,
+        IReadOnlySet<string> schemes,
         [NotNullWhen(true)] out PeerAddress? address,
         [NotNullWhen(false)] out string? error)
     {
         address = null;
-        error = Check(text, out var uri);
+        error = Check(text, schemes, out var uri);
         if (error is not null)
             return false;
 
@@ -99,11 +110,11 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
         return true;
     }
 
-    /// <summary>Parses and normalizes an address.</summary>
+    /// <summary>Parses and normalizes an address (built-in schemes unless <paramref name="schemes"/> says otherwise).</summary>
     /// <exception cref="FormatException">The text is not a valid peer address; the message says why.</exception>
-    public static PeerAddress Parse(string text)
+    public static PeerAddress Parse(string text, IReadOnlySet<string>? schemes = null)
     {
-        if (!TryParse(text, out var address, out var error))
+        if (!TryParse(text, schemes ?? BuiltInSchemes, out var address, out var error))
             throw new FormatException($"'{Shorten(text)}' is not a valid peer address: {error}.");
         return address;
     }
@@ -123,7 +134,7 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
     public static string Shorten(string? text) =>
         text is null ? "(null)" : text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
 
-    private static string? Check(string? text, out Uri? uri)
+    private static string? Check(string? text, IReadOnlySet<string> schemes, out Uri? uri)
     {
         uri = null;
         if (string.IsNullOrWhiteSpace(text))
@@ -138,8 +149,8 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out uri) || !text.Contains("://", StringComparison.Ordinal))
             return "not an absolute URL (expected ws://host:port/path, wss://... or tcp://host:port)";
-        if (uri.Scheme is not ("ws" or "wss" or "tcp"))
-            return $"scheme '{uri.Scheme}' is not supported (use ws, wss or tcp)";
+        if (!schemes.Contains(uri.Scheme))
+            return $"scheme '{uri.Scheme}' is not supported (use {string.Join(", ", schemes.Order(StringComparer.Ordinal))})";
         if (string.IsNullOrEmpty(uri.Host))
             return "address has no host";
         if (uri.UserInfo.Length > 0)

@@ -5,7 +5,12 @@ public static class PeerAddressBatch
 {
     /// <summary>Parses every address; throws listing each invalid one, so nothing of a bad batch is used.</summary>
     /// <exception cref="InvalidPeerAddressException">At least one address is invalid.</exception>
-    public static IReadOnlyList<PeerAddress> ParseAll(IEnumerable<string?> addresses, string? paramName = null)
+    public static IReadOnlyList<PeerAddress> ParseAll(IEnumerable<string?> addresses, string? paramName = null) =>
+        ParseAll(addresses, PeerAddress.BuiltInSchemes, paramName);
+
+    /// <summary>Parses every address against <paramref name="schemes"/>; throws listing each invalid one.</summary>
+    /// <exception cref="InvalidPeerAddressException">At least one address is invalid.</exception>
+    public static IReadOnlyList<PeerAddress> ParseAll(IEnumerable<string?> addresses, IReadOnlySet<string> schemes, string? paramName = null)
     {
         ArgumentNullException.ThrowIfNull(addresses, paramName);
         var parsed = new List<PeerAddress>();
@@ -13,7 +18,7 @@ public static class PeerAddressBatch
         var index = 0;
         foreach (var text in addresses)
         {
-            if (PeerAddress.TryParse(text, out var address, out var error))
+            if (PeerAddress.TryParse(text, schemes, out var address, out var error))
                 parsed.Add(address);
             else
                 (errors ??= []).Add(new InvalidAddress(index, text, error));

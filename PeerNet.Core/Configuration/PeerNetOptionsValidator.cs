@@ -7,13 +7,15 @@ namespace PeerNet.Configuration;
 internal sealed partial class PeerNetOptionsAnnotationsValidator : IValidateOptions<PeerNetOptions>;
 
 /// <summary>Rules DataAnnotations cannot express; reports every failure at once, naming the key and value.</summary>
-internal sealed class PeerNetOptionsValidator : IValidateOptions<PeerNetOptions>
+internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IValidateOptions<PeerNetOptions>
 {
     public ValidateOptionsResult Validate(string? name, PeerNetOptions options)
     {
+        // Resolved here, not injected: the transports behind the rules take these options themselves.
+        var schemes = services.GetService(typeof(Addressing.AddressRules)) is Addressing.AddressRules rules ? rules.Schemes : Addressing.PeerAddress.BuiltInSchemes;
         var failures = new List<string>();
-        CheckAddresses(nameof(PeerNetOptions.Seeds), options.Seeds, failures);
-        CheckAddresses(nameof(PeerNetOptions.Advertise), options.Advertise, failures);
+        CheckAddresses(nameof(PeerNetOptions.Seeds), options.Seeds, schemes, failures);
+        CheckAddresses(nameof(PeerNetOptions.Advertise), options.Advertise, schemes, failures);
 
         if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.ApiKey)} is blank; remove it or set a real key.");
@@ -24,13 +26,13 @@ internal sealed class PeerNetOptionsValidator : IValidateOptions<PeerNetOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void CheckAddresses(string key, List<string>? addresses, List<string> failures)
+    private static void CheckAddresses(string key, List<string>? addresses, IReadOnlySet<string> schemes, List<string> failures)
     {
         if (addresses is null)
             return;
         for (var i = 0; i < addresses.Count; i++)
         {
-            if (!Addressing.PeerAddress.TryParse(addresses[i], out _, out var error))
+            if (!Addressing.PeerAddress.TryParse(addresses[i], schemes, out _, out var error))
                 failures.Add($"{PeerNetOptions.SectionName}:{key}:{i} = '{Addressing.PeerAddress.Shorten(addresses[i])}' is not a valid peer address: {error}.");
         }
     }

@@ -45,6 +45,7 @@ public sealed partial class PeerStore : IAsyncDisposable
         StoreLocation location,
         TimeProvider time,
         RandomSource random,
+        AddressRules rules,
         ILogger<PeerStore> logger)
     {
         _contexts = contexts;
@@ -53,7 +54,8 @@ public sealed partial class PeerStore : IAsyncDisposable
         _time = time;
         _random = random;
         _logger = logger;
-        _ownRings = _options.Advertise.Select(a => PeerAddress.Parse(a).RingPosition).ToHashSet();
+        // Advertised addresses passed validation at start (custom transport schemes included).
+        _ownRings = _options.Advertise.Select(a => rules.Parse(a).RingPosition).ToHashSet();
     }
 
     /// <summary>True once the database is migrated and the writer runs.</summary>

@@ -12,10 +12,11 @@ namespace PeerNet.Tests.Peers;
 
 /// <summary>
 /// Nodes wired by in-memory pipes: a transport registered for <c>tcp</c> routes each address to a node of this
-/// net. Tests the sessions without sockets.
+/// net (or for <c>scheme</c>, to test custom transports). Tests the sessions without sockets.
 /// </summary>
-internal sealed class MemoryNet : IAsyncDisposable
+internal sealed class MemoryNet(string scheme = "tcp") : IAsyncDisposable
 {
+    private readonly HashSet<string> _schemes = new(PeerAddress.BuiltInSchemes.Append(scheme), StringComparer.Ordinal);
     private readonly TempDirectory _dir = new();
     private readonly Dictionary<string, MemoryNode> _listeners = new(StringComparer.Ordinal);
     private readonly List<MemoryNode> _nodes = [];
@@ -28,20 +29,20 @@ internal sealed class MemoryNet : IAsyncDisposable
             o.HandshakeTimeout = 2000;
             configure?.Invoke(o);
         }, connectionString: $"Data Source={_dir.File(Guid.NewGuid().ToString("N") + ".db")}");
-        services.AddSingleton<IPeerTransport>(new Transport(this));
+        services.AddSingleton<IPeerTransport>(new Transport(this, scheme));
         if (time is not null)
             services.Replace(ServiceDescriptor.Singleton(time));
         var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<PeerStore>();
         await store.StartAsync(CancellationToken.None);
-        var node = new MemoryNode(provider, PeerAddress.Parse(address));
+        var node = new MemoryNode(provider, PeerAddress.Parse(address, _schemes));
         _listeners[node.Address.Value] = node;
         _nodes.Add(node);
         return node;
     }
 
     /// <summary>Routes <paramref name="address"/> to <paramref name="node"/> too.</summary>
-    public void Alias(string address, MemoryNode node) => _listeners[PeerAddress.Parse(address).Value] = node;
+    public void Alias(string address, MemoryNode node) => _listeners[PeerAddress.Parse(address, _schemes).Value] = node;
 
     /// <summary>A raw connection into <paramref name="node"/>, as a scripted peer that speaks bytes.</summary>
     public ScriptedPeer Raw(MemoryNode node, IPAddress? from = null)
@@ -69,9 +70,9 @@ internal sealed class MemoryNet : IAsyncDisposable
 
     private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 
-    private sealed class Transport(MemoryNet net) : IPeerTransport
+    private sealed class Transport(MemoryNet net, string scheme) : IPeerTransport
     {
-        public IReadOnlyCollection<string> Schemes { get; } = ["tcp"];
+        public IReadOnlyCollection<string> Schemes { get; } = [scheme];
 
         public Task<PeerConnection> ConnectAsync(PeerAddress address, CancellationToken cancellationToken)
         {
@@ -93,6 +94,8 @@ internal sealed class MemoryNode(ServiceProvider services, PeerAddress address) 
     public PeerStore Store { get; } = services.GetRequiredService<PeerStore>();
 
     public NodeIdentity Identity { get; } = services.GetRequiredService<NodeIdentity>();
+
+    public PeerNode Node { get; } = services.GetRequiredService<PeerNode>();
 
     public Task<PeerSession> ConnectAsync(MemoryNode other, CancellationToken cancellationToken = default) =>
         Network.ConnectAsync(other.Address, cancellationToken);

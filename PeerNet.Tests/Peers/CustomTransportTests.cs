@@ -1,0 +1,71 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PeerNet.Addressing;
+using PeerNet.Tests.Infrastructure;
+using PeerNet.Transport;
+
+namespace PeerNet.Tests.Peers;
+
+/// <summary>A transport registered for a scheme of its own: its addresses are valid everywhere and dial through it.</summary>
+public sealed class CustomTransportTests
+{
+    [Fact]
+    public async Task AddressesOfARegisteredSchemeAreSavedAndDialled()
+    {
+        await using var net = new MemoryNet("mem");
+        var a = await net.AddAsync("mem://a:1");
+        var b = await net.AddAsync("mem://b:1");
+
+        Assert.Equal(1, await a.Node.SaveAsync(["MEM://B:1"]));
+        Assert.Equal(["mem://b:1"], await a.Node.KnownAsync().ToListAsync());
+
+        var peer = await a.Node.ConnectAsync("mem://b:1");
+        Assert.Equal(b.Identity.Id.ToString(), peer.PeerId);
+        Assert.Equal("mem://b:1", Assert.Single(a.Node.Connections()).Address);
+    }
+
+    [Fact]
+    public void WithoutTheTransportTheSchemeIsRefusedByName()
+    {
+        var rules = new AddressRules(new TransportRegistry([]));
+        var error = Assert.Throws<InvalidPeerAddressException>(() => rules.Parse("mem://a:1", "address"));
+        Assert.Contains("scheme 'mem' is not supported", error.Message);
+    }
+
+    [Fact]
+    public void SeedsAndAdvertiseMayUseARegisteredScheme()
+    {
+        using var dir = new TempDirectory();
+        var services = new ServiceCollection().AddLogging();
+        services.AddPeerNet(o =>
+        {
+            o.Seeds = ["mem://seed:1"];
+            o.Advertise = ["mem://me:1"];
+        }, connectionString: $"Data Source={dir.File("n.db")}");
+        services.AddSingleton<IPeerTransport>(new NoDialTransport());
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(["mem://seed:1"], provider.GetRequiredService<IOptions<PeerNetOptions>>().Value.Seeds);
+        Assert.Equal(["mem://me:1"], provider.GetRequiredService<NodeIdentity>().AdvertisedAddresses);
+    }
+
+    [Fact]
+    public void AnUnregisteredSchemeInSeedsFailsValidationNamingTheKey()
+    {
+        using var dir = new TempDirectory();
+        var services = new ServiceCollection().AddLogging();
+        services.AddPeerNet(o => o.Seeds = ["mem://seed:1"], connectionString: $"Data Source={dir.File("n.db")}");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PeerNetOptions>>().Value);
+        Assert.Contains("PeerNet:Seeds:0", error.Message);
+    }
+
+    private sealed class NoDialTransport : IPeerTransport
+    {
+        public IReadOnlyCollection<string> Schemes { get; } = ["mem"];
+
+        public Task<PeerConnection> ConnectAsync(PeerAddress address, CancellationToken cancellationToken) =>
+            throw new IOException("this test transport does not dial");
+    }
+}
