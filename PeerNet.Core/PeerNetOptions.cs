@@ -22,6 +22,10 @@ public sealed class PeerNetOptions
     [Range(0, 86_400_000)]
     public int Purge { get; set; } = 60_000;
 
+    /// <summary>How many stored addresses each purge checks (a random sample, as the original's 10). Default 10.</summary>
+    [Range(1, 10_000)]
+    public int PurgeSample { get; set; } = 10;
+
     /// <summary>How many peer connections bootstrap opens and keeps. Default 5.</summary>
     [Range(0, 10_000)]
     public int Connections { get; set; } = 5;

@@ -15,7 +15,8 @@ internal sealed partial class PeerNetService(
     PeerStore store,
     Peers.PeerNetwork network,
     IOptions<PeerNetOptions> options,
-    ILogger<PeerNetService> logger) : IHostedService
+    ILogger<PeerNetService> logger,
+    IHostApplicationLifetime? lifetime = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +28,9 @@ internal sealed partial class PeerNetService(
             var added = await store.SaveAsync(node.AddressRules.ParseAll(seeds), cancellationToken).ConfigureAwait(false);
             Log.SeedsSaved(logger, seeds.Count, added);
         }
+        // Close peers as soon as shutdown begins: a web server drains its open requests (inbound WebSocket peers
+        // among them) before it stops the hosted services, and a live peer never ends its request by itself.
+        lifetime?.ApplicationStopping.Register(static n => _ = ((Peers.PeerNetwork)n!).StopAsync(), network);
         node.MarkRunning(true);
         Log.NodeStarted(logger, node.Id, PeerNode.Version, node.AdvertisedAddresses.Count);
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerNet.Addressing;
 using PeerNet.Configuration;
+using PeerNet.Gossip;
 using PeerNet.Peers;
 using PeerNet.Storage;
 using PeerNet.Transport;
@@ -63,7 +64,14 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddSingleton<AddressRules>();
         services.TryAddSingleton<PeerNetwork>();
         services.TryAddSingleton<PeerNode>();
+        services.TryAddSingleton<Bootstrapper>();
+        services.TryAddSingleton<NodeExchange>();
+        services.TryAddSingleton<Purger>();
+        services.TryAddSingleton<GossipEngine>();
+        // Order matters: hosted services start in registration order and stop in reverse, so the store opens
+        // before the engine runs and flushes after it stopped.
         services.AddHostedService<PeerNetService>();
+        services.AddHostedService(sp => sp.GetRequiredService<GossipEngine>());
         return services;
     }
 }

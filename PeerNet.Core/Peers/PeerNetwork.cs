@@ -132,6 +132,21 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
         get { lock (_gate) return [.. _peers.Values]; }
     }
 
+    /// <summary>Addresses with an outbound connection open or being dialled right now, handshaken or not.</summary>
+    public IReadOnlySet<string> OpenAddresses()
+    {
+        lock (_gate)
+        {
+            var open = new HashSet<string>(_dialing, StringComparer.Ordinal);
+            foreach (var session in _sessions)
+            {
+                if (session.Address is { } address)
+                    open.Add(address.Value);
+            }
+            return open;
+        }
+    }
+
     /// <summary>Descriptions of the handshaken peers.</summary>
     public IReadOnlyList<PeerInfo> Connections() =>
         Peers.Select(p => new PeerInfo(p.Address?.Value, p.RemoteId!.Value.ToString(), p.Direction, p.HandshakenAt ?? p.ConnectedAt, p.Transport, p.IsPeerNet))

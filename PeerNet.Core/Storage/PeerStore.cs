@@ -249,6 +249,20 @@ public sealed partial class PeerStore : IAsyncDisposable
         return known ? new PeerStats(address.Value, new ConnectionStats(0, 0), new NodeExchangeStats(0, 0)) : null;
     }
 
+    /// <summary>Connection counters of several addresses in one query, by address; addresses without counters are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, (long Ok, long Fail)>> GetConnectionCountsAsync(
+        IReadOnlyCollection<PeerAddress> addresses, CancellationToken cancellationToken = default)
+    {
+        if (addresses.Count == 0)
+            return new Dictionary<string, (long, long)>();
+        var rings = addresses.Select(a => a.RingPosition).Distinct().ToList();
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Stats.AsNoTracking().Where(s => rings.Contains(s.Ring))
+            .Select(s => new { s.Address, s.ConnectionsOk, s.ConnectionsFail })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Address, r => (r.ConnectionsOk, r.ConnectionsFail), StringComparer.Ordinal);
+    }
+
     /// <summary>True when the address is tombstoned and the tombstone has not expired.</summary>
     public async Task<bool> IsRemovedAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {

@@ -42,6 +42,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.True(o.Bootstrap);
         Assert.Equal(5000, o.Interval);
         Assert.Equal(60_000, o.Purge);
+        Assert.Equal(10, o.PurgeSample);
         Assert.Equal(5, o.Connections);
         Assert.Equal(10, o.Size);
         Assert.Equal(3, o.Fanout);
@@ -75,6 +76,7 @@ public sealed class PeerNetOptionsTests : IDisposable
             ["PeerNet:Bootstrap"] = "false",
             ["PeerNet:Interval"] = "300",
             ["PeerNet:Purge"] = "0",
+            ["PeerNet:PurgeSample"] = "25",
             ["PeerNet:Connections"] = "8",
             ["PeerNet:Size"] = "20",
             ["PeerNet:Fanout"] = "4",
@@ -101,6 +103,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         });
         Assert.False(o.Bootstrap);
         Assert.Equal((300, 0, 8, 20, 4, 64), (o.Interval, o.Purge, o.Connections, o.Size, o.Fanout, o.MaxHops));
+        Assert.Equal(25, o.PurgeSample);
         Assert.True(o.Debug);
         Assert.Equal(["ws://seed:8080/peer", "ws://seed2:8080/peer"], o.Seeds);
         Assert.Equal(["ws://me:8080/peer"], o.Advertise);
@@ -114,6 +117,7 @@ public sealed class PeerNetOptionsTests : IDisposable
     [Theory]
     [InlineData("PeerNet:Interval", "-1", "Interval")]
     [InlineData("PeerNet:Purge", "-1", "Purge")]
+    [InlineData("PeerNet:PurgeSample", "0", "PurgeSample")]
     [InlineData("PeerNet:Connections", "-1", "Connections")]
     [InlineData("PeerNet:Size", "0", "Size")]
     [InlineData("PeerNet:Fanout", "0", "Fanout")]

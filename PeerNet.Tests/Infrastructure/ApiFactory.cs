@@ -23,6 +23,8 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?>? settings = 
                 ["ConnectionStrings:PeerNet"] = $"Data Source={DatabaseFile}",
                 ["PeerNet:ApiKey"] = ApiKey,
                 ["Serilog:MinimumLevel:Default"] = "Warning",
+                // No dialling of saved addresses unless a test asks for the gossip engine: results stay deterministic.
+                ["PeerNet:Bootstrap"] = "false",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 values[key] = value;

@@ -28,7 +28,10 @@ public sealed class TestNode : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestNode> StartAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>The address this host's /peer endpoint answers on.</summary>
+    public string PeerAddress => $"ws://127.0.0.1:{BaseAddress.Port}/peer";
+
+    public static async Task<TestNode> StartAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null, int port = 0)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -39,11 +42,13 @@ public sealed class TestNode : IAsyncDisposable
         {
             ["ConnectionStrings:PeerNet"] = $"Data Source={databaseFile}",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // No dialling of saved addresses unless a test asks for the gossip engine: results stay deterministic.
+            ["PeerNet:Bootstrap"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
         builder.Configuration.AddInMemoryCollection(values);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 
         var app = PeerNetHost.Build(builder);
         await app.StartAsync();

@@ -97,6 +97,10 @@ internal sealed class MemoryNode(ServiceProvider services, PeerAddress address) 
 
     public PeerNode Node { get; } = services.GetRequiredService<PeerNode>();
 
+    public IServiceProvider Services => services;
+
+    public T Get<T>() where T : notnull => services.GetRequiredService<T>();
+
     public Task<PeerSession> ConnectAsync(MemoryNode other, CancellationToken cancellationToken = default) =>
         Network.ConnectAsync(other.Address, cancellationToken);
 

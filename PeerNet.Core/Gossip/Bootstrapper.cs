@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerNet.Addressing;
+using PeerNet.Peers;
+using PeerNet.Storage;
+
+namespace PeerNet.Gossip;
+
+/// <summary>
+/// Keeps <see cref="PeerNetOptions.Connections"/> handshaken peers: dials random stored addresses, skipping those
+/// already connected, the node's own, and those in back-off. At most <see cref="MaxConcurrentDials"/> dials run at
+/// once, and each round dials no more than the shortfall, so an empty store or a store of dead addresses never
+/// turns into a dial storm. One round at a time: the engine's bootstrap loop owns it.
+/// </summary>
+public sealed partial class Bootstrapper
+{
+    /// <summary>Most dials one round runs at once.</summary>
+    public const int MaxConcurrentDials = 8;
+
+    /// <summary>First wait after a failed dial; it doubles with each further failure.</summary>
+    public static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait after repeated failures.</summary>
+    public static readonly TimeSpan MaxFailureBackoff = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an address that led to a node already connected (by its other end) is left alone.</summary>
+    public static readonly TimeSpan AlreadyConnectedBackoff = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an address that turned out to be this node itself is left alone.</summary>
+    public static readonly TimeSpan SelfBackoff = TimeSpan.FromHours(1);
+
+    private readonly PeerNetwork _network;
+    private readonly PeerStore _store;
+    private readonly AddressRules _rules;
+    private readonly PeerNetOptions _options;
+    private readonly HashSet<string> _own;
+    private readonly ILogger _logger;
+    private long _dials, _dialsSucceeded;
+
+    /// <summary>Creates the bootstrapper of a node.</summary>
+    public Bootstrapper(PeerNetwork network, PeerStore store, AddressRules rules, NodeIdentity identity, IOptions<PeerNetOptions> options, TimeProvider time, ILogger<Bootstrapper> logger)
+    {
+        _network = network;
+        _store = store;
+        _rules = rules;
+        _options = options.Value;
+        _own = new HashSet<string>(identity.AdvertisedAddresses, StringComparer.Ordinal);
+        _logger = logger;
+        Backoff = new DialBackoff(time, FailureBackoff, MaxFailureBackoff);
+    }
+
+    /// <summary>Addresses in back-off.</summary>
+    public DialBackoff Backoff { get; }
+
+    /// <summary>Dials made since start.</summary>
+    public long Dials => Interlocked.Read(ref _dials);
+
+    /// <summary>Dials that completed their handshake.</summary>
+    public long DialsSucceeded => Interlocked.Read(ref _dialsSucceeded);
+
+    /// <summary>
+    /// One round: when fewer than <see cref="PeerNetOptions.Connections"/> peers are handshaken, dials up to the
+    /// shortfall (at most <see cref="MaxConcurrentDials"/>) and waits for those dials. Returns how many it started.
+    /// </summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var connected = _network.Count;
+        var shortfall = _options.Connections - connected;
+        if (shortfall <= 0)
+            return 0;
+
+        var open = _network.OpenAddresses();
+        // Sample more than needed: some of the sample will be connected, our own, or backing off.
+        var sample = await _store.SampleAsync(Math.Min(256, shortfall * 4 + open.Count), cancellationToken).ConfigureAwait(false);
+        var candidates = SelectCandidates(sample, open, Math.Min(shortfall, MaxConcurrentDials));
+        if (candidates.Count == 0)
+        {
+            Log.NothingToDial(_logger, connected, _options.Connections, sample.Count);
+            return 0;
+        }
+
+        Log.Dialling(_logger, candidates.Count, connected, _options.Connections);
+        await Task.WhenAll(candidates.Select(a => DialAsync(a, cancellationToken))).ConfigureAwait(false);
+        return candidates.Count;
+    }
+
+    /// <summary>The addresses of <paramref name="sample"/> worth dialling now, at most <paramref name="max"/>.</summary>
+    internal List<PeerAddress> SelectCandidates(IEnumerable<string> sample, IReadOnlySet<string> open, int max)
+    {
+        var picked = new List<PeerAddress>(max);
+        foreach (var text in sample)
+        {
+            if (picked.Count >= max)
+                break;
+            string? skip = null;
+            if (!_rules.TryParse(text, out var address, out var error))
+                skip = "not a valid address: " + error; // stored by an older version with other rules
+            else if (_own.Contains(address.Value))
+                skip = "one of this node's own addresses";
+            else if (open.Contains(address.Value))
+                skip = "already connected";
+            else if (Backoff.IsWaiting(address.Value))
+                skip = "backing off after a failed or redundant dial";
+            if (skip is not null)
+            {
+                Log.Skipped(_logger, text, skip);
+                continue;
+            }
+            picked.Add(address!);
+        }
+        return picked;
+    }
+
+    private async Task DialAsync(PeerAddress address, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _dials);
+        try
+        {
+            var session = await _network.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _dialsSucceeded);
+            Backoff.RecordSuccess(address.Value);
+            Log.Dialled(_logger, address.Value, session.RemoteId?.ToString() ?? "?");
+        }
+        catch (PeerConnectException ex)
+        {
+            switch (ex.Failure)
+            {
+                case PeerConnectFailure.AlreadyConnected:
+                    Backoff.Defer(address.Value, AlreadyConnectedBackoff);
+                    break;
+                case PeerConnectFailure.Self:
+                    Backoff.Defer(address.Value, SelfBackoff);
+                    break;
+                case PeerConnectFailure.CapReached:
+                    break; // says nothing about the address
+                default:
+                    var wait = Backoff.RecordFailure(address.Value);
+                    Log.DialFailed(_logger, address.Value, ex.Reason, wait.TotalSeconds);
+                    return;
+            }
+            Log.DialRefused(_logger, address.Value, ex.Reason);
+        }
+    }
+
+    private static partial class Log
+    {
+        // Event ids 400-419 belong to bootstrap. Next free: 406.
+        [LoggerMessage(400, LogLevel.Debug, "Bootstrap: dialling {Count} addresses ({Connected} of {Wanted} peers)")]
+        public static partial void Dialling(ILogger logger, int count, int connected, int wanted);
+
+        [LoggerMessage(401, LogLevel.Debug, "Bootstrap: nothing to dial ({Connected} of {Wanted} peers; {Sampled} addresses sampled)")]
+        public static partial void NothingToDial(ILogger logger, int connected, int wanted, int sampled);
+
+        [LoggerMessage(402, LogLevel.Debug, "Bootstrap: skipped {Address}: {Reason}")]
+        public static partial void Skipped(ILogger logger, string address, string reason);
+
+        [LoggerMessage(403, LogLevel.Debug, "Bootstrap: connected to {Address} (node {PeerId})")]
+        public static partial void Dialled(ILogger logger, string address, string peerId);
+
+        [LoggerMessage(404, LogLevel.Debug, "Bootstrap: dial to {Address} failed: {Reason}; backing off {Seconds} s")]
+        public static partial void DialFailed(ILogger logger, string address, string reason, double seconds);
+
+        [LoggerMessage(405, LogLevel.Debug, "Bootstrap: dial to {Address} refused: {Reason}")]
+        public static partial void DialRefused(ILogger logger, string address, string reason);
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerNet.Addressing;
+using PeerNet.Peers;
+using PeerNet.Storage;
+
+namespace PeerNet.Gossip;
+
+/// <summary>The original's purge rule: an address that had connection attempts and none (or under 20%) succeeded.</summary>
+public static class PurgePolicy
+{
+    /// <summary>Smallest share of successful connections an address must keep.</summary>
+    public const double MinSuccessRatio = 0.2;
+
+    /// <summary>True when an address with these counters should be forgotten.</summary>
+    public static bool IsDead(long ok, long fail) =>
+        ok + fail > 0 && (ok == 0 || (double)ok / (ok + fail) < MinSuccessRatio);
+}
+
+/// <summary>
+/// Forgets dead addresses: checks a random sample of <see cref="PeerNetOptions.PurgeSample"/> stored addresses
+/// and removes those <see cref="PurgePolicy"/> condemns, except one connected right now and the configured seeds
+/// (every node may start before its seed does).
+/// </summary>
+public sealed partial class Purger
+{
+    private readonly PeerNetwork _network;
+    private readonly PeerStore _store;
+    private readonly AddressRules _rules;
+    private readonly PeerNetOptions _options;
+    private readonly HashSet<string> _seeds;
+    private readonly ILogger _logger;
+    private long _purged;
+
+    /// <summary>Creates the purger of a node.</summary>
+    public Purger(PeerNetwork network, PeerStore store, AddressRules rules, IOptions<PeerNetOptions> options, ILogger<Purger> logger)
+    {
+        _network = network;
+        _store = store;
+        _rules = rules;
+        _options = options.Value;
+        _seeds = new HashSet<string>(_options.Seeds.Select(s => rules.Parse(s).Value), StringComparer.Ordinal);
+        _logger = logger;
+    }
+
+    /// <summary>Addresses purged since start.</summary>
+    public long Purged => Interlocked.Read(ref _purged);
+
+    /// <summary>One purge round; returns the addresses it removed.</summary>
+    public async Task<IReadOnlyList<string>> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var sample = await _store.SampleAsync(_options.PurgeSample, cancellationToken).ConfigureAwait(false);
+        var parsed = new List<PeerAddress>(sample.Count);
+        foreach (var text in sample)
+        {
+            if (_rules.TryParse(text, out var address, out _))
+                parsed.Add(address);
+        }
+        var counters = await _store.GetConnectionCountsAsync(parsed, cancellationToken).ConfigureAwait(false);
+        var open = _network.OpenAddresses();
+        var dead = new List<PeerAddress>();
+        foreach (var address in parsed)
+        {
+            if (!counters.TryGetValue(address.Value, out var c) || !PurgePolicy.IsDead(c.Ok, c.Fail))
+                continue;
+            if (open.Contains(address.Value))
+                Log.Kept(_logger, address.Value, c.Ok, c.Fail, "connected right now");
+            else if (_seeds.Contains(address.Value))
+                Log.Kept(_logger, address.Value, c.Ok, c.Fail, "a configured seed");
+            else
+            {
+                dead.Add(address);
+                Log.Purging(_logger, address.Value, c.Ok, c.Fail);
+            }
+        }
+        if (dead.Count > 0)
+        {
+            await _store.RemoveAsync(dead, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _purged, dead.Count);
+        }
+        return dead.ConvertAll(a => a.Value);
+    }
+
+    private static partial class Log
+    {
+        // Event ids 440-459 belong to purge. Next free: 442.
+        [LoggerMessage(440, LogLevel.Debug, "Purge: removing {Address} (connections ok {Ok}, failed {Fail})")]
+        public static partial void Purging(ILogger logger, string address, long ok, long fail);
+
+        [LoggerMessage(441, LogLevel.Debug, "Purge: keeping {Address} (connections ok {Ok}, failed {Fail}): {Reason}")]
+        public static partial void Kept(ILogger logger, string address, long ok, long fail, string reason);
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Time.Testing;
+using PeerNet.Gossip;
+using PeerNet.Tests.Infrastructure;
+using PeerNet.Tests.Peers;
+
+namespace PeerNet.Tests.Gossip;
+
+/// <summary>The engine's loops in virtual time: they run on schedule, survive a failing round, and stop on shutdown.</summary>
+public sealed class GossipEngineTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly MemoryNet _net = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _net.DisposeAsync();
+
+    [Fact]
+    public async Task AFailingRoundIsLoggedAndTheLoopGoesOn()
+    {
+        var time = new FakeTimeProvider();
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Purge = 1000; o.Interval = 0; o.Bootstrap = false; }, time);
+        var engine = a.Get<GossipEngine>();
+        // Every purge round now fails: the database file is gone, so each read finds no tables.
+        await a.Store.StopAsync(CancellationToken.None);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var file = a.Get<PeerNet.Storage.StoreLocation>().FilePath!;
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            File.Delete(path);
+        using var stop = new CancellationTokenSource();
+        await engine.StartAsync(stop.Token);
+
+        for (var round = 1; round <= 3; round++)
+        {
+            await Wait.UntilAsync(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(1000));
+                return engine.LoopFailures >= round;
+            }, Patience, $"purge round {round} failed and was counted");
+        }
+        Assert.False(engine.ExecuteTask!.IsCompleted);
+
+        await engine.StopAsync(CancellationToken.None);
+        Assert.True(engine.ExecuteTask.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task BootstrapDialsAtStart_AndAgainWhenAPeerDrops()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Connections = 1; o.Interval = 0; o.Purge = 0; });
+        var b = await _net.AddAsync("tcp://b:1");
+        var c = await _net.AddAsync("tcp://c:1");
+        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1"]);
+        var engine = a.Get<GossipEngine>();
+        await engine.StartAsync(CancellationToken.None);
+        try
+        {
+            await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "bootstrap dialled one peer at start");
+            var first = a.Network.Peers[0];
+            await first.CloseAsync("test drops it");
+
+            // Interval 0 means a 5 s bootstrap period: a reconnect well before that comes from the drop itself.
+            await Wait.UntilAsync(() => a.Network.Count == 1 && a.Network.Peers[0] != first, TimeSpan.FromSeconds(4), "bootstrap replaced the dropped peer");
+        }
+        finally
+        {
+            await engine.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task NodeExchangeAsksNewPeersAtOnce_AndEveryInterval()
+    {
+        var time = new FakeTimeProvider();
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Interval = 5000; o.Bootstrap = false; o.Purge = 0; }, time);
+        var b = await _net.AddAsync("tcp://b:1", o => o.Advertise = ["tcp://b:1"]);
+        var engine = a.Get<GossipEngine>();
+        var exchange = a.Get<NodeExchange>();
+        await engine.StartAsync(CancellationToken.None);
+        try
+        {
+            await a.ConnectAsync(b);
+            await Wait.UntilAsync(() => exchange.Learned == 1, Patience, "a asked b on connect and learned b's address");
+            Assert.Equal(1, exchange.Asked);
+            await Wait.UntilAsync(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(5000));
+                return exchange.Asked >= 2;
+            }, Patience, "a asked b again after Interval");
+            await Wait.UntilAsync(() => exchange.Learned >= 2, Patience, "the second answer arrived");
+        }
+        finally
+        {
+            await engine.StopAsync(CancellationToken.None);
+        }
+    }
+}

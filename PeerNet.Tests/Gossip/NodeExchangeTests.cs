@@ -1,0 +1,104 @@
+using Google.Protobuf;
+using PeerNet.Gossip;
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+using PeerNet.Tests.Infrastructure;
+using PeerNet.Tests.Peers;
+
+namespace PeerNet.Tests.Gossip;
+
+/// <summary>The asking side of node exchange over in-memory connections.</summary>
+public sealed class NodeExchangeTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly MemoryNet _net = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _net.DisposeAsync();
+
+    private async Task<MemoryNode> AskerAsync(Action<PeerNetOptions>? configure = null)
+    {
+        var a = await _net.AddAsync("tcp://a:1", configure);
+        a.Network.MessageHandler = a.Get<GossipEngine>();
+        return a;
+    }
+
+    private static async Task<List<string>> KnownAsync(MemoryNode node)
+    {
+        await node.Store.FlushAsync();
+        return (await node.Node.KnownAsync().ToListAsync()).Order().ToList();
+    }
+
+    [Fact]
+    public async Task SavesTheAnswers_CountsRxAndTx_SkipsOutOfScopeAndTombstoned()
+    {
+        var a = await AskerAsync(o => o.Size = 50);
+        var b = await _net.AddAsync("tcp://b:1", o => o.Advertise = ["tcp://b:1"]);
+        await b.Node.SaveAsync(["ws://10.0.0.1:8080/peer", "ws://10.0.0.2:8080/peer", "ws://169.254.0.9/peer", "ws://127.0.0.1:9/peer", "ws://10.0.0.3/peer"]);
+        await a.Node.SaveAsync(["ws://10.0.0.3/peer"]);
+        await a.Node.RemoveAsync(["ws://10.0.0.3/peer"]); // tombstoned at a
+        var peer = await a.ConnectAsync(b);
+
+        Assert.True(a.Get<NodeExchange>().Ask(peer));
+
+        var exchange = a.Get<NodeExchange>();
+        await Wait.UntilAsync(() => exchange.Learned + exchange.Refused == 6, Patience, "all six answers handled");
+        Assert.Equal(["tcp://b:1", "ws://10.0.0.1:8080/peer", "ws://10.0.0.2:8080/peer"], await KnownAsync(a));
+        Assert.Equal(2, exchange.Refused); // link-local, and loopback on a node that does not advertise one
+        var stats = (await a.Node.GetStatsAsync("tcp://b:1"))!;
+        Assert.Equal(4, stats.Nodes.Rx); // b's own address, two private ones and the tombstoned one (skipped by the store)
+    }
+
+    [Fact]
+    public async Task AnswersToNoRequestOfOursAreDropped()
+    {
+        var a = await AskerAsync();
+        await using var peer = _net.Raw(a);
+        var hello = await peer.ReadAsync();
+        await peer.SendOriginalHelloAsync();
+        await peer.AnswerHelloAsync(hello!);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the scripted peer is handshaken");
+
+        // An original node relays answers to others' requests: same type, a reply we never sent.
+        await peer.SendAsync(new Message
+        {
+            Response = new Announce { Id = ByteString.CopyFromUtf8("r1"), Hops = 1, Reply = ByteString.CopyFromUtf8("not-ours"), Type = MessageTypes.Addrs, Data = ByteString.CopyFromUtf8("ws://10.9.9.9/peer") },
+        });
+        var exchange = a.Get<NodeExchange>();
+        await Wait.UntilAsync(() => exchange.Unsolicited == 1, Patience, "the answer is counted as unsolicited");
+        Assert.Empty(await KnownAsync(a));
+    }
+
+    [Fact]
+    public async Task APeerStuffingAnswersIsCutOffAtTheAllowance_AndInvalidAddressesAreRefused()
+    {
+        var a = await AskerAsync(o => o.Size = 2);
+        await using var peer = _net.Raw(a);
+        var hello = await peer.ReadAsync();
+        await peer.SendOriginalHelloAsync();
+        await peer.AnswerHelloAsync(hello!);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the scripted peer is handshaken");
+
+        var exchange = a.Get<NodeExchange>();
+        Assert.True(exchange.Ask(a.Network.Peers[0]));
+        Message? request;
+        do request = await peer.ReadAsync();
+        while (request is not null && !(request.KindCase == Message.KindOneofCase.Request && request.Request.Type.Equals(MessageTypes.Addrs)));
+        Assert.Equal("{\"size\":2}", request!.Request.Data.ToStringUtf8());
+
+        await peer.SendAsync(Answer(request, "not an address"));
+        await peer.SendAsync(Answer(request, "http://10.0.0.1/"));
+        for (var i = 0; i < 20; i++)
+            await peer.SendAsync(Answer(request, $"ws://10.1.0.{i}/peer"));
+
+        await Wait.UntilAsync(() => exchange.Learned + exchange.Refused == 22, Patience, "every answer handled");
+        Assert.Equal(2 * NodeExchange.AnswerAllowanceFactor - 2, exchange.Learned); // 2 invalid ones used up the allowance too
+        Assert.Equal(2 * NodeExchange.AnswerAllowanceFactor - 2, (await KnownAsync(a)).Count);
+    }
+
+    private static Message Answer(Message request, string address) => new()
+    {
+        Response = new Announce { Id = ByteString.CopyFromUtf8(Guid.NewGuid().ToString("N")[..8]), Hops = 0, Reply = request.Request.Id, Type = MessageTypes.Addrs, Limit = 1, Data = ByteString.CopyFromUtf8(address) },
+    };
+}
