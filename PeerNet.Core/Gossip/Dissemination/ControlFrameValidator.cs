@@ -1,0 +1,33 @@
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Gossip.Dissemination;
+
+/// <summary>Limits on a received control frame, checked by the caller before <see cref="PlumtreeRouter.OnControl"/>.</summary>
+public static class ControlFrameValidator
+{
+    /// <summary>Most ids in one list of a control frame. The router sends one; a little room lets later versions batch.</summary>
+    public const int MaxIdsPerList = 64;
+
+    /// <summary>
+    /// Discards a frame with an empty or over-long id (as for announce ids) or too many ids; accepts everything else,
+    /// including an empty frame (nothing to do).
+    /// </summary>
+    public static Validation Validate(Control control)
+    {
+        var reason = Check(control.Ihave, "ihave") ?? Check(control.Graft, "graft") ?? Check(control.Nack, "nack");
+        return reason is null ? new Validation(Verdict.Accept, null) : new Validation(Verdict.Discard, reason);
+    }
+
+    private static string? Check(Google.Protobuf.Collections.RepeatedField<Google.Protobuf.ByteString> ids, string name)
+    {
+        if (ids.Count > MaxIdsPerList)
+            return $"{ids.Count} {name} ids (max {MaxIdsPerList})";
+        foreach (var id in ids)
+        {
+            if (id.Length is 0 or > ProtocolLimits.MaxIdLength)
+                return $"{name} id of {id.Length} bytes (1 to {ProtocolLimits.MaxIdLength})";
+        }
+        return null;
+    }
+}

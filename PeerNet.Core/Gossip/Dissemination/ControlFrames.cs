@@ -1,0 +1,26 @@
+using Google.Protobuf;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Gossip.Dissemination;
+
+/// <summary>Builds the control frames the router sends (one id each: IHAVE goes out at once, batching would delay every repair).</summary>
+public static class ControlFrames
+{
+    /// <summary>A PRUNE. One shared instance: frames are never changed once built.</summary>
+    public static Message Prune { get; } = new() { Control = new Control { Prune = true } };
+
+    /// <summary>IHAVE <paramref name="id"/>.</summary>
+    public static Message Ihave(ByteString id) => new() { Control = new Control { Ihave = { id } } };
+
+    /// <summary>GRAFT <paramref name="id"/>, flagged when the asker has no other announcer left.</summary>
+    public static Message Graft(ByteString id, bool lastResort)
+    {
+        var control = new Control { Graft = { id } };
+        if (lastResort)
+            control.LastResort = true;
+        return new Message { Control = control };
+    }
+
+    /// <summary>NACK <paramref name="id"/>.</summary>
+    public static Message Nack(ByteString id) => new() { Control = new Control { Nack = { id } } };
+}

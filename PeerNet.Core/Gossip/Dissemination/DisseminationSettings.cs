@@ -1,0 +1,81 @@
+namespace PeerNet.Gossip.Dissemination;
+
+/// <summary>Settings of the announce dissemination rule. The defaults are the design study's recommendation (docs/dissemination.md).</summary>
+public sealed class DisseminationSettings
+{
+    /// <summary>The rule. Default <see cref="DisseminationRule.Tree"/>.</summary>
+    public DisseminationRule Rule { get; set; } = DisseminationRule.Tree;
+
+    /// <summary>
+    /// Tree: the cap on eager links to PeerNet peers (about 3x the dial degree; a lower cap lengthens tree paths).
+    /// RandomFanout: how many random peers get each forwarded request (the original uses 3). Default 16.
+    /// </summary>
+    public int Fanout { get; set; } = 16;
+
+    /// <summary>
+    /// Highest hop count this node forwards with. Only a loop guard (dedupe by id is the real one): tree paths reach
+    /// about 30 hops in large networks, so keep it well above the original's 15. Default 64.
+    /// </summary>
+    public int MaxHops { get; set; } = 64;
+
+    /// <summary>
+    /// How long a node waits after an IHAVE (and after each GRAFT) for the request before it asks an(other) announcer.
+    /// About 8 one-hop latencies; at or under 2 hops it grafts spuriously and the tree drifts. Default 400 ms.
+    /// </summary>
+    public TimeSpan GraftTimeout { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>GRAFTs served per id; later ones get a NACK unless they are a last resort. Default 4.</summary>
+    public int ServeBudget { get; set; } = 4;
+
+    /// <summary>
+    /// How long a peer that pruned this node is asked for a GRAFT only when no other announcer is left. Default 30 s.
+    /// </summary>
+    public TimeSpan PruneBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a request id counts as seen. Must exceed the longest dissemination including repair and
+    /// <see cref="PayloadTtl"/> plus the IHAVE delay, or a late IHAVE causes a second delivery. Default 5 min.
+    /// </summary>
+    public TimeSpan SeenTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most ids in the seen cache; the oldest go first. Default 65536.</summary>
+    public int SeenCapacity { get; set; } = 65536;
+
+    /// <summary>How long a request is kept to answer GRAFTs: at least (GraftTimeout + 3 hops) x retries. Default 1 min.</summary>
+    public TimeSpan PayloadTtl { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most requests kept to answer GRAFTs (each at most about 1.2 KB). Default 4096.</summary>
+    public int PayloadCapacity { get; set; } = 4096;
+
+    /// <summary>How long a missing id announced by IHAVE is pursued. Default 1 min.</summary>
+    public TimeSpan PullTtl { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most missing ids pursued at once; the oldest are given up first. Default 4096.</summary>
+    public int PullCapacity { get; set; } = 4096;
+
+    /// <summary>Most announcers remembered per missing id. Default 32.</summary>
+    public int MaxAnnouncersPerId { get; set; } = 32;
+
+    /// <summary>Throws when a value cannot work.</summary>
+    public void Validate()
+    {
+        static void Positive(string name, double value)
+        {
+            if (value <= 0)
+                throw new ArgumentOutOfRangeException(name, value, "must be positive");
+        }
+        Positive(nameof(Fanout), Fanout);
+        Positive(nameof(MaxHops), MaxHops);
+        Positive(nameof(GraftTimeout), GraftTimeout.Ticks);
+        if (ServeBudget < 0)
+            throw new ArgumentOutOfRangeException(nameof(ServeBudget), ServeBudget, "must not be negative");
+        Positive(nameof(PruneBackoff), PruneBackoff.Ticks + 1);
+        Positive(nameof(SeenTtl), SeenTtl.Ticks);
+        Positive(nameof(SeenCapacity), SeenCapacity);
+        Positive(nameof(PayloadTtl), PayloadTtl.Ticks);
+        Positive(nameof(PayloadCapacity), PayloadCapacity);
+        Positive(nameof(PullTtl), PullTtl.Ticks);
+        Positive(nameof(PullCapacity), PullCapacity);
+        Positive(nameof(MaxAnnouncersPerId), MaxAnnouncersPerId);
+    }
+}

@@ -1,0 +1,31 @@
+namespace PeerNet.Gossip.Dissemination;
+
+/// <summary>The router's state for one link.</summary>
+internal sealed class GossipPeer(IGossipLink link)
+{
+    public IGossipLink Link { get; } = link;
+
+    /// <summary>Read once: a link's feature set is fixed by its handshake.</summary>
+    public bool TakesControl { get; } = link.TakesControlFrames;
+
+    /// <summary>Gets full copies (always true in effect for an original peer, which is never pruned).</summary>
+    public bool IsEager { get; set; } = true;
+
+    /// <summary>
+    /// The link has proved itself since it last became eager (a first copy came over it, or this node accepted its
+    /// GRAFT). The eager cap demotes unproved links first, so the settled tree stays put.
+    /// </summary>
+    public bool Proved { get; set; }
+
+    /// <summary>Until then ask this peer for a GRAFT only when no other announcer is left (it pruned this node).</summary>
+    public TimeSpan BackoffUntil { get; set; }
+
+    /// <summary>Position in the router's link list (swap-remove).</summary>
+    public int Index { get; set; }
+
+    /// <summary>Scratch stamp: equal to the router's current stamp when this peer announced the id being pushed.</summary>
+    public int Mark { get; set; }
+
+    /// <summary>False once the link was removed (pending pulls drop it).</summary>
+    public bool Attached { get; set; } = true;
+}
