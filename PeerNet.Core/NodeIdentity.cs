@@ -14,13 +14,16 @@ public sealed class NodeIdentity
         random.NextBytes(id);
         Id = NodeId.Read(id);
         AdvertisedAddresses = options.Value.Advertise.Select(a => rules.Parse(a).Value).Distinct(StringComparer.Ordinal).ToArray();
+        // Control frames are the tree rule's; a node on the original rule neither sends nor wants them.
+        Extension = new(HelloExtension.CurrentVersion,
+            options.Value.Dissemination == Gossip.Dissemination.DisseminationRule.Tree ? HelloFeatures.ControlFrames : HelloFeatures.None);
     }
 
     /// <summary>The node id of the _hello handshake.</summary>
     public NodeId Id { get; }
 
     /// <summary>What this node appends to its id in _hello: it is a PeerNet node.</summary>
-    public HelloExtension Extension { get; } = new(HelloExtension.CurrentVersion, HelloFeatures.None);
+    public HelloExtension Extension { get; }
 
     /// <summary>This node's own addresses (<see cref="PeerNetOptions.Advertise"/>), normalized.</summary>
     public IReadOnlyList<string> AdvertisedAddresses { get; }

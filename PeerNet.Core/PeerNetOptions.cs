@@ -34,13 +34,30 @@ public sealed class PeerNetOptions
     [Range(1, 1000)]
     public int Size { get; set; } = 10;
 
-    /// <summary>How many peers an announce is forwarded to. Default 3 (the original's rule, until the announce engine lands).</summary>
+    /// <summary>
+    /// How many peers get full copies of an announce. Tree (the default rule): the cap on eager tree links to PeerNet
+    /// peers (other PeerNet peers get an IHAVE; original peers always get a copy). RandomFanout: how many random
+    /// peers each forwarded request goes to (the original used 3). Default 16.
+    /// </summary>
     [Range(1, 64)]
-    public int Fanout { get; set; } = 3;
+    public int Fanout { get; set; } = 16;
 
-    /// <summary>The highest hop count a request may carry before it is discarded. Default 15 (the original's).</summary>
+    /// <summary>
+    /// The highest hop count a request may carry before it is discarded; only a loop guard (tree paths in large
+    /// networks reach about 30 hops; duplicates are caught by id). Default 64.
+    /// </summary>
     [Range(1, 255)]
-    public int MaxHops { get; set; } = 15;
+    public int MaxHops { get; set; } = 64;
+
+    /// <summary>How announces spread: Tree (Plumtree: eager tree plus lazy repair, reliable) or RandomFanout (the original's rule). Default Tree.</summary>
+    public Gossip.Dissemination.DisseminationRule Dissemination { get; set; } = Gossip.Dissemination.DisseminationRule.Tree;
+
+    /// <summary>
+    /// Milliseconds a node waits after hearing of an announce it lacks (an IHAVE) before it asks for it (a GRAFT);
+    /// about 8 one-hop latencies. Default 400.
+    /// </summary>
+    [Range(10, 60_000)]
+    public int GraftTimeout { get; set; } = 400;
 
     /// <summary>When true, PeerNet's own log categories log at Debug. Default false.</summary>
     public bool Debug { get; set; }

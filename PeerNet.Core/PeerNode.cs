@@ -1,5 +1,7 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using PeerNet.Addressing;
+using PeerNet.Gossip.Announcing;
 using PeerNet.Peers;
 using PeerNet.Protocol;
 using PeerNet.Storage;
@@ -16,14 +18,18 @@ public sealed class PeerNode
     private readonly PeerStore _store;
     private readonly PeerNetwork _network;
     private readonly AddressRules _rules;
+    private readonly AnnounceRouter _announces;
+    private readonly RequestHub _requests;
     private volatile bool _running;
 
     /// <summary>Creates the node facade.</summary>
-    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules)
+    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules, AnnounceRouter announces, RequestHub requests)
     {
         _store = store;
         _network = network;
         _rules = rules;
+        _announces = announces;
+        _requests = requests;
         NodeId = identity.Id;
         Id = identity.Id.ToString();
         AdvertisedAddresses = identity.AdvertisedAddresses;
@@ -132,6 +138,40 @@ public sealed class PeerNode
     /// <summary>Runs an accepted connection of any transport until it closes.</summary>
     public Task AcceptAsync(PeerConnection connection, CancellationToken cancellationToken = default) =>
         _network.RunInboundAsync(connection, cancellationToken);
+
+    /// <summary>
+    /// Announces a message to the network (the original's <c>announce(opts)</c>) and streams the answers as they
+    /// arrive. The announce goes out when enumeration starts; the stream ends once <paramref name="timeout"/> has
+    /// passed (when given) and throws <see cref="OperationCanceledException"/> when the caller cancels.
+    /// </summary>
+    /// <exception cref="ArgumentException">A field breaks a limit (id and type at most 64 bytes, data 1024, hops within MaxHops and below limit); the message names it.</exception>
+    public IAsyncEnumerable<AnnounceResponse> AnnounceAsync(AnnounceMessage message, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _announces.AnnounceAsync(message, timeout, cancellationToken);
+
+    /// <summary>
+    /// Subscribes to the announce requests this node receives (the original's <c>request</c> and
+    /// <c>request:TYPE</c> events), of <paramref name="type"/> only when given. Registered when this returns; each
+    /// subscriber has its own bounded buffer (a slow one loses requests, counted in <see cref="RequestSubscription.Dropped"/>).
+    /// </summary>
+    public RequestSubscription SubscribeRequests(string? type = null) => _requests.Subscribe(type);
+
+    /// <summary>Streams the announce requests this node receives (of <paramref name="type"/> only, when given) until cancelled.</summary>
+    public async IAsyncEnumerable<IncomingRequest> RequestsAsync(string? type = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var subscription = _requests.Subscribe(type);
+        await foreach (var request in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            yield return request;
+    }
+
+    /// <summary>Raised for every announce request this node receives, on the router's loop: handlers must return quickly.</summary>
+    public event Action<IncomingRequest>? RequestReceived
+    {
+        add => _requests.RequestReceived += value;
+        remove => _requests.RequestReceived -= value;
+    }
+
+    /// <summary>The announce router (counters of the dissemination rule and of replies).</summary>
+    public AnnounceRouter Announces => _announces;
 
     private static PeerInfo Describe(PeerSession session) =>
         new(session.Address?.Value, session.RemoteId!.Value.ToString(), session.Direction, session.HandshakenAt ?? session.ConnectedAt, session.Transport, session.IsPeerNet);

@@ -23,6 +23,7 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
     private readonly Bootstrapper _bootstrapper;
     private readonly NodeExchange _exchange;
     private readonly Purger _purger;
+    private readonly Announcing.AnnounceRouter _announces;
     private readonly PeerNetOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -36,6 +37,7 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
         Bootstrapper bootstrapper,
         NodeExchange exchange,
         Purger purger,
+        Announcing.AnnounceRouter announces,
         IOptions<PeerNetOptions> options,
         TimeProvider time,
         ILogger<GossipEngine> logger)
@@ -44,6 +46,7 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
         _bootstrapper = bootstrapper;
         _exchange = exchange;
         _purger = purger;
+        _announces = announces;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -58,9 +61,12 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _announces.Start();
         _network.MessageHandler = this;
         _network.PeerConnected += OnPeerConnected;
         _network.PeerDisconnected += OnPeerDisconnected;
+        foreach (var peer in _network.Peers)
+            _announces.OnPeerConnected(peer); // peers that connected before the engine ran (a repeat is ignored)
         _running = true;
         return Task.WhenAll(BootstrapLoopAsync(stoppingToken), ExchangeLoopAsync(stoppingToken), PurgeLoopAsync(stoppingToken));
     }
@@ -72,17 +78,22 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
         _network.PeerConnected -= OnPeerConnected;
         _network.PeerDisconnected -= OnPeerDisconnected;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _announces.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public void OnMessage(PeerSession peer, Message message)
     {
+        // _addrs answers go to node exchange; announces, replies and control frames to the announce router.
         if (message.KindCase == Message.KindOneofCase.Response && message.Response.Type.Equals(MessageTypes.Addrs))
             _exchange.OnResponse(peer, message.Response);
+        else
+            _announces.OnMessage(peer, message);
     }
 
     private void OnPeerConnected(PeerSession peer)
     {
+        _announces.OnPeerConnected(peer);
         // Ask at once, as the original does: a new node learns the network in its first second.
         if (_options.Interval > 0)
             _exchange.Ask(peer);
@@ -90,6 +101,7 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
 
     private void OnPeerDisconnected(PeerSession peer, string reason)
     {
+        _announces.OnPeerDisconnected(peer);
         _exchange.Forget(peer);
         if (_options.Bootstrap)
             _bootstrapTrigger.Fire();

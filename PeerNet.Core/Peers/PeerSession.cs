@@ -81,6 +81,9 @@ public sealed partial class PeerSession
     /// <summary>Completes when the handshake does; fails with <see cref="PeerConnectException"/> when the session closes first.</summary>
     public Task Handshake => _handshake.Task;
 
+    /// <summary>True once the session is closing or closed.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) is not null;
+
     /// <summary>Why the session closed, once it has.</summary>
     public string? CloseReason { get; private set; }
 
@@ -128,6 +131,9 @@ public sealed partial class PeerSession
         }
         return false;
     }
+
+    /// <summary>Queues a message when there is room, without counting a drop when there is none.</summary>
+    internal bool TryEnqueue(Message message) => _queue.Writer.TryWrite(message);
 
     /// <summary>
     /// Queues traffic this node originates, waiting for room in the peer's queue (honouring cancellation).
@@ -279,6 +285,14 @@ public sealed partial class PeerSession
 
     private string? Dispatch(Message message)
     {
+        if (message.KindCase == Message.KindOneofCase.Control)
+        {
+            // The dissemination rule's frames: only from a handshaken PeerNet peer that said it sends them.
+            if (!IsHandshaken || !Features.HasFlag(HelloFeatures.ControlFrames))
+                return Ignore("control frame from a peer that did not announce control frames");
+            _owner.OnMessage(this, message);
+            return null;
+        }
         var isRequest = message.KindCase == Message.KindOneofCase.Request;
         var announce = isRequest ? message.Request : message.Response;
         if (announce.Type.Equals(MessageTypes.Hello))

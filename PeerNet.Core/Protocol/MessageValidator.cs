@@ -31,6 +31,8 @@ public static class MessageValidator
     /// <summary>Validates a parsed message against the field limits and <paramref name="maxHops"/>.</summary>
     public static Validation Validate(Message message, int maxHops)
     {
+        if (message.KindCase == Message.KindOneofCase.Control)
+            return Gossip.Dissemination.ControlFrameValidator.Validate(message.Control);
         var isRequest = message.KindCase == Message.KindOneofCase.Request;
         var announce = message.KindCase switch
         {

@@ -119,7 +119,8 @@ public sealed class BadInputTests : IAsyncLifetime
         await stream.WriteAsync(Hello(0x40));
         await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 0, Type = ByteString.CopyFromUtf8("x"), Data = ByteString.CopyFrom(new byte[2000]) }));
         await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[65]), Hops = 0 }));
-        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 16, Type = ByteString.CopyFromUtf8("x") }));
+        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 65, // over the default MaxHops of 64
+            Type = ByteString.CopyFromUtf8("x") }));
         await Wait.UntilAsync(() => _host.Node.Network.MessagesDiscarded == before + 3, Patience, "three discards");
 
         // Still open: nothing broke the protocol, and the connection counts beside the friend's.

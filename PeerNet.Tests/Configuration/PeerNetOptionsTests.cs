@@ -45,8 +45,10 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(10, o.PurgeSample);
         Assert.Equal(5, o.Connections);
         Assert.Equal(10, o.Size);
-        Assert.Equal(3, o.Fanout);
-        Assert.Equal(15, o.MaxHops);
+        Assert.Equal(16, o.Fanout);
+        Assert.Equal(64, o.MaxHops);
+        Assert.Equal(PeerNet.Gossip.Dissemination.DisseminationRule.Tree, o.Dissemination);
+        Assert.Equal(400, o.GraftTimeout);
         Assert.False(o.Debug);
         Assert.Empty(o.Seeds);
         Assert.Empty(o.Advertise);
@@ -81,6 +83,8 @@ public sealed class PeerNetOptionsTests : IDisposable
             ["PeerNet:Size"] = "20",
             ["PeerNet:Fanout"] = "4",
             ["PeerNet:MaxHops"] = "64",
+            ["PeerNet:Dissemination"] = "RandomFanout",
+            ["PeerNet:GraftTimeout"] = "250",
             ["PeerNet:Debug"] = "true",
             ["PeerNet:Seeds:0"] = "ws://seed:8080/peer",
             ["PeerNet:Seeds:1"] = "ws://seed2:8080/peer",
@@ -104,6 +108,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.False(o.Bootstrap);
         Assert.Equal((300, 0, 8, 20, 4, 64), (o.Interval, o.Purge, o.Connections, o.Size, o.Fanout, o.MaxHops));
         Assert.Equal(25, o.PurgeSample);
+        Assert.Equal((PeerNet.Gossip.Dissemination.DisseminationRule.RandomFanout, 250), (o.Dissemination, o.GraftTimeout));
         Assert.True(o.Debug);
         Assert.Equal(["ws://seed:8080/peer", "ws://seed2:8080/peer"], o.Seeds);
         Assert.Equal(["ws://me:8080/peer"], o.Advertise);
@@ -118,6 +123,7 @@ public sealed class PeerNetOptionsTests : IDisposable
     [InlineData("PeerNet:Interval", "-1", "Interval")]
     [InlineData("PeerNet:Purge", "-1", "Purge")]
     [InlineData("PeerNet:PurgeSample", "0", "PurgeSample")]
+    [InlineData("PeerNet:GraftTimeout", "5", "GraftTimeout")]
     [InlineData("PeerNet:Connections", "-1", "Connections")]
     [InlineData("PeerNet:Size", "0", "Size")]
     [InlineData("PeerNet:Fanout", "0", "Fanout")]
@@ -162,6 +168,7 @@ public sealed class PeerNetOptionsTests : IDisposable
     {
         Assert.Contains("PeerNet:Connections", ValidationError("PeerNet:Connections", "many"));
         Assert.Contains("PeerNet:Debug", ValidationError("PeerNet:Debug", "maybe"));
+        Assert.Contains("PeerNet:Dissemination", ValidationError("PeerNet:Dissemination", "Flood"));
     }
 
     [Fact]

@@ -1,0 +1,391 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerNet.Gossip.Dissemination;
+using PeerNet.Peers;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Gossip.Announcing;
+
+/// <summary>
+/// Announces, requests and replies: owns the dissemination rule (<see cref="PlumtreeRouter"/>), the map from request
+/// id to the peer it came from (to route replies back), the seen-response cache, and this node's own announces
+/// waiting for answers. One loop owns all of it; peers' read loops, timers and callers post work to it, so no lock
+/// guards the gossip state. Messages wait in a queue of at most <see cref="MaxQueuedMessages"/>; past that, received
+/// gossip is dropped and counted (peer arrivals and departures are never dropped).
+/// </summary>
+public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
+{
+    /// <summary>Received messages waiting for the loop before new ones are dropped.</summary>
+    public const int MaxQueuedMessages = 65_536;
+
+    /// <summary>Request origins remembered (to route replies); the oldest go first.</summary>
+    public const int OriginCapacity = 65_536;
+
+    /// <summary>How long a reply can still be routed back after its request passed.</summary>
+    public static readonly TimeSpan OriginTtl = TimeSpan.FromMinutes(2);
+
+    /// <summary>Responses remembered to drop duplicates (keyed by id, reply and data, as the original reuses ids).</summary>
+    public const int SeenResponseCapacity = 65_536;
+
+    /// <summary>How long a response counts as seen.</summary>
+    public static readonly TimeSpan SeenResponseTtl = TimeSpan.FromMinutes(2);
+
+    /// <summary>Responses buffered per own announce before more are dropped for it.</summary>
+    public const int ResponseBufferCapacity = 4096;
+
+    private readonly PeerNetOptions _options;
+    private readonly RequestHub _hub;
+    private readonly TimeProvider _time;
+    private readonly RandomSource _random;
+    private readonly ILogger _logger;
+    private readonly long _started;
+    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly PlumtreeRouter _plumtree;
+    private readonly Dictionary<PeerSession, PeerLink> _links = [];
+    private readonly ExpiringCache<ByteString, PeerSession> _origins = new(OriginCapacity, OriginTtl);
+    private readonly ExpiringCache<UInt128, bool> _seenResponses = new(SeenResponseCapacity, SeenResponseTtl);
+    private readonly Dictionary<ByteString, PendingAnnounce> _pending = [];
+    private Task? _loop;
+    private int _queued;
+    private long _queueDrops, _responsesDelivered, _responsesRelayed, _responsesDropped, _requestsDelivered, _relayDrops;
+
+    /// <summary>Creates the router of a node; <see cref="Start"/> runs it.</summary>
+    public AnnounceRouter(IOptions<PeerNetOptions> options, RequestHub hub, TimeProvider time, RandomSource random, ILogger<AnnounceRouter> logger)
+    {
+        _options = options.Value;
+        _hub = hub;
+        _time = time;
+        _random = random;
+        _logger = logger;
+        _started = time.GetTimestamp();
+        Settings = new DisseminationSettings
+        {
+            Rule = _options.Dissemination,
+            Fanout = _options.Fanout,
+            MaxHops = _options.MaxHops,
+            GraftTimeout = TimeSpan.FromMilliseconds(_options.GraftTimeout),
+        };
+        Settings.Validate();
+        _plumtree = new PlumtreeRouter(Settings, this, random);
+    }
+
+    /// <summary>The dissemination rule's settings.</summary>
+    public DisseminationSettings Settings { get; }
+
+    /// <summary>The dissemination rule's counters (copies, control frames, grafts...). Read them from any thread; they are approximate while it runs.</summary>
+    public DisseminationCounters Dissemination => _plumtree.Counters;
+
+    /// <summary>Received messages dropped because the router's queue was full.</summary>
+    public long QueueDrops => Interlocked.Read(ref _queueDrops);
+
+    /// <summary>New requests handed to the application.</summary>
+    public long RequestsDelivered => Interlocked.Read(ref _requestsDelivered);
+
+    /// <summary>Responses handed to this node's own announces.</summary>
+    public long ResponsesDelivered => Interlocked.Read(ref _responsesDelivered);
+
+    /// <summary>Responses passed on toward the announcer.</summary>
+    public long ResponsesRelayed => Interlocked.Read(ref _responsesRelayed);
+
+    /// <summary>Responses dropped: duplicates, no reply field, no known origin, or a full buffer.</summary>
+    public long ResponsesDropped => Interlocked.Read(ref _responsesDropped);
+
+    /// <summary>Relayed responses dropped at the origin peer's full send queue.</summary>
+    public long RelayDrops => Interlocked.Read(ref _relayDrops);
+
+    /// <summary>True while the loop runs one of this node's own announces (its sends wait for room).</summary>
+    internal bool IsOriginating { get; private set; }
+
+    TimeSpan IGossipScheduler.Now => _time.GetElapsedTime(_started);
+
+    /// <summary>Starts the loop (idempotent).</summary>
+    public void Start() => _loop ??= Task.Run(LoopAsync);
+
+    /// <summary>A handshaken peer joined.</summary>
+    public void OnPeerConnected(PeerSession peer) => _work.Writer.TryWrite(new Work(WorkKind.PeerUp, peer, null, null));
+
+    /// <summary>A handshaken peer left.</summary>
+    public void OnPeerDisconnected(PeerSession peer) => _work.Writer.TryWrite(new Work(WorkKind.PeerDown, peer, null, null));
+
+    /// <summary>An announce request, a response or a control frame from a handshaken peer. Never blocks.</summary>
+    public void OnMessage(PeerSession peer, Message message)
+    {
+        if (Interlocked.Increment(ref _queued) > MaxQueuedMessages)
+        {
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _queueDrops);
+            Log.QueueFull(_logger, peer);
+            return;
+        }
+        if (!_work.Writer.TryWrite(new Work(WorkKind.Message, peer, message, null)))
+            Interlocked.Decrement(ref _queued);
+    }
+
+    /// <summary>
+    /// Announces <paramref name="message"/> (the original's <c>announce</c>) and streams the responses as they arrive.
+    /// The announce is sent when enumeration starts; the stream ends when <paramref name="timeout"/> passes (if given)
+    /// and throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <exception cref="ArgumentException">A field breaks a limit; the message names it (thrown by this call, before anything is sent).</exception>
+    public IAsyncEnumerable<AnnounceResponse> AnnounceAsync(AnnounceMessage message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message.Validate(_options.MaxHops);
+        if (timeout is { } t && t <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(timeout), t, "must be positive");
+        return StreamAsync(message.ToWire(_random), timeout, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<AnnounceResponse> StreamAsync(Announce request, TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pending = new PendingAnnounce(request);
+        _work.Writer.TryWrite(new Work(WorkKind.Publish, null, null, pending));
+        using var deadline = timeout is { } t ? new CancellationTokenSource(t, _time) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, _stopping.Token);
+        try
+        {
+            var reader = pending.Responses.Reader;
+            while (true)
+            {
+                try
+                {
+                    if (!await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                        yield break;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    yield break; // the timeout passed or the node stops: the stream simply ends
+                }
+                while (reader.TryRead(out var response))
+                    yield return response;
+            }
+        }
+        finally
+        {
+            _work.Writer.TryWrite(new Work(WorkKind.EndAnnounce, null, null, pending));
+        }
+    }
+
+    /// <inheritdoc />
+    void IGossipScheduler.Schedule(TimeSpan delay, Action callback)
+    {
+        // One-shot timer that posts the callback back into the loop; it disposes itself when it fires.
+        var slot = new TimerSlot(callback);
+        slot.Timer = _time.CreateTimer(static s =>
+        {
+            var (router, fired) = ((AnnounceRouter, TimerSlot))s!;
+            fired.Timer?.Dispose();
+            router._work.Writer.TryWrite(new Work(WorkKind.Timer, null, null, fired.Callback));
+        }, (this, slot), delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The node's own frame to a peer whose queue is full: waits for room off the loop.</summary>
+    internal void SendOwnLater(PeerSession peer, Message message) =>
+        _ = peer.SendAsync(message, _stopping.Token).AsTask().ContinueWith(
+            static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    /// <summary>Stops the loop; own announces' streams end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        _work.Writer.TryComplete();
+        if (_loop is not null)
+            await _loop.ConfigureAwait(false);
+    }
+
+    private async Task LoopAsync()
+    {
+        var reader = _work.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var work))
+            {
+                try
+                {
+                    Handle(work);
+                }
+                catch (Exception ex)
+                {
+                    Log.WorkFailed(_logger, ex, work.Kind);
+                }
+            }
+        }
+    }
+
+    private void Handle(Work work)
+    {
+        var now = ((IGossipScheduler)this).Now;
+        switch (work.Kind)
+        {
+            case WorkKind.Message:
+                Interlocked.Decrement(ref _queued);
+                OnMessage(work.Peer!, work.Message!, now);
+                break;
+            case WorkKind.PeerUp:
+                if (!work.Peer!.IsClosed && !_links.ContainsKey(work.Peer))
+                {
+                    var link = new PeerLink(work.Peer, this);
+                    _links[work.Peer] = link;
+                    _plumtree.AddLink(link);
+                }
+                break;
+            case WorkKind.PeerDown:
+                if (_links.Remove(work.Peer!, out var gone))
+                    _plumtree.RemoveLink(gone);
+                break;
+            case WorkKind.Publish:
+                var pending = (PendingAnnounce)work.State!;
+                _pending[pending.Request.Id] = pending;
+                IsOriginating = true;
+                try
+                {
+                    _plumtree.Publish(pending.Request);
+                }
+                finally
+                {
+                    IsOriginating = false;
+                }
+                break;
+            case WorkKind.EndAnnounce:
+                var ended = (PendingAnnounce)work.State!;
+                if (_pending.TryGetValue(ended.Request.Id, out var current) && current == ended)
+                    _pending.Remove(ended.Request.Id);
+                ended.Responses.Writer.TryComplete();
+                break;
+            case WorkKind.Timer:
+                ((Action)work.State!)();
+                break;
+        }
+    }
+
+    private void OnMessage(PeerSession peer, Message message, TimeSpan now)
+    {
+        if (!_links.TryGetValue(peer, out var link))
+            return; // the peer left before its message was handled
+        switch (message.KindCase)
+        {
+            case Message.KindOneofCase.Request:
+                OnRequest(link, message.Request, now);
+                break;
+            case Message.KindOneofCase.Response:
+                OnResponse(peer, message.Response, now);
+                break;
+            case Message.KindOneofCase.Control:
+                _plumtree.OnControl(link, message.Control);
+                break;
+        }
+    }
+
+    private void OnRequest(PeerLink from, Announce request, TimeSpan now)
+    {
+        if (_pending.ContainsKey(request.Id))
+        {
+            _plumtree.OnRequest(from, request); // our own announce coming back: a duplicate for the tree
+            return;
+        }
+        if (!_plumtree.OnRequest(from, request))
+            return;
+        _origins.Set(request.Id, from.Session, now);
+        Interlocked.Increment(ref _requestsDelivered);
+        _hub.Publish(new IncomingRequest(request, from.Session, _random, _time.GetUtcNow()), request.Type);
+    }
+
+    private void OnResponse(PeerSession from, Announce response, TimeSpan now)
+    {
+        if (response.Reply.IsEmpty)
+        {
+            Drop(from, "a response without a reply field cannot be routed");
+            return;
+        }
+        if (!_seenResponses.Set(ResponseKey(response), true, now))
+        {
+            Drop(from, "duplicate response");
+            return;
+        }
+        if (_pending.TryGetValue(response.Reply, out var pending))
+        {
+            if (pending.Responses.Writer.TryWrite(AnnounceResponse.FromWire(response)))
+                Interlocked.Increment(ref _responsesDelivered);
+            else
+                Drop(from, "the announcer's response buffer is full");
+            return;
+        }
+        if (!_origins.TryGetValue(response.Reply, now, out var origin) || origin.IsClosed || origin == from)
+        {
+            Drop(from, "response to a request this node did not forward (or whose origin is gone)");
+            return;
+        }
+        var relayed = response.Clone();
+        relayed.Hops = response.Hops + 1;
+        if (origin.TrySend(new Message { Response = relayed }))
+            Interlocked.Increment(ref _responsesRelayed);
+        else
+            Interlocked.Increment(ref _relayDrops);
+    }
+
+    private void Drop(PeerSession from, string reason)
+    {
+        Interlocked.Increment(ref _responsesDropped);
+        Log.ResponseDropped(_logger, from, reason);
+    }
+
+    /// <summary>(id, reply, data): the original reuses the request's id for every answer, so id alone is not enough.</summary>
+    private static UInt128 ResponseKey(Announce response)
+    {
+        var hash = new XxHash128();
+        Span<byte> length = stackalloc byte[4];
+        foreach (var part in (ReadOnlySpan<ByteString>)[response.Id, response.Reply, response.Data])
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(length, part.Length);
+            hash.Append(length);
+            hash.Append(part.Span);
+        }
+        return hash.GetCurrentHashAsUInt128();
+    }
+
+    private enum WorkKind : byte
+    {
+        Message,
+        PeerUp,
+        PeerDown,
+        Publish,
+        EndAnnounce,
+        Timer,
+    }
+
+    private readonly record struct Work(WorkKind Kind, PeerSession? Peer, Message? Message, object? State);
+
+    private sealed class TimerSlot(Action callback)
+    {
+        public Action Callback { get; } = callback;
+
+        public ITimer? Timer { get; set; }
+    }
+
+    private sealed class PendingAnnounce(Announce request)
+    {
+        public Announce Request { get; } = request;
+
+        public Channel<AnnounceResponse> Responses { get; } = Channel.CreateBounded<AnnounceResponse>(
+            new BoundedChannelOptions(ResponseBufferCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    private static partial class Log
+    {
+        // Event ids 500-519 belong to the announce router. Next free: 503.
+        [LoggerMessage(500, LogLevel.Debug, "Announce router: queue full, dropped a message from {Peer}")]
+        public static partial void QueueFull(ILogger logger, PeerSession peer);
+
+        [LoggerMessage(501, LogLevel.Debug, "Announce router: dropped a response from {Peer}: {Reason}")]
+        public static partial void ResponseDropped(ILogger logger, PeerSession peer, string reason);
+
+        [LoggerMessage(502, LogLevel.Error, "Announce router: handling {Kind} failed")]
+        public static partial void WorkFailed(ILogger logger, Exception exception, WorkKind kind);
+    }
+}

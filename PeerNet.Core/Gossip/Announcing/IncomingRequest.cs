@@ -1,0 +1,90 @@
+using Google.Protobuf;
+using PeerNet.Peers;
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Gossip.Announcing;
+
+/// <summary>
+/// An announce request this node received (the original's <c>request</c> event), with <see cref="ReplyAsync(ReplyMessage, CancellationToken)"/>
+/// to answer it: the answer travels back to the peer it came from and on along the reverse path to the announcer.
+/// Answer as many times as you like.
+/// </summary>
+public sealed class IncomingRequest
+{
+    private readonly Announce _request;
+    private readonly PeerSession _origin;
+    private readonly RandomSource _random;
+
+    internal IncomingRequest(Announce request, PeerSession origin, RandomSource random, DateTimeOffset receivedAt)
+    {
+        _request = request;
+        _origin = origin;
+        _random = random;
+        ReceivedAt = receivedAt;
+    }
+
+    /// <summary>The request id.</summary>
+    public ReadOnlyMemory<byte> Id => _request.Id.Memory;
+
+    /// <summary>The request id as lowercase hex.</summary>
+    public string IdHex => Convert.ToHexStringLower(_request.Id.Span);
+
+    /// <summary>The type (empty when absent).</summary>
+    public ReadOnlyMemory<byte> Type => _request.Type.Memory;
+
+    /// <summary>The type as text; null when it is not valid UTF-8.</summary>
+    public string? TypeText => Utf8Text.TryDecode(_request.Type.Span);
+
+    /// <summary>The payload (empty when absent).</summary>
+    public ReadOnlyMemory<byte> Data => _request.Data.Memory;
+
+    /// <summary>The payload as text; null when it is not valid UTF-8.</summary>
+    public string? DataText => Utf8Text.TryDecode(_request.Data.Span);
+
+    /// <summary>Hops it travelled before reaching this node (0 from the announcer itself).</summary>
+    public uint Hops => _request.Hops;
+
+    /// <summary>Its limit (0: none).</summary>
+    public uint Limit => _request.Limit;
+
+    /// <summary>The node id of the peer it came from.</summary>
+    public string FromPeer => _origin.RemoteId?.ToString() ?? "";
+
+    /// <summary>When it arrived.</summary>
+    public DateTimeOffset ReceivedAt { get; }
+
+    /// <summary>
+    /// Sends an answer back toward the announcer: <c>{ id: fresh, reply: request id, type, limit, hops: 0, data }</c>
+    /// with type and limit taken from the request unless given. Waits for room in the peer's send queue (this is the
+    /// node's own traffic). False when the peer it came from has gone: the answer cannot be routed.
+    /// </summary>
+    /// <exception cref="ArgumentException">A field breaks a limit; the message names it.</exception>
+    public ValueTask<bool> ReplyAsync(ReplyMessage reply, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        reply.Validate();
+        var response = new Announce
+        {
+            Id = Messages.NewId(_random),
+            Reply = _request.Id,
+            Hops = 0,
+            Limit = reply.Limit ?? _request.Limit,
+        };
+        if (reply.Type is { } type)
+            response.Type = ByteString.CopyFrom(type.Span);
+        else if (_request.HasType)
+            response.Type = _request.Type;
+        if (reply.Data is { } data)
+            response.Data = ByteString.CopyFrom(data.Span);
+        return _origin.IsClosed ? ValueTask.FromResult(false) : _origin.SendAsync(new Message { Response = response }, cancellationToken);
+    }
+
+    /// <summary>Answers with <paramref name="data"/> as UTF-8 (type and limit from the request).</summary>
+    public ValueTask<bool> ReplyAsync(string data, CancellationToken cancellationToken = default) =>
+        ReplyAsync(ReplyMessage.Text(data), cancellationToken);
+
+    /// <summary>Answers with <paramref name="data"/> (type and limit from the request).</summary>
+    public ValueTask<bool> ReplyAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        ReplyAsync(new ReplyMessage { Data = data }, cancellationToken);
+}
