@@ -4,6 +4,7 @@ using PeerNet.Bench;
 return args switch
 {
     ["store", .. var rest] => await StoreBench.RunAsync(BenchArgs.Parse(rest)),
+    ["simulate", .. var rest] => SimulateBench.Run(BenchArgs.Parse(rest)),
     _ => Usage(),
 };
 
@@ -12,6 +13,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project PeerNet.Bench -- <command> [options]
           store --addresses N [--samples S] [--size K]   save N addresses in batches, then time random samples of K
+          simulate --nodes N --degree D --fail P --runs R [--fanout K] [--seed S]   announce dissemination in virtual time (Plumtree; --fanout K: the original's rule)
         """);
     return 2;
 }

@@ -66,6 +66,12 @@ public sealed class DisseminationCounters
     /// <summary>Eager links made lazy because the eager cap was exceeded.</summary>
     public long CapDemotions { get; internal set; }
 
+    /// <summary>Eager links made lazy because the peer never answered a push (presumed dead).</summary>
+    public long SilentDemotions { get; internal set; }
+
+    /// <summary>IHAVEs sent back to a peer whose copy was the first frame it got from this node (proof of life).</summary>
+    public long AcksSent { get; internal set; }
+
     /// <summary>Control frames ignored (from a peer without control frames, unknown link, or in RandomFanout mode).</summary>
     public long ControlIgnored { get; internal set; }
 

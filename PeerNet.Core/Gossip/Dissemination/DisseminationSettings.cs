@@ -33,6 +33,14 @@ public sealed class DisseminationSettings
     public TimeSpan PruneBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// An eager link to a PeerNet peer that has never sent this node a frame is made lazy when a push to it has gone
+    /// unanswered this long (every peer answers its first copy). It catches peers that died before they were ever
+    /// heard from, which the router cannot tell from a silent tree child otherwise; later deaths are the session
+    /// keep-alive's job (it removes the link). Default 1 s.
+    /// </summary>
+    public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long a request id counts as seen. Must exceed the longest dissemination including repair and
     /// <see cref="PayloadTtl"/> plus the IHAVE delay, or a late IHAVE causes a second delivery. Default 5 min.
     /// </summary>
@@ -70,6 +78,7 @@ public sealed class DisseminationSettings
         if (ServeBudget < 0)
             throw new ArgumentOutOfRangeException(nameof(ServeBudget), ServeBudget, "must not be negative");
         Positive(nameof(PruneBackoff), PruneBackoff.Ticks + 1);
+        Positive(nameof(SilenceTimeout), SilenceTimeout.Ticks);
         Positive(nameof(SeenTtl), SeenTtl.Ticks);
         Positive(nameof(SeenCapacity), SeenCapacity);
         Positive(nameof(PayloadTtl), PayloadTtl.Ticks);

@@ -26,6 +26,15 @@ internal sealed class GossipPeer(IGossipLink link)
     /// <summary>Scratch stamp: equal to the router's current stamp when this peer announced the id being pushed.</summary>
     public int Mark { get; set; }
 
+    /// <summary>This peer has sent this node a gossip frame (request or control) at least once.</summary>
+    public bool Heard { get; set; }
+
+    /// <summary>This node has sent this peer a gossip frame at least once.</summary>
+    public bool Spoken { get; set; }
+
+    /// <summary>When the first push to a never-heard peer went out; <see cref="TimeSpan.MinValue"/> for none.</summary>
+    public TimeSpan UnansweredSince { get; set; } = TimeSpan.MinValue;
+
     /// <summary>False once the link was removed (pending pulls drop it).</summary>
     public bool Attached { get; set; } = true;
 }

@@ -126,6 +126,8 @@ public sealed class PlumtreeRouter
         ArgumentNullException.ThrowIfNull(request);
         var now = _scheduler.Now;
         var peer = from is null ? null : _byLink.GetValueOrDefault(from);
+        if (peer is not null)
+            peer.Heard = true;
         var id = request.Id;
 
         // Seen cache first: pull answers that arrive after the eager copy are duplicates like any other.
@@ -146,6 +148,12 @@ public sealed class PlumtreeRouter
             // First receipt: this link is on the tree path from the source.
             SetEager(peer);
             peer.Proved = true;
+            if (!peer.Spoken)
+            {
+                // Tree children are otherwise silent towards their parent; one frame tells it this peer is alive.
+                SendControl(peer, ControlFrames.Ihave(id));
+                Counters.AcksSent++;
+            }
         }
 
         var next = request.Hops + 1;
@@ -179,6 +187,7 @@ public sealed class PlumtreeRouter
             Counters.ControlIgnored++;
             return;
         }
+        peer.Heard = true;
         var now = _scheduler.Now;
         if (control.Prune)
         {
@@ -214,6 +223,8 @@ public sealed class PlumtreeRouter
         {
             if (ReferenceEquals(peer, from))
                 continue;
+            if (peer.IsEager && peer.TakesControl && !peer.Heard)
+                CheckSilence(peer, now);
             if (!peer.TakesControl || peer.IsEager)
             {
                 SendCopy(peer, frame);
@@ -376,6 +387,23 @@ public sealed class PlumtreeRouter
         }
     }
 
+    /// <summary>
+    /// A peer that never sent a frame and left a push unanswered for <see cref="DisseminationSettings.SilenceTimeout"/>
+    /// is presumed dead: it gets IHAVEs from now on (no PRUNE: if it is alive after all, its pushes or GRAFTs fix it).
+    /// </summary>
+    private void CheckSilence(GossipPeer peer, TimeSpan now)
+    {
+        if (peer.UnansweredSince == TimeSpan.MinValue)
+        {
+            peer.UnansweredSince = now;
+        }
+        else if (now - peer.UnansweredSince >= _settings.SilenceTimeout)
+        {
+            SetLazy(peer);
+            Counters.SilentDemotions++;
+        }
+    }
+
     /// <summary>A duplicate came over this link: it is not needed on the tree, at either end.</summary>
     private void Prune(GossipPeer peer) => SendPrune(peer);
 
@@ -407,6 +435,7 @@ public sealed class PlumtreeRouter
 
     private void SendCopy(GossipPeer peer, Message frame)
     {
+        peer.Spoken = true;
         Counters.CopiesSent++;
         if (!peer.Link.TrySend(frame))
             Counters.SendFailures++;
@@ -414,6 +443,7 @@ public sealed class PlumtreeRouter
 
     private void SendControl(GossipPeer peer, Message frame)
     {
+        peer.Spoken = true;
         Counters.ControlFramesSent++;
         if (!peer.Link.TrySend(frame))
             Counters.SendFailures++;

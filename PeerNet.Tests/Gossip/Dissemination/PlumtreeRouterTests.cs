@@ -32,7 +32,9 @@ public class PlumtreeRouterTests
         request.Hops = 3;
 
         Assert.True(router.OnRequest(a, request));
-        Assert.Empty(a.Sent);
+        Assert.Empty(a.Copies);
+        // Only a one-time proof of life goes back: the first frame this node sends that peer.
+        Assert.Equal(request.Id, Assert.Single(Assert.Single(a.Controls).Ihave));
         foreach (var link in new[] { b, c })
         {
             var copy = Assert.Single(link.Copies);
@@ -326,6 +328,27 @@ public class PlumtreeRouterTests
         Assert.Equal(0, router.EagerControlLinks);
         Assert.False(router.IsEager(c));
         Assert.True(router.OnRequest(other, request));
+    }
+
+    [Fact]
+    public void NeverHeardEagerPeer_IsMadeLazyAfterTheSilenceTimeout_AnsweringPeersStayEager()
+    {
+        RecordingLink source = new("source"), dead = new("dead"), alive = new("alive");
+        var router = Router(null, source, dead, alive);
+        router.OnRequest(source, Announces.New());
+        Assert.Single(dead.Copies);
+        router.OnControl(alive, Announces.Ihave(Announces.New().Id)); // any frame proves life
+        _clock.Schedule(TimeSpan.FromSeconds(1), () => { });
+        _clock.RunUntilIdle();
+        Clear(source, dead, alive);
+
+        var next = Announces.New();
+        router.OnRequest(source, next);
+        Assert.Empty(dead.Copies);
+        Assert.Contains(dead.Controls, c => c.Ihave.Contains(next.Id));
+        Assert.False(dead.GotPrune);
+        Assert.Single(alive.Copies);
+        Assert.Equal(1, router.Counters.SilentDemotions);
     }
 
     [Fact]

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PeerNet.Gossip.Dissemination;
+using PeerNet.Gossip.Dissemination.Simulation;
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Bench;
+
+/// <summary>
+/// <c>simulate --nodes N --degree D --fail P --runs R [--fanout K] [--seed S]</c>: the real PlumtreeRouter over the
+/// in-memory simulator (no sockets). Each node dials D random others; a share P of nodes is dead (sends to them are
+/// lost, nobody knows); R announces from random live nodes, one after another, each to quiescence.
+/// <c>--fanout K</c> selects the original's rule (K random peers, hop limit 15); without it the Plumtree defaults.
+/// </summary>
+internal static class SimulateBench
+{
+    public static int Run(BenchArgs args)
+    {
+        var count = args.Int("nodes", 10_000);
+        var degree = args.Int("degree", 5);
+        var fail = args.Double("fail", 0);
+        var runs = args.Int("runs", 20);
+        var fanout = args.Int("fanout", 0);
+        var seed = args.Int("seed", 1);
+        var hop = TimeSpan.FromMilliseconds(args.Double("latency", 50));
+        var settings = fanout > 0
+            ? new DisseminationSettings { Rule = DisseminationRule.RandomFanout, Fanout = fanout, MaxHops = args.Int("max-hops", ProtocolLimits.OriginalMaxHops) }
+            : new DisseminationSettings { MaxHops = args.Int("max-hops", 64) };
+
+        var clock = Stopwatch.StartNew();
+        var topologyRandom = new RandomSource(seed);
+        var network = new SimulatedNetwork(new RandomSource(seed + 1), hop);
+        for (var i = 0; i < count; i++)
+            network.AddNode(settings);
+        SimulatedTopology.DialRandom(network, degree, topologyRandom);
+        var dead = (int)Math.Round(fail * count);
+        foreach (var node in Shuffled(count, topologyRandom).Take(dead))
+            network.Kill(node);
+        var live = network.Nodes.Where(n => n.IsAlive).Select(n => n.Index).ToArray();
+        Console.Error.WriteLine($"simulate: {count} nodes ({live.Length} alive), {network.Nodes.Sum(n => n.Links.Count) / 2} links, " +
+                                $"{settings.Rule} fanout {settings.Fanout} max hops {settings.MaxHops}; built in {clock.Elapsed.TotalSeconds:0.0} s");
+
+        var worst = (Reached: 0, Reachable: 0, Coverage: double.MaxValue);
+        var maxHops = -1;
+        long copies = 0, control = 0, steadyCopies = 0;
+        var announceId = new RandomSource(seed + 2);
+        for (var run = 0; run < runs; run++)
+        {
+            var source = live[topologyRandom.Next(live.Length)];
+            var reachable = network.CountReachable(source);
+            var request = new Announce
+            {
+                Id = Messages.NewId(announceId),
+                Hops = 0,
+                Type = Google.Protobuf.ByteString.CopyFromUtf8("bench"),
+                Data = Google.Protobuf.ByteString.CopyFromUtf8($"announce {run}"),
+            };
+            var result = network.Broadcast(source, request);
+            var coverage = result.Reached / (double)reachable;
+            if (coverage < worst.Coverage)
+                worst = (result.Reached, reachable, coverage);
+            maxHops = Math.Max(maxHops, result.MaxHops);
+            copies += result.CopiesSent;
+            control += result.ControlFramesSent;
+            if (run > 0)
+                steadyCopies += result.CopiesSent;
+            Console.Error.WriteLine($"simulate: run {run + 1}/{runs}: {result.Reached}/{reachable} reached, max hops {result.MaxHops}, " +
+                                    $"{result.CopiesSent / (double)live.Length:0.00} copies and {result.ControlFramesSent / (double)live.Length:0.00} control frames per node, " +
+                                    $"{result.Duration.TotalSeconds:0.0} s virtual, {clock.Elapsed.TotalSeconds:0.0} s wall");
+        }
+
+        var perAnnounce = (double)live.Length * runs;
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            bench = "simulate",
+            nodes = count,
+            alive = live.Length,
+            reachable = worst.Reachable,
+            reached = worst.Reached,
+            coverage = Math.Round(worst.Coverage, 4),
+            maxHops,
+            copiesPerNode = Math.Round(copies / perAnnounce, 3),
+            messagesPerNode = Math.Round((copies + control) / perAnnounce, 3),
+            ms = clock.ElapsedMilliseconds,
+            rule = settings.Rule.ToString(),
+            degree,
+            fail,
+            runs,
+            steadyCopiesPerNode = runs > 1 ? Math.Round(steadyCopies / ((double)live.Length * (runs - 1)), 3) : 0,
+            controlPerNode = Math.Round(control / perAnnounce, 3),
+        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        return 0;
+    }
+
+    private static int[] Shuffled(int count, RandomSource random)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        for (var i = count - 1; i > 0; i--)
+        {
+            var j = random.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+}
