@@ -33,7 +33,7 @@ internal static class ConnectionsApi
     private static async Task<Results<Ok<ConnectedResponse>, ValidationProblem, ProblemHttpResult>> Connect(
         PeerNode node, [FromBody] ConnectRequest request, CancellationToken cancellationToken)
     {
-        if (!PeerAddress.TryParse(request?.Address, out var address, out var error))
+        if (!node.AddressRules.TryParse(request?.Address, out var address, out var error))
         {
             var message = request?.Address is null ? "address is required: { \"address\": \"ws://host:port/peer\" }." : $"'{PeerAddress.Shorten(request.Address)}': {error}.";
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["address"] = [message] }, detail: message);
@@ -66,7 +66,7 @@ internal static class ConnectionsApi
         bool closed;
         if (address is not null && peerId is null)
         {
-            if (!PeerAddress.TryParse(address, out var parsed, out var error))
+            if (!node.AddressRules.TryParse(address, out var parsed, out var error))
                 return Invalid("address", $"'{PeerAddress.Shorten(address)}': {error}.");
             closed = await node.DisconnectAsync(parsed.Value);
         }

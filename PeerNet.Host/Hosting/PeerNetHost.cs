@@ -60,6 +60,8 @@ public static class PeerNetHost
         app.MapNodeApi();
         app.MapNodesApi();
         app.MapConnectionsApi();
+        app.MapAnnounceApi();
+        app.MapRequestsApi();
         app.MapPeerEndpoint();
         return app;
     }

@@ -30,7 +30,7 @@ public sealed record AnnounceMessage
     public static AnnounceMessage Create(string type, string? data = null, uint limit = 0) => new()
     {
         Type = Encoding.UTF8.GetBytes(type),
-        Data = data is null ? null : Encoding.UTF8.GetBytes(data),
+        Data = data is null ? default(ReadOnlyMemory<byte>?) : Encoding.UTF8.GetBytes(data),
         Limit = limit,
     };
 

@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using PeerNet.Gossip.Announcing;
+using PeerNet.Host.Hosting;
+using PeerNet.Host.Security;
+
+namespace PeerNet.Host.Api;
+
+/// <summary><c>/api/announce</c>: broadcast a message and stream the answers as Server-Sent Events.</summary>
+internal static class AnnounceApi
+{
+    public const int DefaultTimeoutMs = 2000;
+    public const int MaxTimeoutMs = 60_000;
+
+    public static IEndpointRouteBuilder MapAnnounceApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/announce", Announce).WithTags("Announces").WithName("Announce").RequireWriteAccess()
+            .WithSummary("Announce a message to the network; stream the responses as Server-Sent Events.")
+            .WithDescription("One SSE event per response ({ id, reply, type, data, dataBase64, hops, limit }, one JSON object per data: line), " +
+                "until timeoutMs (default 2000, at most 60000) passes, max responses have arrived, or the client goes away. " +
+                "Bad fields answer 400 before anything is sent.")
+            .Produces<AnnounceResponseEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return app;
+    }
+
+    private static IResult Announce(
+        PeerNode node,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] AnnounceBody? body,
+        int? timeoutMs,
+        int? max)
+    {
+        body ??= new AnnounceBody();
+        var timeout = timeoutMs ?? DefaultTimeoutMs;
+        if (timeout is < 1 or > MaxTimeoutMs)
+            return Invalid("timeoutMs", $"timeoutMs must be 1 to {MaxTimeoutMs}.");
+        if (max is < 1)
+            return Invalid("max", "max must be at least 1.");
+        if (!MessageFields.TryHex(body.Id, out var id, out var error) || !MessageFields.TryPayload(body.Data, body.DataBase64, out var data, out error))
+            return Invalid(error!.Value.Field, error.Value.Message);
+
+        var message = new AnnounceMessage
+        {
+            Id = MessageFields.Optional(id),
+            Type = MessageFields.Optional(body.Type is null ? null : Encoding.UTF8.GetBytes(body.Type)),
+            Data = MessageFields.Optional(data),
+            Limit = body.Limit ?? 0,
+            Hops = body.Hops ?? 0,
+        };
+        IAsyncEnumerable<AnnounceResponse> responses;
+        try
+        {
+            responses = node.AnnounceAsync(message, TimeSpan.FromMilliseconds(timeout));
+        }
+        catch (ArgumentException ex)
+        {
+            return Invalid(ex);
+        }
+        return new EventStreamResult<AnnounceResponseEvent>(Events(responses, max ?? int.MaxValue));
+    }
+
+    private static async IAsyncEnumerable<AnnounceResponseEvent> Events(IAsyncEnumerable<AnnounceResponse> responses, int max, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var sent = 0;
+        await foreach (var response in responses.WithCancellation(cancellationToken))
+        {
+            yield return AnnounceResponseEvent.From(response);
+            if (++sent >= max)
+                yield break;
+        }
+    }
+
+    /// <summary>A 400 naming the field an <see cref="ArgumentException"/> names, with its message.</summary>
+    internal static ValidationProblem Invalid(ArgumentException ex) =>
+        Invalid(ex.ParamName ?? "body", ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal));
+
+    internal static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
+}

@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using PeerNet.Gossip.Announcing;
+using PeerNet.Host.Hosting;
+using PeerNet.Host.Security;
+
+namespace PeerNet.Host.Api;
+
+/// <summary><c>/api/requests</c>: sidecar applications receive the node's incoming announces and answer them.</summary>
+internal static class RequestsApi
+{
+    public static IEndpointRouteBuilder MapRequestsApi(this IEndpointRouteBuilder app)
+    {
+        var requests = app.MapGroup("/api/requests").WithTags("Requests");
+        requests.MapGet("/", Subscribe).WithName("SubscribeRequests")
+            .WithSummary("Stream the announce requests this node receives (of ?type= only, when given) as Server-Sent Events.")
+            .WithDescription("One SSE event per request ({ handle, id, type, data, dataBase64, hops, limit }). The 200 and its headers " +
+                "are sent as soon as the subscription is registered, so a client that has them misses nothing after. Several " +
+                "subscribers may listen at once; each has a bounded buffer, and one that does not keep up loses requests (counted) " +
+                "rather than stalling gossip.")
+            .Produces<RequestEvent>(StatusCodes.Status200OK, "text/event-stream");
+        requests.MapPost("/{handle}/reply", Reply).WithName("ReplyToRequest").RequireWriteAccess()
+            .WithSummary("Answer a request from the stream by its handle; the answer travels back to the announcer.")
+            .WithDescription("Fields left out take the request's (type, limit). 404 when the handle is unknown or expired, or the peer " +
+                "the request came from has disconnected.")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static IResult Subscribe(HttpContext context, PeerNode node, ReplyHandles handles, string? type)
+    {
+        var subscription = node.SubscribeRequests(string.IsNullOrEmpty(type) ? null : type);
+        context.Response.RegisterForDispose(subscription); // unsubscribes however the request ends
+        return new EventStreamResult<RequestEvent>(Events(subscription, handles));
+    }
+
+    private static async IAsyncEnumerable<RequestEvent> Events(RequestSubscription subscription, ReplyHandles handles, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var request in subscription.ReadAllAsync(cancellationToken))
+            yield return RequestEvent.From(handles.Issue(request), request);
+    }
+
+    private static async Task<IResult> Reply(
+        string handle,
+        ReplyHandles handles,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReplyBody? body,
+        CancellationToken cancellationToken)
+    {
+        body ??= new ReplyBody();
+        if (!handles.TryGet(handle, out var request))
+            return NotFound($"No request with handle '{PeerNet.Addressing.PeerAddress.Shorten(handle)}': it is unknown or expired (handles last {ReplyHandles.Ttl.TotalMinutes:0} minutes).");
+        if (!MessageFields.TryPayload(body.Data, body.DataBase64, out var data, out var error))
+            return AnnounceApi.Invalid(error!.Value.Field, error.Value.Message);
+
+        var reply = new ReplyMessage
+        {
+            Data = MessageFields.Optional(data),
+            Type = MessageFields.Optional(body.Type is null ? null : Encoding.UTF8.GetBytes(body.Type)),
+            Limit = body.Limit,
+        };
+        try
+        {
+            if (!await request.ReplyAsync(reply, cancellationToken))
+                return NotFound("The peer this request came from has disconnected: the answer cannot be routed back.");
+        }
+        catch (ArgumentException ex)
+        {
+            return AnnounceApi.Invalid(ex);
+        }
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown request handle", detail: detail);
+}

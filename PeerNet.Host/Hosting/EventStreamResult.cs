@@ -1,0 +1,50 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace PeerNet.Host.Hosting;
+
+/// <summary>
+/// A Server-Sent Events response whose status and headers go out at once, before the first event: a client that
+/// has the 200 knows the server side is listening (the request stream's contract). The framework's
+/// <c>TypedResults.ServerSentEvents</c> sends its headers only with the first event, so this result writes the
+/// events with the framework's own <see cref="SseFormatter"/> after starting the response itself.
+/// </summary>
+internal sealed class EventStreamResult<T>(IAsyncEnumerable<T> events) : IResult
+{
+    public async Task ExecuteAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache,no-store";
+        response.Headers.ContentEncoding = "identity";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var aborted = context.RequestAborted;
+        try
+        {
+            await response.StartAsync(aborted);
+            await response.Body.FlushAsync(aborted);
+            await SseFormatter.WriteAsync(
+                Items(events, aborted), response.Body,
+                (item, writer) =>
+                {
+                    using var utf8 = new Utf8JsonWriter(writer);
+                    JsonSerializer.Serialize(utf8, item.Data, json);
+                },
+                aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away: the stream simply ends.
+        }
+    }
+
+    private static async IAsyncEnumerable<SseItem<T>> Items(IAsyncEnumerable<T> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in events.WithCancellation(cancellationToken))
+            yield return new SseItem<T>(item);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Cluster;
+
+/// <summary>
+/// Announces, requests and replies over REST exactly as a sidecar drives them (announce with SSE, subscribe with
+/// SSE, reply with POST), on real hosts connected over loopback WebSockets.
+/// </summary>
+public sealed class AnnounceApiTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private readonly TempDirectory _dir = new();
+    private readonly List<TestNode> _nodes = [];
+    private readonly List<SseStream> _streams = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var stream in _streams)
+            await stream.DisposeAsync();
+        foreach (var node in _nodes)
+            await node.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private async Task<List<TestNode>> StartAsync(int count)
+    {
+        var started = await Task.WhenAll(Enumerable.Range(_nodes.Count, count).Select(i =>
+            TestNode.StartAsync(_dir.File($"n{i}.db"), new Dictionary<string, string?> { ["PeerNet:Interval"] = "0", ["PeerNet:Purge"] = "0" })));
+        _nodes.AddRange(started);
+        return [.. started];
+    }
+
+    private static async Task ConnectAsync(TestNode from, TestNode to)
+    {
+        var response = await from.Client.PostAsJsonAsync("/api/connections", new { address = to.PeerAddress });
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"connect answered {response.StatusCode}");
+    }
+
+    private async Task<SseStream> SubscribeAsync(TestNode node, string? type = null)
+    {
+        var stream = await SseStream.GetAsync(node.Client, "/api/requests" + (type is null ? "" : "?type=" + type));
+        Assert.Equal(HttpStatusCode.OK, stream.Response.StatusCode);
+        Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType?.MediaType);
+        _streams.Add(stream);
+        return stream;
+    }
+
+    private async Task<SseStream> AnnounceAsync(TestNode node, object body, int timeoutMs = 10_000, int? max = null)
+    {
+        var query = $"?timeoutMs={timeoutMs}" + (max is null ? "" : $"&max={max}");
+        var stream = await SseStream.OpenAsync(node.Client, new HttpRequestMessage(HttpMethod.Post, "/api/announce" + query) { Content = JsonContent.Create(body) });
+        Assert.Equal(HttpStatusCode.OK, stream.Response.StatusCode);
+        _streams.Add(stream);
+        return stream;
+    }
+
+    private static async Task ReplyAsync(TestNode node, JsonElement request, string data)
+    {
+        var handle = request.GetProperty("handle").GetString();
+        var response = await node.Client.PostAsJsonAsync($"/api/requests/{handle}/reply", new { data });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    private async Task<List<TestNode>> LineAsync()
+    {
+        var line = await StartAsync(5);
+        for (var i = 1; i < line.Count; i++)
+            await ConnectAsync(line[i], line[i - 1]);
+        return line;
+    }
+
+    [Fact]
+    public async Task Line_AnnounceReachesTheLastWithHops3_ASidecarAnswers_TheAnswerArrivesWithHops3()
+    {
+        var line = await LineAsync();
+        var sidecar = await SubscribeAsync(line[4], "search");
+
+        var announce = await AnnounceAsync(line[0], new { type = "search", data = "whatever" }, max: 1);
+        var request = (await sidecar.NextAsync(Patience))!.Value;
+        Assert.Equal(3, request.GetProperty("hops").GetInt32());
+        Assert.Equal("search", request.GetProperty("type").GetString());
+        Assert.Equal("whatever", request.GetProperty("data").GetString());
+        await ReplyAsync(line[4], request, "found it");
+
+        var answers = await announce.ToEndAsync(Patience); // max=1: the stream ends after the first answer
+        var answer = Assert.Single(answers);
+        Assert.Equal(3, answer.GetProperty("hops").GetInt32());
+        Assert.Equal("found it", answer.GetProperty("data").GetString());
+        Assert.Equal("search", answer.GetProperty("type").GetString());
+        Assert.Equal(request.GetProperty("id").GetString(), answer.GetProperty("reply").GetString());
+        Assert.Equal(Convert.ToBase64String("found it"u8), answer.GetProperty("dataBase64").GetString());
+    }
+
+    [Fact]
+    public async Task Line_Limit2_ReachesHosts2And3_Not4()
+    {
+        var line = await LineAsync();
+        var sidecars = new List<SseStream>();
+        foreach (var node in line.Skip(1))
+            sidecars.Add(await SubscribeAsync(node));
+
+        await AnnounceAsync(line[0], new { id = "11110001", type = "ping", limit = 2 }, timeoutMs: 100);
+        // Links are FIFO: once a later unlimited announce reaches host 4, the first would have been there before it.
+        await AnnounceAsync(line[0], new { id = "11110002", type = "ping" }, timeoutMs: 100);
+
+        string Id(JsonElement e) => e.GetProperty("id").GetString()!;
+        Assert.Equal("11110001", Id((await sidecars[0].NextAsync(Patience))!.Value)); // host 2
+        Assert.Equal("11110001", Id((await sidecars[1].NextAsync(Patience))!.Value)); // host 3
+        Assert.Equal("11110002", Id((await sidecars[2].NextAsync(Patience))!.Value)); // host 4: only the unlimited one
+        Assert.Equal("11110002", Id((await sidecars[3].NextAsync(Patience))!.Value)); // host 5
+    }
+
+    [Fact]
+    public async Task RandomGraphOf20_EveryAnnounceReachesEveryNodeOnce_AndEveryAnswerArrivesOnce()
+    {
+        const int n = 20;
+        var nodes = await StartAsync(n);
+        var random = new Random(20261201);
+        // Each node dials 3 distinct others: every node has degree 3 or more.
+        foreach (var (node, i) in nodes.Select((x, i) => (x, i)))
+        {
+            foreach (var j in Enumerable.Range(0, n).Where(j => j != i).OrderBy(_ => random.Next()).Take(3))
+                await ConnectAsync(node, nodes[j]);
+        }
+        var sidecars = new List<SseStream>();
+        foreach (var node in nodes)
+            sidecars.Add(await SubscribeAsync(node));
+        var seen = nodes.Select(_ => new List<string>()).ToList();
+
+        async Task ReceiveAllAsync(int announcer, string id)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                if (i == announcer)
+                    continue;
+                var request = (await sidecars[i].NextAsync(Patience))!.Value;
+                seen[i].Add(request.GetProperty("id").GetString()!);
+                Assert.Equal(id, request.GetProperty("id").GetString());
+            }
+        }
+
+        // Repeated runs from random announcers: every node's application sees each announce.
+        for (var run = 0; run < 5; run++)
+        {
+            var announcer = random.Next(n);
+            var id = $"a0{run:d2}";
+            await AnnounceAsync(nodes[announcer], new { id, type = "broadcast", data = $"run {run}" }, timeoutMs: 100);
+            await ReceiveAllAsync(announcer, id);
+        }
+
+        // Everyone answers the last one: 19 answers, none twice.
+        var asker = random.Next(n);
+        var question = await AnnounceAsync(nodes[asker], new { id = "a0ff", type = "question" }, timeoutMs: 5000, max: n - 1);
+        for (var i = 0; i < n; i++)
+        {
+            if (i == asker)
+                continue;
+            var request = (await sidecars[i].NextAsync(Patience))!.Value;
+            seen[i].Add(request.GetProperty("id").GetString()!);
+            await ReplyAsync(nodes[i], request, $"answer from {i}");
+        }
+        var answers = await question.ToEndAsync(Patience);
+        Assert.Equal(n - 1, answers.Count);
+        Assert.Equal(n - 1, answers.Select(a => a.GetProperty("data").GetString()).Distinct().Count());
+
+        // No application saw anything twice (duplicates of earlier runs would have arrived long before now).
+        foreach (var (ids, i) in seen.Select((s, i) => (s, i)))
+            Assert.Equal(ids.Distinct().Count(), ids.Count);
+        foreach (var (node, i) in nodes.Select((x, i) => (x, i)))
+            Assert.Equal(seen[i].Count, node.Node.Announces.RequestsDelivered);
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"t\",\"data\":\"" + "0123456789" + "\"}", null)] // control: valid
+    [InlineData("{\"id\":\"zz\"}", "id")]
+    [InlineData("{\"id\":\"" + "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000aa" + "\"}", "id")]
+    [InlineData("{\"type\":\"_hello\"}", "type")]
+    [InlineData("{\"data\":\"a\",\"dataBase64\":\"YQ==\"}", "data")]
+    [InlineData("{\"dataBase64\":\"***\"}", "dataBase64")]
+    [InlineData("{\"hops\":3,\"limit\":2}", "hops")]
+    [InlineData("{\"limit\":-1}", null)] // a JSON error: 400 as well
+    public async Task BadAnnounceFields_Answer400NamingTheField_BeforeAnythingIsSent(string body, string? field)
+    {
+        var node = (await StartAsync(1))[0];
+        var response = await node.Client.PostAsync("/api/announce?timeoutMs=50", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        if (field is null && body.Contains("\"t\""))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return;
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field is not null)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
+        }
+    }
+
+    [Fact]
+    public async Task OversizeFields_TimeoutOutOfRange_AndUnknownHandles_AreRejected()
+    {
+        var node = (await StartAsync(1))[0];
+        var big = await node.Client.PostAsJsonAsync("/api/announce", new { data = new string('x', 1025) });
+        Assert.Equal(HttpStatusCode.BadRequest, big.StatusCode);
+        Assert.Contains("data", await big.Content.ReadAsStringAsync());
+        var longType = await node.Client.PostAsJsonAsync("/api/announce", new { type = new string('t', 65) });
+        Assert.Equal(HttpStatusCode.BadRequest, longType.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?timeoutMs=60001", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?max=0", new { })).StatusCode);
+
+        var unknown = await node.Client.PostAsJsonAsync("/api/requests/0123456789abcdef0123456789abcdef/reply", new { data = "x" });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AnAnnounceWithNoPeers_StreamsNothing_AndEndsAtItsTimeout()
+    {
+        var node = (await StartAsync(1))[0];
+        var stream = await AnnounceAsync(node, new { type = "alone" }, timeoutMs: 200);
+        Assert.Empty(await stream.ToEndAsync(Patience));
+    }
+}
