@@ -30,6 +30,11 @@ public sealed class SwaggerTests : IAsyncLifetime
         Assert.Equal(["200"], Codes("/api/connections", "get"));
         Assert.Equal(["200", "400", "401", "409", "502"], Codes("/api/connections", "post"));
         Assert.Equal(["204", "400", "401", "404"], Codes("/api/connections", "delete"));
+        Assert.Equal(["200", "400", "401"], Codes("/api/announce", "post"));
+        Assert.Equal(["200"], Codes("/api/requests", "get"));
+        Assert.Equal(["202", "400", "401", "404"], Codes("/api/requests/{handle}/reply", "post"));
+        Assert.True(paths.GetProperty("/api/announce").GetProperty("post").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").TryGetProperty("text/event-stream", out _));
         Assert.Equal(["200"], Codes("/healthz", "get"));
         Assert.Equal(["200", "503"], Codes("/readyz", "get"));
 
@@ -37,6 +42,8 @@ public sealed class SwaggerTests : IAsyncLifetime
         var request = doc.GetProperty("components").GetProperty("schemas").GetProperty("AddressesRequest");
         Assert.True(request.GetProperty("properties").GetProperty("addresses").TryGetProperty("example", out _));
         Assert.True(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("X-Api-Key", out _));
+        var announce = doc.GetProperty("components").GetProperty("schemas").GetProperty("AnnounceBody");
+        Assert.True(announce.GetProperty("properties").GetProperty("type").TryGetProperty("example", out _));
     }
 
     [Fact]

@@ -81,6 +81,12 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     /// <summary>The dissemination rule's counters (copies, control frames, grafts...). Read them from any thread; they are approximate while it runs.</summary>
     public DisseminationCounters Dissemination => _plumtree.Counters;
 
+    /// <summary>Request ids remembered as seen right now (bounded by the dissemination settings' SeenCapacity).</summary>
+    public int SeenRequests => _plumtree.SeenCount;
+
+    /// <summary>Request origins remembered right now (bounded by <see cref="OriginCapacity"/>).</summary>
+    public int Origins => _origins.Count;
+
     /// <summary>Received messages dropped because the router's queue was full.</summary>
     public long QueueDrops => Interlocked.Read(ref _queueDrops);
 

@@ -1,0 +1,113 @@
+using Google.Protobuf;
+using PeerNet.Gossip;
+using PeerNet.Gossip.Announcing;
+using PeerNet.Protocol.Wire;
+using PeerNet.Tests.Infrastructure;
+using PeerNet.Tests.Peers;
+
+namespace PeerNet.Tests.Gossip.Announcing;
+
+/// <summary>What a busy node costs: copies per announce at a hub, and memory under a flood of unique ids.</summary>
+public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly MemoryNet _net = new();
+    private readonly List<MemoryNode> _nodes = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+            await node.Get<GossipEngine>().StopAsync(CancellationToken.None);
+        await _net.DisposeAsync();
+    }
+
+    private async Task<MemoryNode> AddAsync(string address)
+    {
+        var node = await _net.AddAsync(address, o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; });
+        await node.Get<GossipEngine>().StartAsync(CancellationToken.None);
+        _nodes.Add(node);
+        return node;
+    }
+
+    [Fact]
+    public async Task AHubWith50PeerNetPeers_SendsABoundedNumberOfCopiesPerAnnounce_AndEveryoneGetsEach()
+    {
+        var hub = await AddAsync("tcp://hub:1");
+        var leaves = new List<MemoryNode>();
+        for (var i = 0; i < 50; i++)
+            leaves.Add(await AddAsync($"tcp://leaf{i}:1"));
+        var random = new Random(7);
+        foreach (var (leaf, i) in leaves.Select((l, i) => (l, i)))
+        {
+            await leaf.ConnectAsync(hub);
+            // Each leaf also dials two other leaves: the hub is not the only way round.
+            foreach (var j in Enumerable.Range(0, 50).Where(j => j != i).OrderBy(_ => random.Next()).Take(2))
+            {
+                try { await leaf.ConnectAsync(leaves[j]); }
+                catch (PeerNet.Peers.PeerConnectException) { } // j dialled i already
+            }
+        }
+        await Wait.UntilAsync(() => hub.Network.Count == 50, Patience, "the hub holds 50 peers");
+        var received = new long[_nodes.Count];
+        foreach (var (node, i) in _nodes.Select((n, i) => (n, i)))
+            node.Node.RequestReceived += _ => Interlocked.Increment(ref received[i]);
+
+        async Task AnnounceFromLeafAsync(int round)
+        {
+            var announcer = _nodes.IndexOf(leaves[round % leaves.Count]);
+            await foreach (var _ in leaves[round % leaves.Count].Node.AnnounceAsync(AnnounceMessage.Create("round", round.ToString()), TimeSpan.FromMilliseconds(1)))
+            {
+            }
+            await Wait.UntilAsync(() => Enumerable.Range(0, _nodes.Count).All(i => i == announcer || Interlocked.Read(ref received[i]) >= CountFor(i, round, announcer)),
+                Patience, $"announce {round} reached all 51 nodes");
+        }
+        long CountFor(int node, int round, int announcer) => round + 1 - AnnouncedBy(node, round);
+        long AnnouncedBy(int node, int round) => Enumerable.Range(0, round + 1).Count(r => _nodes.IndexOf(leaves[r % leaves.Count]) == node);
+
+        // The first announces flood and prune the links the tree does not need.
+        for (var round = 0; round < 3; round++)
+            await AnnounceFromLeafAsync(round);
+        var copiesBefore = hub.Node.Announces.Dissemination.CopiesSent;
+        const int measured = 10;
+        for (var round = 3; round < 3 + measured; round++)
+            await AnnounceFromLeafAsync(round);
+        var copiesPerAnnounce = (double)(hub.Node.Announces.Dissemination.CopiesSent - copiesBefore) / measured;
+
+        output.WriteLine($"hub copies per announce: {copiesPerAnnounce:0.0}; control frames: {hub.Node.Announces.Dissemination.ControlFramesSent}");
+        var settings = hub.Node.Announces.Settings;
+        Assert.InRange(copiesPerAnnounce, 0, settings.Fanout + settings.ServeBudget);
+        Assert.Equal(13, Interlocked.Read(ref received[0])); // the hub's own application saw each exactly once
+    }
+
+    [Fact]
+    public async Task APeerFloodingUniqueRequestIds_LeavesTheCachesAtTheirBounds()
+    {
+        var node = await AddAsync("tcp://target:1");
+        await using var flooder = _net.Raw(node);
+        var hello = await flooder.ReadAsync();
+        await flooder.SendOriginalHelloAsync();
+        await flooder.AnswerHelloAsync(hello!);
+        await Wait.UntilAsync(() => node.Network.Count == 1, Patience, "the flooder is handshaken");
+
+        const int flood = 100_000;
+        var frames = new MemoryStream();
+        for (var i = 0; i < flood; i++)
+        {
+            var frame = PeerNet.Protocol.FrameWriter.ToFrame(new Message
+            {
+                Request = new Announce { Id = ByteString.CopyFrom(BitConverter.GetBytes((long)i)), Hops = 0, Type = ByteString.CopyFromUtf8("flood") },
+            });
+            frames.Write(frame);
+        }
+        await flooder.SendAsync(frames.ToArray());
+
+        var router = node.Node.Announces;
+        await Wait.UntilAsync(() => router.RequestsDelivered + router.QueueDrops >= flood, Patience, "the router took in the flood");
+        Assert.InRange(router.SeenRequests, 1, router.Settings.SeenCapacity);
+        Assert.InRange(router.Origins, 1, AnnounceRouter.OriginCapacity);
+        Assert.True(router.Dissemination.SeenEvictions > 0);
+        Assert.Equal(1, node.Network.Count); // the node still serves its peer
+    }
+}
