@@ -1,0 +1,77 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+using PeerNet.Gossip.Announcing;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Tests.Gossip.Announcing;
+
+public sealed class RequestHubTests
+{
+    private static IncomingRequest Request(int i, string type) =>
+        new(new Announce { Id = ByteString.CopyFrom(BitConverter.GetBytes(i)), Hops = 0, Type = ByteString.CopyFromUtf8(type) },
+            origin: null!, new RandomSource(1), DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public async Task ASlowSubscriberLosesRequests_CountedPerSubscriber_WithoutHoldingUpTheOthers()
+    {
+        var hub = new RequestHub(NullLogger<RequestHub>.Instance);
+        using var stuck = hub.Subscribe();
+        using var keeping = hub.Subscribe();
+        var total = RequestHub.SubscriberCapacity + 500;
+
+        var read = 0;
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var _ in keeping.ReadAllAsync())
+            {
+                if (++read == total)
+                    return;
+            }
+        });
+        for (var i = 0; i < total; i++)
+        {
+            hub.Publish(Request(i, "t"), ByteString.CopyFromUtf8("t"));
+            if (i % 256 == 0)
+                await Task.Yield();
+        }
+
+        Assert.Equal(500, stuck.Dropped); // its buffer filled; Publish never waited
+        await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(total, read);
+    }
+
+    [Fact]
+    public async Task FiltersByType_AndUnsubscribesOnDispose()
+    {
+        var hub = new RequestHub(NullLogger<RequestHub>.Instance);
+        using var chat = hub.Subscribe("chat");
+        var all = hub.Subscribe();
+        Assert.Equal(2, hub.Subscribers);
+
+        hub.Publish(Request(1, "chat"), ByteString.CopyFromUtf8("chat"));
+        hub.Publish(Request(2, "dht"), ByteString.CopyFromUtf8("dht"));
+        all.Dispose();
+        Assert.Equal(1, hub.Subscribers);
+        hub.Publish(Request(3, "chat"), ByteString.CopyFromUtf8("chat"));
+
+        var got = new List<string?>();
+        await foreach (var r in chat.ReadAllAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token))
+        {
+            got.Add(r.TypeText + BitConverter.ToInt32(r.Id.Span));
+            if (got.Count == 2)
+                break;
+        }
+        Assert.Equal(["chat1", "chat3"], got);
+        Assert.Equal(2, await all.ReadAllAsync().CountAsync()); // what it had before it left, then the end
+    }
+
+    [Fact]
+    public void AThrowingEventHandlerDoesNotStopDelivery()
+    {
+        var hub = new RequestHub(NullLogger<RequestHub>.Instance);
+        hub.RequestReceived += _ => throw new InvalidOperationException("handler bug");
+        using var subscriber = hub.Subscribe();
+        hub.Publish(Request(1, "t"), ByteString.CopyFromUtf8("t"));
+        Assert.Equal(1, hub.Delivered);
+    }
+}
