@@ -5,6 +5,8 @@ return args switch
 {
     ["store", .. var rest] => await StoreBench.RunAsync(BenchArgs.Parse(rest)),
     ["simulate", .. var rest] => SimulateBench.Run(BenchArgs.Parse(rest)),
+    ["pingpong", .. var rest] => await PingPongBench.RunAsync(BenchArgs.Parse(rest)),
+    ["wsecho", .. var rest] => await WsEchoBench.RunAsync(BenchArgs.Parse(rest)),
     _ => Usage(),
 };
 
@@ -14,6 +16,8 @@ static int Usage()
         usage: dotnet run -c Release --project PeerNet.Bench -- <command> [options]
           store --addresses N [--samples S] [--size K]   save N addresses in batches, then time random samples of K
           simulate --nodes N --degree D --fail P --runs R [--fanout K] [--seed S]   announce dissemination in virtual time (Plumtree; --fanout K: the original's rule)
+          pingpong --count N [--window W]   announce->answer round trips between two hosts over a loopback WebSocket, W in flight
+          wsecho --count N [--window W]   the bare stack's limit for pingpong's frames: a Kestrel WebSocket echo, same batching
         """);
     return 2;
 }
