@@ -7,6 +7,7 @@ return args switch
     ["simulate", .. var rest] => SimulateBench.Run(BenchArgs.Parse(rest)),
     ["pingpong", .. var rest] => await PingPongBench.RunAsync(BenchArgs.Parse(rest)),
     ["wsecho", .. var rest] => await WsEchoBench.RunAsync(BenchArgs.Parse(rest)),
+    ["fanout", .. var rest] => await FanoutBench.RunAsync(BenchArgs.Parse(rest)),
     _ => Usage(),
 };
 
@@ -18,6 +19,7 @@ static int Usage()
           simulate --nodes N --degree D --fail P --runs R [--fanout K] [--seed S]   announce dissemination in virtual time (Plumtree; --fanout K: the original's rule)
           pingpong --count N [--window W]   announce->answer round trips between two hosts over a loopback WebSocket, W in flight
           wsecho --count N [--window W]   the bare stack's limit for pingpong's frames: a Kestrel WebSocket echo, same batching
+          fanout --nodes N --degree D --runs R [--seed S]   real nodes over loopback WebSockets: coverage, time and frames per announce
         """);
     return 2;
 }
