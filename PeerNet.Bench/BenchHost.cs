@@ -43,7 +43,7 @@ internal sealed class BenchHost : IAsyncDisposable
         var values = new Dictionary<string, string?>
         {
             ["ConnectionStrings:PeerNet"] = $"Data Source={Path.Combine(folder, "peernet.db")}",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Default"] = "Error", // a loaded machine makes Kestrel warn about its heartbeat
             // Lifetime messages go to stdout, where the last line must be the JSON figures.
             ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Warning",
             ["PeerNet:Bootstrap"] = "false",
