@@ -5,6 +5,12 @@ return args switch
 {
     ["store", .. var rest] => await StoreBench.RunAsync(BenchArgs.Parse(rest)),
     ["simulate", .. var rest] => SimulateBench.Run(BenchArgs.Parse(rest)),
+    ["pingpong", .. var rest] => await PingPongBench.RunAsync(BenchArgs.Parse(rest)),
+    ["wsecho", .. var rest] => await WsEchoBench.RunAsync(BenchArgs.Parse(rest)),
+    ["fanout", .. var rest] => await FanoutBench.RunAsync(BenchArgs.Parse(rest)),
+    ["conns", .. var rest] => await ConnsBench.RunAsync(BenchArgs.Parse(rest)),
+    // Hidden: the client process of conns (its first option is the host's URL).
+    ["conns-client", "--url", var url, .. var rest] => await ConnsClient.RunAsync(BenchArgs.Parse(rest), url),
     _ => Usage(),
 };
 
@@ -14,6 +20,10 @@ static int Usage()
         usage: dotnet run -c Release --project PeerNet.Bench -- <command> [options]
           store --addresses N [--samples S] [--size K]   save N addresses in batches, then time random samples of K
           simulate --nodes N --degree D --fail P --runs R [--fanout K] [--seed S]   announce dissemination in virtual time (Plumtree; --fanout K: the original's rule)
+          pingpong --count N [--window W]   announce->answer round trips between two hosts over a loopback WebSocket, W in flight
+          wsecho --count N [--window W]   the bare stack's limit for pingpong's frames: a Kestrel WebSocket echo, same batching
+          fanout --nodes N --degree D --runs R [--seed S]   real nodes over loopback WebSockets: coverage, time and frames per announce
+          conns --count N [--warm K]   host working set per idle handshaken connection, opened by a child process
         """);
     return 2;
 }

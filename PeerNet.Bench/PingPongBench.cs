@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace PeerNet.Bench;
+
+/// <summary>
+/// <c>pingpong --count N --window W</c>: two full PeerNet hosts in this process over a loopback WebSocket. Node B
+/// dials A; A announces with W announces in flight at once; B's application answers each through its subscription.
+/// After a warm-up, times N completed announce-to-answer round trips (repeated until at least 2 s are measured).
+/// </summary>
+internal static class PingPongBench
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var count = args.Int("count", 200_000);
+        var window = args.Int("window", 1_000);
+        // The node's own announces wait for room in the send queue; answers and the subscriber buffer hold the rest.
+        var settings = new Dictionary<string, string?> { ["PeerNet:SendQueueCapacity"] = Math.Max(1024, window * 2).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await using var a = await BenchHost.StartAsync(settings);
+        await using var b = await BenchHost.StartAsync(settings);
+        await b.Node.ConnectAsync(a.PeerAddress);
+        await WaitUntilAsync(() => a.Node.ConnectionCount == 1 && b.Node.ConnectionCount == 1);
+        Console.Error.WriteLine($"pingpong: B dialled A at {a.PeerAddress}");
+
+        using var stop = new CancellationTokenSource();
+        using var subscription = b.Node.SubscribeRequests(PingPayload.Type);
+        var answering = AnswerAllAsync(subscription, stop.Token);
+        var lost = 0L;
+
+        async Task<long> Batch(int n)
+        {
+            var remaining = n;
+            long completed = 0;
+            async Task Worker()
+            {
+                while (Interlocked.Decrement(ref remaining) >= 0)
+                {
+                    if (await OneRoundTripAsync(a.Node))
+                        Interlocked.Increment(ref completed);
+                    else
+                        Interlocked.Increment(ref lost);
+                }
+            }
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(window, n)).Select(_ => Task.Run(Worker)));
+            return completed;
+        }
+
+        Console.Error.WriteLine("pingpong: warm-up");
+        await Batch(Math.Min(count, 50_000));
+        var (done, seconds, cpuMicros) = await RoundTripTimer.MeasureAsync("pingpong", count, Batch);
+
+        stop.Cancel();
+        await answering;
+        Console.Error.WriteLine($"pingpong: lost {lost}, subscriber drops {subscription.Dropped}, A queue drops {a.Node.Announces.QueueDrops}, B queue drops {b.Node.Announces.QueueDrops}");
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            bench = "pingpong",
+            count = done,
+            window,
+            seconds = Math.Round(seconds, 3),
+            perSecond = Math.Round(done / seconds),
+            lost,
+            cpuMicrosPerRoundTrip = Math.Round(cpuMicros, 2),
+        }));
+        return 0;
+    }
+
+    /// <summary>One announce; true once its first answer arrived (the stream is then closed, ending the announce).</summary>
+    private static async Task<bool> OneRoundTripAsync(PeerNode node)
+    {
+        await foreach (var _ in node.AnnounceAsync(PingPayload.Request, AnswerTimeout).ConfigureAwait(false))
+            return true;
+        return false;
+    }
+
+    private static async Task AnswerAllAsync(Gossip.Announcing.RequestSubscription subscription, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var request in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await request.ReplyAsync(PingPayload.ReplyData, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> for up to 10 s.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, double seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("the nodes did not reach the expected state in time");
+            await Task.Delay(20);
+        }
+    }
+}
