@@ -88,7 +88,6 @@ public sealed class WebSocketConnection : PeerConnection
     private async Task ReceiveAsync()
     {
         await Task.Yield();
-        Exception? error = null;
         try
         {
             while (true)
@@ -99,9 +98,12 @@ public sealed class WebSocketConnection : PeerConnection
                     break;
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
-                    error = new PeerProtocolException("text WebSocket message (the protocol sends binary messages only)");
                     await CloseWithAsync(WebSocketCloseStatus.InvalidMessageType, "binary messages only").ConfigureAwait(false);
-                    break;
+                    await _input.Writer.CompleteAsync(new PeerProtocolException("text WebSocket message (the protocol sends binary messages only)")).ConfigureAwait(false);
+                    // Finish the close handshake before the connection is torn down: aborting right after our Close
+                    // frame resets the tcp connection, and the reset can destroy that frame before the peer reads it.
+                    await AwaitPeerCloseAsync().ConfigureAwait(false);
+                    return;
                 }
                 _input.Writer.Advance(result.Count);
                 var flush = await _input.Writer.FlushAsync(_abort.Token).ConfigureAwait(false);
@@ -113,7 +115,25 @@ public sealed class WebSocketConnection : PeerConnection
         {
             // The peer went away or the connection was aborted: the session sees the end of input.
         }
-        await _input.Writer.CompleteAsync(error).ConfigureAwait(false);
+        await _input.Writer.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>After our Close: reads and drops whatever the peer still sends until its Close, within <see cref="CloseTimeout"/>.</summary>
+    private async Task AwaitPeerCloseAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        timeout.CancelAfter(CloseTimeout);
+        var buffer = new byte[ReceiveChunk];
+        try
+        {
+            while ((await _socket.ReceiveAsync(buffer.AsMemory(), timeout.Token).ConfigureAwait(false)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // No Close within the timeout, or the peer went away: the connection is aborted as usual.
+        }
     }
 
     private async Task SendAsync()
