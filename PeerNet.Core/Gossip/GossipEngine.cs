@@ -19,6 +19,9 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
     /// <summary>How often bootstrap checks its peer count when node exchange is off (Interval 0).</summary>
     public static readonly TimeSpan DefaultBootstrapPeriod = TimeSpan.FromSeconds(5);
 
+    /// <summary>Shortest time between two bootstrap rounds when drops trigger them (or the period, if shorter).</summary>
+    public static readonly TimeSpan MinBootstrapGap = TimeSpan.FromSeconds(1);
+
     private readonly PeerNetwork _network;
     private readonly Bootstrapper _bootstrapper;
     private readonly NodeExchange _exchange;
@@ -59,14 +62,22 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
     public long LoopFailures => Interlocked.Read(ref _loopFailures);
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // Listen before anything runs (.NET 10 runs ExecuteAsync entirely in the background): a peer that completes
+        // its handshake right after start is still asked for addresses and joins the announce tree.
         _announces.Start();
         _network.MessageHandler = this;
         _network.PeerConnected += OnPeerConnected;
         _network.PeerDisconnected += OnPeerDisconnected;
         foreach (var peer in _network.Peers)
-            _announces.OnPeerConnected(peer); // peers that connected before the engine ran (a repeat is ignored)
+            _announces.OnPeerConnected(peer); // peers that connected before the engine started (a repeat is ignored)
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         _running = true;
         return Task.WhenAll(BootstrapLoopAsync(stoppingToken), ExchangeLoopAsync(stoppingToken), PurgeLoopAsync(stoppingToken));
     }
@@ -78,7 +89,7 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
         _network.PeerConnected -= OnPeerConnected;
         _network.PeerDisconnected -= OnPeerDisconnected;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await _announces.DisposeAsync().ConfigureAwait(false);
+        await _announces.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -112,12 +123,19 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
         if (!_options.Bootstrap)
             return;
         var period = _options.Interval > 0 ? TimeSpan.FromMilliseconds(_options.Interval) : DefaultBootstrapPeriod;
+        // A peer that handshakes and drops at once must not be redialled in a tight loop.
+        var minimumGap = period < MinBootstrapGap ? period : MinBootstrapGap;
         try
         {
             while (true)
             {
+                var started = _time.GetTimestamp();
                 await RoundAsync("bootstrap", () => _bootstrapper.RunOnceAsync(stoppingToken), stoppingToken).ConfigureAwait(false);
-                await _bootstrapTrigger.WaitAsync(period, _time, stoppingToken).ConfigureAwait(false);
+                if (await _bootstrapTrigger.WaitAsync(period, _time, stoppingToken).ConfigureAwait(false)
+                    && _time.GetElapsedTime(started) is var elapsed && elapsed < minimumGap)
+                {
+                    await Task.Delay(minimumGap - elapsed, _time, stoppingToken).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -22,10 +22,9 @@ public sealed partial class NodeExchange
     /// Most addresses accepted per request: an original peer also relays its own peers' answers to us (each twice),
     /// so a little over Size is normal; far more is a peer stuffing the store.
     /// </summary>
-    public const int AnswerAllowanceFactor = 4;
+    public const int AnswerAllowanceFactor = 8;
 
     private readonly PeerStore _store;
-    private readonly AddressRules _rules;
     private readonly AddressScope _scope;
     private readonly PeerNetOptions _options;
     private readonly RandomSource _random;
@@ -40,7 +39,6 @@ public sealed partial class NodeExchange
     public NodeExchange(PeerStore store, AddressRules rules, NodeIdentity identity, IOptions<PeerNetOptions> options, RandomSource random, ILogger<NodeExchange> logger)
     {
         _store = store;
-        _rules = rules;
         _scope = AddressScope.For(identity.AdvertisedAddresses.Select(a => rules.Parse(a)));
         _options = options.Value;
         _random = random;
@@ -122,7 +120,8 @@ public sealed partial class NodeExchange
         PeerAddress? address = null;
         if (text is null)
             refusal = "not UTF-8 text";
-        else if (!_rules.TryParse(text, out address, out var error))
+        // Learned addresses must be ws, wss or tcp (the wire spec): a custom transport's scheme is for explicit saves.
+        else if (!PeerAddress.TryParse(text, out address, out var error))
             refusal = error;
         else
             refusal = _scope.Refusal(address);

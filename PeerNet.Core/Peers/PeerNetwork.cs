@@ -40,6 +40,8 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
     private readonly object _gate = new();
     private readonly HashSet<PeerSession> _sessions = [];
     private readonly Dictionary<NodeId, PeerSession> _peers = [];
+    // Sessions announced by PeerConnected: each gets exactly one PeerDisconnected, even one replaced in _peers.
+    private readonly HashSet<PeerSession> _announced = [];
     private readonly Dictionary<IPAddress, int> _inboundByAddress = [];
     private readonly HashSet<string> _dialing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PeerSession, Task> _running = new();
@@ -195,7 +197,15 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
                 }
             }
 
-            session = Start(connection, PeerDirection.Outbound, address);
+            try
+            {
+                session = Start(connection, PeerDirection.Outbound, address);
+            }
+            catch (PeerConnectException)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false); // shutdown began while it dialled
+                throw;
+            }
             using var cancel = cancellationToken.Register(static s => _ = ((PeerSession)s!).CloseAsync("connect cancelled"), session);
             await session.Handshake.ConfigureAwait(false);
             _store.TryRecord(address, StatField.ConnectionOk);
@@ -296,6 +306,9 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
         PeerSession? replaced = null;
         lock (_gate)
         {
+            // Closed while its read loop was completing the handshake: it must not enter the table.
+            if (!_sessions.Contains(session))
+                return new HandshakeRefusal(PeerConnectFailure.HandshakeFailed, "the connection closed during the handshake");
             if (_peers.TryGetValue(id, out var existing) && existing != session)
             {
                 // Crossed dials (one each way): both ends keep the connection the lower node id dialled.
@@ -306,6 +319,7 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
                 replaced = existing;
             }
             _peers[id] = session;
+            _announced.Add(session);
         }
         if (replaced is not null)
             _ = replaced.CloseAsync($"replaced by the connection node {(session.Direction == PeerDirection.Outbound ? Self : id)} dialled");
@@ -349,7 +363,9 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
                 _closedDiscards += session.Counters.MessagesDiscarded;
                 _closedDrops += session.Counters.SendsDropped;
             }
-            wasPeer = session.RemoteId is { } id && _peers.TryGetValue(id, out var current) && current == session && _peers.Remove(id);
+            if (session.RemoteId is { } id && _peers.TryGetValue(id, out var current) && current == session)
+                _peers.Remove(id);
+            wasPeer = _announced.Remove(session);
             var remote = (session.RemoteEndPoint as IPEndPoint)?.Address;
             if (session.Direction == PeerDirection.Inbound && CountsPerAddress(remote) && _inboundByAddress.TryGetValue(remote!, out var n))
             {
@@ -383,6 +399,8 @@ public sealed partial class PeerNetwork : IPeerSessionOwner, IAsyncDisposable
     /// <summary>Creates and registers a session; call under the gate.</summary>
     private PeerSession Create(PeerConnection connection, PeerDirection direction, PeerAddress? address)
     {
+        if (_stopping)
+            throw new PeerConnectException(address?.Value ?? "inbound peer", PeerConnectFailure.CapReached, "the node is shutting down");
         var session = new PeerSession(connection, direction, address, this, _sessionLogger);
         _sessions.Add(session);
         return session;

@@ -257,7 +257,7 @@ public sealed partial class PeerSession
             Message message;
             try
             {
-                message = Message.Parser.ParseFrom(payload);
+                message = WireParser.ParseFrom(payload);
             }
             catch (InvalidProtocolBufferException ex)
             {
@@ -484,6 +484,10 @@ public sealed partial class PeerSession
     }
 
     private static readonly Message KeepAliveMessage = new(); // encodes as the empty frame 0x00
+
+    // Unknown fields are skipped as the spec says, and not kept: otherwise a small announce could carry up to a
+    // frame's worth of bytes no field limit checks, held in every queue and cache the message reaches.
+    private static readonly MessageParser<Message> WireParser = Message.Parser.WithDiscardUnknownFields(true);
 
     private string Violation(string reason)
     {

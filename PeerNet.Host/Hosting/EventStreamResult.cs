@@ -22,7 +22,11 @@ internal sealed class EventStreamResult<T>(IAsyncEnumerable<T> events) : IResult
         response.Headers.ContentEncoding = "identity";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var aborted = context.RequestAborted;
+        // Ends with the client or with the host: Kestrel waits for open requests at shutdown, and an event stream
+        // would otherwise hold it until the shutdown timeout.
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var aborted = ended.Token;
         try
         {
             await response.StartAsync(aborted);

@@ -220,6 +220,27 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenEventStreams_DoNotHoldUpShutdown()
+    {
+        var node = await TestNode.StartAsync(_dir.File("stopping.db"));
+        try
+        {
+            await using var requests = await SseStream.GetAsync(node.Client, "/api/requests");
+            await using var announce = await SseStream.OpenAsync(node.Client,
+                new HttpRequestMessage(HttpMethod.Post, "/api/announce?timeoutMs=60000") { Content = JsonContent.Create(new { type = "long" }) });
+
+            // TestNode gives the host 15 s to stop and throws if it needs them: the streams must end with the host.
+            await node.StopAsync();
+            Assert.Empty(await requests.ToEndAsync(Patience));
+            Assert.Empty(await announce.ToEndAsync(Patience));
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task AnAnnounceWithNoPeers_StreamsNothing_AndEndsAtItsTimeout()
     {
         var node = (await StartAsync(1))[0];

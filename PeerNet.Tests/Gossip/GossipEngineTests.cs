@@ -79,6 +79,9 @@ public sealed class GossipEngineTests : IAsyncLifetime
         await engine.StartAsync(CancellationToken.None);
         try
         {
+            // StartAsync returns before ExecuteAsync has run (.NET 10 runs all of it as a Task): wait until the
+            // engine listens for new peers, or b's handshake can come first and no one asks it at once.
+            await Wait.UntilAsync(() => engine.IsRunning, Patience, "the engine is running");
             await a.ConnectAsync(b);
             await Wait.UntilAsync(() => exchange.Learned == 1, Patience, "a asked b on connect and learned b's address");
             Assert.Equal(1, exchange.Asked);

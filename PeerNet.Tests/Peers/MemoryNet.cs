@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PeerNet.Addressing;
 using PeerNet.Peers;
+using PeerNet.Protocol;
 using PeerNet.Storage;
 using PeerNet.Tests.Infrastructure;
 using PeerNet.Transport;
@@ -45,11 +46,11 @@ internal sealed class MemoryNet(string scheme = "tcp") : IAsyncDisposable
     public void Alias(string address, MemoryNode node) => _listeners[PeerAddress.Parse(address, _schemes).Value] = node;
 
     /// <summary>A raw connection into <paramref name="node"/>, as a scripted peer that speaks bytes.</summary>
-    public ScriptedPeer Raw(MemoryNode node, IPAddress? from = null)
+    public ScriptedPeer Raw(MemoryNode node, IPAddress? from = null, NodeId? id = null)
     {
         var (ours, theirs) = Pair(from ?? IPAddress.Loopback);
         _ = node.Network.RunInboundAsync(theirs);
-        return new ScriptedPeer(ours);
+        return new ScriptedPeer(ours) { NodeId = id ?? ScriptedPeer.Id };
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using Google.Protobuf;
+using Microsoft.Extensions.Time.Testing;
 using PeerNet.Peers;
 using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
@@ -233,19 +234,36 @@ public sealed class PeerSessionTests : IAsyncLifetime
     [Fact]
     public async Task ALivePeerThatSendsKeepAlives_IsKept()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.KeepAliveInterval = 100; o.KeepAliveMisses = 3; });
+        // Virtual time: on a loaded machine a real 100 ms sleep can stretch past the three silent intervals.
+        var time = new FakeTimeProvider();
+        var a = await _net.AddAsync("tcp://a:1", o => { o.KeepAliveInterval = 100; o.KeepAliveMisses = 3; }, time);
         await using var peer = _net.Raw(a);
         var ourHello = await peer.ReadAsync();
         await peer.SendOriginalHelloAsync();
         await peer.AnswerHelloAsync(ourHello!);
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshake");
+        var session = a.Network.Peers[0];
 
-        for (var i = 0; i < 10; i++) // a second: well past three intervals
+        // One interval at a time, each after the peer's keep-alive has arrived.
+        async Task IntervalAsync()
         {
+            var received = session.Counters.FramesReceived;
             await peer.SendAsync([0]);
-            await Task.Delay(100);
+            await Wait.UntilAsync(() => session.Counters.FramesReceived > received, Patience, "the peer's keep-alive arrived");
+            time.Advance(TimeSpan.FromMilliseconds(100));
         }
+
+        // First until the node's keep-alive timer runs (it sends its own keep-alives), then a second more.
+        var sent = session.Counters.FramesSent;
+        await Wait.UntilAsync(async () =>
+        {
+            await IntervalAsync();
+            return session.Counters.FramesSent > sent;
+        }, Patience, "the node's keep-alive timer runs");
+        for (var i = 0; i < 10; i++) // well past three intervals
+            await IntervalAsync();
         Assert.Equal(1, a.Network.Count);
+        Assert.Null(session.CloseReason);
     }
 
     [Fact]
@@ -262,15 +280,17 @@ public sealed class PeerSessionTests : IAsyncLifetime
         // The peer reads nothing: the pipe fills, the writer blocks, then the queue fills.
         var big = new Message { Request = new Announce { Id = Bytes("01"), Hops = 0, Type = ByteString.CopyFromUtf8("t"), Data = ByteString.CopyFrom(new byte[1000]) } };
         var accepted = 0;
-        for (var round = 0; round < 200; round++)
+        // The writer blocks exactly when 64 KiB (the pipe's pause threshold) lie unread: all it sent but the _hello
+        // request the peer read.
+        var read = FrameWriter.ToFrame(ourHello!).Length;
+        await Wait.UntilAsync(() =>
         {
             while (session.TrySend(big))
                 accepted++;
-            await Task.Delay(20);
-            if (!session.TrySend(big))
-                break; // the writer drained nothing in 20 ms: it is blocked on the full pipe
-            accepted++;
-        }
+            return session.Counters.BytesSent - read >= 64 * 1024;
+        }, Patience, "the writer is blocked on the full pipe");
+        while (session.TrySend(big))
+            accepted++; // the blocked writer takes no more: the queue is full now, and stays full
         Assert.True(session.Counters.SendsDropped > 0);
         Assert.InRange(accepted, 4, 200); // the pipe's 64 KiB and the 4-message queue, no more
 

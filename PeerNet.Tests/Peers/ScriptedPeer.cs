@@ -11,6 +11,9 @@ internal sealed class ScriptedPeer(PeerConnection connection) : IAsyncDisposable
 {
     public static readonly NodeId Id = NodeId.Read(Convert.FromHexString("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"));
 
+    /// <summary>The node id this peer says hello with (several scripted peers on one node need different ones).</summary>
+    public NodeId NodeId { get; init; } = Id;
+
     public async Task SendAsync(byte[] bytes)
     {
         await connection.Pipe.Output.WriteAsync(bytes);
@@ -26,7 +29,7 @@ internal sealed class ScriptedPeer(PeerConnection connection) : IAsyncDisposable
             Id = ByteString.CopyFrom(Convert.FromHexString(idHex)),
             Hops = 0,
             Type = MessageTypes.Hello,
-            Data = ByteString.CopyFrom(Id.ToArray()),
+            Data = ByteString.CopyFrom(NodeId.ToArray()),
             Limit = 1,
         },
     });
@@ -40,7 +43,7 @@ internal sealed class ScriptedPeer(PeerConnection connection) : IAsyncDisposable
             Hops = 0,
             Reply = request.Request.Id,
             Type = MessageTypes.Hello,
-            Data = ByteString.CopyFrom(Id.ToArray()),
+            Data = ByteString.CopyFrom(NodeId.ToArray()),
         },
     });
 
@@ -66,6 +69,32 @@ internal sealed class ScriptedPeer(PeerConnection connection) : IAsyncDisposable
             if (result.IsCompleted)
                 return null;
         }
+    }
+
+    /// <summary>Completes the handshake as an original node would: reads the node's _hello, says hello, answers it.</summary>
+    public async Task HandshakeAsync()
+    {
+        var hello = await ReadAsync();
+        await SendOriginalHelloAsync();
+        await AnswerHelloAsync(hello!);
+    }
+
+    /// <summary>The next request or response of <paramref name="type"/>, skipping everything else.</summary>
+    public async Task<Message?> ReadTypeAsync(string type, TimeSpan? timeout = null)
+    {
+        var wanted = ByteString.CopyFromUtf8(type);
+        while (await ReadAsync(timeout) is { } message)
+        {
+            var announce = message.KindCase switch
+            {
+                Message.KindOneofCase.Request => message.Request,
+                Message.KindOneofCase.Response => message.Response,
+                _ => null,
+            };
+            if (announce is not null && announce.Type.Equals(wanted))
+                return message;
+        }
+        return null;
     }
 
     /// <summary>Reads until the node closes the connection; true when it did within the timeout.</summary>

@@ -90,6 +90,8 @@ public sealed record ReplyMessage
     {
         if (Type is { } type && type.Length > ProtocolLimits.MaxTypeLength)
             throw new ArgumentException($"type must be at most {ProtocolLimits.MaxTypeLength} bytes (got {type.Length}).", "type");
+        if (Type is { } t && (t.Span.SequenceEqual(MessageTypes.Hello.Span) || t.Span.SequenceEqual(MessageTypes.Addrs.Span)))
+            throw new ArgumentException("type _hello and _addrs belong to the protocol itself; a reply with them would be lost.", "type");
         if (Data is { } data && data.Length > ProtocolLimits.MaxDataLength)
             throw new ArgumentException($"data must be at most {ProtocolLimits.MaxDataLength} bytes (got {data.Length}).", "data");
     }

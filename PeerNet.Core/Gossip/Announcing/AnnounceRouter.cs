@@ -38,6 +38,10 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     /// <summary>Responses buffered per own announce before more are dropped for it.</summary>
     public const int ResponseBufferCapacity = 4096;
 
+    // Random per process: a peer cannot craft responses whose keys collide with others' on purpose.
+    private static readonly long DedupeSeed = System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) * 2_147_483_647L
+        + System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+
     private readonly PeerNetOptions _options;
     private readonly RequestHub _hub;
     private readonly TimeProvider _time;
@@ -327,8 +331,14 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             Drop(from, "response to a request this node did not forward (or whose origin is gone)");
             return;
         }
-        var relayed = response.Clone();
-        relayed.Hops = response.Hops + 1;
+        // A fresh message of the known fields: nothing else a peer sent travels on.
+        var relayed = new Announce { Id = response.Id, Reply = response.Reply, Hops = response.Hops + 1 };
+        if (response.HasType)
+            relayed.Type = response.Type;
+        if (response.HasData)
+            relayed.Data = response.Data;
+        if (response.HasLimit)
+            relayed.Limit = response.Limit;
         if (origin.TrySend(new Message { Response = relayed }))
             Interlocked.Increment(ref _responsesRelayed);
         else
@@ -344,7 +354,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     /// <summary>(id, reply, data): the original reuses the request's id for every answer, so id alone is not enough.</summary>
     private static UInt128 ResponseKey(Announce response)
     {
-        var hash = new XxHash128();
+        var hash = new XxHash128(DedupeSeed);
         Span<byte> length = stackalloc byte[4];
         foreach (var part in (ReadOnlySpan<ByteString>)[response.Id, response.Reply, response.Data])
         {

@@ -1,0 +1,89 @@
+using Google.Protobuf;
+using PeerNet.Gossip;
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+using PeerNet.Tests.Infrastructure;
+using PeerNet.Tests.Peers;
+
+namespace PeerNet.Tests.Gossip.Announcing;
+
+/// <summary>Announces and replies at the byte level, against scripted peers that behave like original nodes.</summary>
+public sealed class AnnounceWireTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly MemoryNet _net = new();
+    private MemoryNode _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        _node = await _net.AddAsync("tcp://x:1", o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; });
+        await _node.Get<GossipEngine>().StartAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.Get<GossipEngine>().StopAsync(CancellationToken.None);
+        await _net.DisposeAsync();
+    }
+
+    private async Task<ScriptedPeer> OriginalAsync(string idHex)
+    {
+        var peer = _net.Raw(_node, id: NodeId.Read(Convert.FromHexString(idHex)));
+        await peer.HandshakeAsync();
+        return peer;
+    }
+
+    [Fact]
+    public async Task AReplyIsRelayedToTheOriginWithHopsPlusOne_WithoutTheUnknownFieldsItCarried()
+    {
+        await using var origin = await OriginalAsync("0102030405060708090a0b0c0d0e0f10");
+        await using var replier = await OriginalAsync("1112131415161718191a1b1c1d1e1f20");
+        await Wait.UntilAsync(() => _node.Network.Count == 2, Patience, "both scripted peers are handshaken");
+
+        var requestId = ByteString.CopyFrom([0xaa, 0xbb, 0xcc, 0xdd]);
+        await origin.SendAsync(new Message { Request = new Announce { Id = requestId, Hops = 0, Type = ByteString.CopyFromUtf8("search"), Data = ByteString.CopyFromUtf8("q"), Limit = 0 } });
+
+        // The node forwards it to the other original peer with hops 1 (originals always get full copies).
+        var forwarded = (await replier.ReadTypeAsync("search"))!.Request;
+        Assert.Equal((requestId, 1u, "q"), (forwarded.Id, forwarded.Hops, forwarded.Data.ToStringUtf8()));
+
+        // The reply carries 60 KB in a field PeerNet does not know: skipped, and not passed on.
+        var reply = new Message { Response = new Announce { Id = ByteString.CopyFromUtf8("r1"), Hops = 0, Reply = requestId, Type = ByteString.CopyFromUtf8("search"), Data = ByteString.CopyFromUtf8("ok"), Limit = 0 } };
+        var unknown = new MemoryStream();
+        var output = new CodedOutputStream(unknown);
+        output.WriteTag(99, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(ByteString.CopyFrom(new byte[60_000]));
+        output.Flush();
+        var payload = reply.ToByteArray().Concat(unknown.ToArray()).ToArray();
+        var frame = new MemoryStream();
+        var prefix = new CodedOutputStream(frame);
+        prefix.WriteUInt32((uint)payload.Length);
+        prefix.Flush();
+        frame.Write(payload);
+        await replier.SendAsync(frame.ToArray());
+
+        var relayed = (await origin.ReadTypeAsync("search"))!;
+        Assert.Equal(Message.KindOneofCase.Response, relayed.KindCase);
+        Assert.Equal((ByteString.CopyFromUtf8("r1"), requestId, 1u, "ok"), (relayed.Response.Id, relayed.Response.Reply, relayed.Response.Hops, relayed.Response.Data.ToStringUtf8()));
+        Assert.True(relayed.CalculateSize() < 100, $"the relayed response is {relayed.CalculateSize()} bytes");
+
+        // The original sends its relays twice (hops and hops + 1, same id): the second is a duplicate, dropped.
+        await replier.SendAsync(FrameWriter.ToFrame(reply));
+        var dropped = _node.Node.Announces.ResponsesDropped;
+        await replier.SendAsync(FrameWriter.ToFrame(new Message { Response = new Announce { Id = ByteString.CopyFromUtf8("r1"), Hops = 1, Reply = requestId, Type = ByteString.CopyFromUtf8("search"), Data = ByteString.CopyFromUtf8("ok") } }));
+        await Wait.UntilAsync(() => _node.Node.Announces.ResponsesDropped >= dropped + 1, Patience, "the duplicate is dropped");
+        Assert.Equal(1, _node.Node.Announces.ResponsesRelayed);
+    }
+
+    [Fact]
+    public async Task ResponsesWithoutAReplyOrWithAnUnknownOne_AreDroppedAndCounted()
+    {
+        await using var peer = await OriginalAsync("2122232425262728292a2b2c2d2e2f30");
+        await Wait.UntilAsync(() => _node.Network.Count == 1, Patience, "handshaken");
+        await peer.SendAsync(FrameWriter.ToFrame(new Message { Response = new Announce { Id = ByteString.CopyFromUtf8("s1"), Hops = 0, Data = ByteString.CopyFromUtf8("bare string reply") } }));
+        await peer.SendAsync(FrameWriter.ToFrame(new Message { Response = new Announce { Id = ByteString.CopyFromUtf8("s2"), Hops = 0, Reply = ByteString.CopyFromUtf8("nobody"), Data = ByteString.CopyFromUtf8("x") } }));
+        await Wait.UntilAsync(() => _node.Node.Announces.ResponsesDropped == 2, Patience, "both are dropped");
+        Assert.Equal(0, _node.Node.Announces.ResponsesRelayed);
+        Assert.Equal(1, _node.Network.Count);
+    }
+}
