@@ -20,7 +20,8 @@ internal static class RequestsApi
                 "are sent as soon as the subscription is registered, so a client that has them misses nothing after. Several " +
                 "subscribers may listen at once; each has a bounded buffer, and one that does not keep up loses requests (counted) " +
                 "rather than stalling gossip.")
-            .Produces<RequestEvent>(StatusCodes.Status200OK, "text/event-stream");
+            .Produces<RequestEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         requests.MapPost("/{handle}/reply", Reply).WithName("ReplyToRequest").RequireWriteAccess()
             .WithSummary("Answer a request from the stream by its handle; the answer travels back to the announcer.")
             .WithDescription("Fields left out take the request's (type, limit). 404 when the handle is unknown or expired, or the peer " +
@@ -34,7 +35,15 @@ internal static class RequestsApi
 
     private static IResult Subscribe(HttpContext context, PeerNode node, ReplyHandles handles, string? type)
     {
-        var subscription = node.SubscribeRequests(string.IsNullOrEmpty(type) ? null : type);
+        RequestSubscription subscription;
+        try
+        {
+            subscription = node.SubscribeRequests(string.IsNullOrEmpty(type) ? null : type);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many subscribers", detail: ex.Message);
+        }
         context.Response.RegisterForDispose(subscription); // unsubscribes however the request ends
         return new EventStreamResult<RequestEvent>(Events(subscription, handles));
     }

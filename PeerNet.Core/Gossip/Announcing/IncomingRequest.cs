@@ -54,6 +54,9 @@ public sealed class IncomingRequest
     /// <summary>When it arrived.</summary>
     public DateTimeOffset ReceivedAt { get; }
 
+    /// <summary>Its REST reply handle, once one was issued (<see cref="ReplyHandles"/>).</summary>
+    internal string? Handle { get; set; }
+
     /// <summary>
     /// Sends an answer back toward the announcer: <c>{ id: fresh, reply: request id, type, limit, hops: 0, data }</c>
     /// with type and limit taken from the request unless given. Waits for room in the peer's send queue (this is the

@@ -24,14 +24,20 @@ public sealed class ReplyHandles(TimeProvider time, RandomSource random)
     }
 
     /// <summary>Issues a handle (32 lowercase hex characters) for <paramref name="request"/>.</summary>
+    /// <remarks>One handle per request, however many subscribers see it: they cannot push each other's handles out.</remarks>
     public string Issue(IncomingRequest request)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        random.NextBytes(bytes);
-        var handle = Convert.ToHexStringLower(bytes);
         lock (_gate)
+        {
+            if (request.Handle is { } issued)
+                return issued;
+            Span<byte> bytes = stackalloc byte[16];
+            random.NextBytes(bytes);
+            var handle = Convert.ToHexStringLower(bytes);
             _handles.Set(handle, request, time.GetElapsedTime(_started));
-        return handle;
+            request.Handle = handle;
+            return handle;
+        }
     }
 
     /// <summary>The request behind <paramref name="handle"/>, unless it is unknown or expired.</summary>

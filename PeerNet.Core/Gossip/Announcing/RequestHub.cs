@@ -14,6 +14,9 @@ public sealed partial class RequestHub
     /// <summary>Requests buffered per subscriber before new ones are dropped for it.</summary>
     public const int SubscriberCapacity = 1024;
 
+    /// <summary>Most subscribers at once: each costs a write per request on the router's loop.</summary>
+    public const int MaxSubscribers = 256;
+
     private readonly ILogger _logger;
     private Subscription[] _subscriptions = [];
     private long _delivered, _dropped;
@@ -38,10 +41,18 @@ public sealed partial class RequestHub
     /// when this method returns, before the first enumeration: nothing that arrives after the call is missed.
     /// Dispose it (or stop enumerating with cancellation) to unsubscribe.
     /// </summary>
+    /// <exception cref="InvalidOperationException">There are already <see cref="MaxSubscribers"/> subscribers.</exception>
     public RequestSubscription Subscribe(string? type = null)
     {
         var subscription = new Subscription(this, type is null ? null : ByteString.CopyFromUtf8(type));
-        Update(list => [.. list, subscription]);
+        var full = false;
+        Update(list =>
+        {
+            full = list.Length >= MaxSubscribers;
+            return full ? list : [.. list, subscription];
+        });
+        if (full)
+            throw new InvalidOperationException($"This node already has {MaxSubscribers} request subscribers; close one first.");
         return subscription;
     }
 

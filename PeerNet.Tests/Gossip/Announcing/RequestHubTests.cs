@@ -66,6 +66,30 @@ public sealed class RequestHubTests
     }
 
     [Fact]
+    public void SubscribersAreCapped()
+    {
+        var hub = new RequestHub(NullLogger<RequestHub>.Instance);
+        var subscriptions = Enumerable.Range(0, RequestHub.MaxSubscribers).Select(_ => hub.Subscribe()).ToList();
+        Assert.Throws<InvalidOperationException>(() => hub.Subscribe());
+        subscriptions[0].Dispose();
+        using var again = hub.Subscribe(); // room again
+        Assert.Equal(RequestHub.MaxSubscribers, hub.Subscribers);
+        subscriptions.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public void OneHandlePerRequest_HoweverManySubscribersSeeIt()
+    {
+        var handles = new ReplyHandles(TimeProvider.System, new RandomSource(3));
+        var request = Request(1, "t");
+        var first = handles.Issue(request);
+        Assert.Equal(first, handles.Issue(request));
+        Assert.Equal(1, handles.Count);
+        Assert.True(handles.TryGet(first, out var found) && found == request);
+        Assert.False(handles.TryGet("00000000000000000000000000000000", out _));
+    }
+
+    [Fact]
     public void AThrowingEventHandlerDoesNotStopDelivery()
     {
         var hub = new RequestHub(NullLogger<RequestHub>.Instance);
