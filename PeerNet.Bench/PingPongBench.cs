@@ -11,6 +11,9 @@ internal static class PingPongBench
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Shortest warm-up before timing starts.</summary>
+    private static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(4);
+
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var count = args.Int("count", 200_000);
@@ -46,8 +49,13 @@ internal static class PingPongBench
             return completed;
         }
 
+        // Warm up by time, not count: tiered compilation and PGO need a few seconds of the hot path before their final
+        // code is in place, and a fixed count finishes too early when the stack is fast.
         Console.Error.WriteLine("pingpong: warm-up");
-        await Batch(Math.Min(count, 50_000));
+        var warming = System.Diagnostics.Stopwatch.StartNew();
+        do
+            await Batch(Math.Min(count, 50_000));
+        while (warming.Elapsed < WarmUpTime);
         var (done, seconds, cpuMicros) = await RoundTripTimer.MeasureAsync("pingpong", count, Batch);
 
         stop.Cancel();

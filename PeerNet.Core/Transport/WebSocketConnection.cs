@@ -11,7 +11,8 @@ namespace PeerNet.Transport;
 /// <remarks>
 /// Received binary messages are concatenated into one stream (a frame may span messages, a message may hold
 /// several frames). Everything the session flushed at once is sent as one binary message, so a drained batch
-/// of frames costs one WebSocket message: per-message cost, not bytes, limits WebSocket throughput.
+/// of frames costs one WebSocket message: per-message cost, not bytes, limits WebSocket throughput. The flush
+/// sends that message itself, from the session's writer loop: no pipe and no second loop in between.
 /// A text message is a protocol violation: the input completes with <see cref="PeerProtocolException"/>.
 /// Liveness is the WebSocket's own ping/pong (its KeepAliveInterval and KeepAliveTimeout).
 /// </remarks>
@@ -24,11 +25,10 @@ public sealed class WebSocketConnection : PeerConnection
 
     private readonly WebSocket _socket;
     private readonly Pipe _input;
-    private readonly Pipe _output;
+    private readonly SocketWriter _output;
     private readonly IDuplexPipe _pipe;
     private readonly CancellationTokenSource _abort = new();
     private readonly Task _receiving;
-    private readonly Task _sending;
     private int _disposed;
 
     /// <summary>Starts pumping between <paramref name="socket"/> and the connection's pipe.</summary>
@@ -40,10 +40,9 @@ public sealed class WebSocketConnection : PeerConnection
         // Small thresholds: the session reads promptly, and a peer that floods must meet backpressure early.
         var options = new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false);
         _input = new Pipe(options);
-        _output = new Pipe(options);
-        _pipe = new WebSocketDuplexPipe(_input.Reader, _output.Writer);
+        _output = new SocketWriter(this);
+        _pipe = new WebSocketDuplexPipe(_input.Reader, _output);
         _receiving = ReceiveAsync();
-        _sending = SendAsync();
     }
 
     /// <inheritdoc />
@@ -70,11 +69,20 @@ public sealed class WebSocketConnection : PeerConnection
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        await _output.Writer.CompleteAsync().ConfigureAwait(false); // ends the send loop, which closes our side
+        await _output.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            // A send the session gave up on (its flush was cancelled) may still be running: the close frame goes after it.
+            await _output.InFlight.WaitAsync(CloseTimeout).ConfigureAwait(false);
+            await CloseWithAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+        }
         _input.Reader.CancelPendingRead();
         try
         {
-            await Task.WhenAll(_sending, _receiving).WaitAsync(CloseTimeout).ConfigureAwait(false);
+            await _receiving.WaitAsync(CloseTimeout).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -136,56 +144,126 @@ public sealed class WebSocketConnection : PeerConnection
         }
     }
 
-    private async Task SendAsync()
+    /// <summary>
+    /// The session's output: frames are written into one pooled buffer and each flush sends it as one binary
+    /// message straight from the caller (the session's single writer loop). Nothing is buffered between flushes.
+    /// </summary>
+    private sealed class SocketWriter(WebSocketConnection owner) : PipeWriter
     {
-        await Task.Yield();
-        var reader = _output.Reader;
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync(_abort.Token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                try
-                {
-                    if (!buffer.IsEmpty)
-                        await SendMessageAsync(buffer).ConfigureAwait(false);
-                }
-                finally
-                {
-                    reader.AdvanceTo(buffer.End);
-                }
-                if (result.IsCompleted || result.IsCanceled)
-                    break;
-            }
-            await CloseWithAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            // Nothing more can be sent: let the session's reader finish too.
-            _input.Reader.CancelPendingRead();
-        }
-    }
+        private const int MinimumBuffer = 4096;
+        private byte[]? _buffer;
+        private int _written;
+        private bool _completed;
 
-    private async ValueTask SendMessageAsync(ReadOnlySequence<byte> buffer)
-    {
-        if (buffer.IsSingleSegment)
+        /// <summary>The last send, when the session stopped waiting for it (completed otherwise).</summary>
+        public Task InFlight { get; private set; } = Task.CompletedTask;
+
+        public override void Advance(int bytes) => _written += bytes;
+
+        public override Memory<byte> GetMemory(int sizeHint = 0)
         {
-            await _socket.SendAsync(buffer.First, WebSocketMessageType.Binary, endOfMessage: true, _abort.Token).ConfigureAwait(false);
-            return;
+            Reserve(sizeHint);
+            return _buffer.AsMemory(_written);
         }
-        var position = buffer.Start;
-        buffer.TryGet(ref position, out var segment);
-        while (buffer.TryGet(ref position, out var next))
+
+        public override Span<byte> GetSpan(int sizeHint = 0)
         {
-            await _socket.SendAsync(segment, WebSocketMessageType.Binary, endOfMessage: false, _abort.Token).ConfigureAwait(false);
-            segment = next;
+            Reserve(sizeHint);
+            return _buffer.AsSpan(_written);
         }
-        await _socket.SendAsync(segment, WebSocketMessageType.Binary, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+
+        public override void CancelPendingFlush()
+        {
+            // Flushes complete as soon as the socket took the bytes; there is nothing to cancel.
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+            _completed = true;
+            Release();
+        }
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            if (_completed)
+                return new(new FlushResult(isCanceled: false, isCompleted: true));
+            if (_written == 0)
+                return new(new FlushResult(isCanceled: false, isCompleted: false));
+            ValueTask send;
+            try
+            {
+                send = owner._socket.SendAsync(_buffer.AsMemory(0, _written), WebSocketMessageType.Binary, endOfMessage: true, owner._abort.Token);
+            }
+            catch (Exception ex) when (IsConnectionEnd(ex))
+            {
+                return new(Failed());
+            }
+            if (send.IsCompletedSuccessfully)
+            {
+                Release();
+                return new(new FlushResult(isCanceled: false, isCompleted: false));
+            }
+            return AwaitSendAsync(send, cancellationToken);
+        }
+
+        private async ValueTask<FlushResult> AwaitSendAsync(ValueTask send, CancellationToken cancellationToken)
+        {
+            var task = send.AsTask();
+            try
+            {
+                // The session may stop waiting (it is closing); cancelling the send itself would abort the socket.
+                await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                Release();
+                return new FlushResult(isCanceled: false, isCompleted: false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !task.IsCompleted)
+            {
+                // The buffer stays with the running send: drop it instead of returning it to the pool.
+                InFlight = task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _buffer = null;
+                _written = 0;
+                throw;
+            }
+            catch (Exception ex) when (IsConnectionEnd(ex))
+            {
+                return Failed();
+            }
+        }
+
+        /// <summary>The socket failed: the session's next flush sees completion and its reader ends too.</summary>
+        private FlushResult Failed()
+        {
+            _completed = true;
+            Release();
+            owner._input.Reader.CancelPendingRead();
+            return new FlushResult(isCanceled: false, isCompleted: true);
+        }
+
+        private static bool IsConnectionEnd(Exception ex) =>
+            ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException;
+
+        private void Reserve(int sizeHint)
+        {
+            var needed = _written + Math.Max(sizeHint, 1);
+            if (_buffer is not null && needed <= _buffer.Length)
+                return;
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(MinimumBuffer, Math.Max(needed, (_buffer?.Length ?? 0) * 2)));
+            if (_buffer is not null)
+            {
+                _buffer.AsSpan(0, _written).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+            _buffer = bigger;
+        }
+
+        /// <summary>Back to the pool after every send: an idle connection holds no send buffer.</summary>
+        private void Release()
+        {
+            if (_buffer is not null)
+                ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+            _written = 0;
+        }
     }
 
     private async Task CloseWithAsync(WebSocketCloseStatus status, string? description)

@@ -55,6 +55,12 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     private readonly ExpiringCache<ByteString, PeerSession> _origins = new(OriginCapacity, OriginTtl);
     private readonly ExpiringCache<UInt128, bool> _seenResponses = new(SeenResponseCapacity, SeenResponseTtl);
     private readonly Dictionary<ByteString, PendingAnnounce> _pending = [];
+    // Own announces by deadline (no deadline: TimeSpan.MaxValue), so one timer serves them all instead of a timer-backed
+    // CancellationTokenSource per announce (whose timer-queue and registration locks dominated at high announce rates).
+    // Ended announces stay in it until popped or compacted away (see Track), so it holds at most about twice the live ones.
+    private readonly PriorityQueue<PendingAnnounce, TimeSpan> _deadlines = new();
+    private ITimer? _sweepTimer;
+    private TimeSpan _armedFor = TimeSpan.MaxValue;
     private Task? _loop;
     private int _queued;
     private long _queueDrops, _responsesDelivered, _responsesRelayed, _responsesDropped, _requestsDelivered, _relayDrops;
@@ -154,26 +160,23 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
 
     private async IAsyncEnumerable<AnnounceResponse> StreamAsync(Announce request, TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pending = new PendingAnnounce(request);
-        _work.Writer.TryWrite(new Work(WorkKind.Publish, null, null, pending));
-        using var deadline = timeout is { } t ? new CancellationTokenSource(t, _time) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, _stopping.Token);
+        // The deadline is kept by the loop, which completes the response queue when it passes (and when the node
+        // stops): the stream then simply ends. Only the caller's own token is watched here, and only when it can fire.
+        var now = ((IGossipScheduler)this).Now;
+        var deadline = timeout is { } t && t < TimeSpan.MaxValue - now ? now + t : TimeSpan.MaxValue;
+        var pending = new PendingAnnounce(request, deadline);
+        if (!_work.Writer.TryWrite(new Work(WorkKind.Publish, null, null, pending)))
+            yield break; // the node has stopped
         try
         {
             var reader = pending.Responses.Reader;
-            while (true)
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                try
-                {
-                    if (!await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
-                        yield break;
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    yield break; // the timeout passed or the node stops: the stream simply ends
-                }
                 while (reader.TryRead(out var response))
+                {
+                    Interlocked.Decrement(ref pending.Buffered);
                     yield return response;
+                }
             }
         }
         finally
@@ -226,6 +229,63 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
                 }
             }
         }
+        // Stopped: every own announce still open ends now (each one is in the deadline queue until it ended).
+        _sweepTimer?.Dispose();
+        while (_deadlines.TryDequeue(out var open, out _))
+            End(open);
+    }
+
+    /// <summary>Ends an own announce (idempotent): no more responses are routed to it and its stream finishes.</summary>
+    private void End(PendingAnnounce pending)
+    {
+        if (pending.Ended)
+            return;
+        pending.Ended = true;
+        if (_pending.TryGetValue(pending.Request.Id, out var current) && current == pending)
+            _pending.Remove(pending.Request.Id);
+        pending.Responses.Writer.TryComplete();
+    }
+
+    /// <summary>Puts a new own announce in the deadline queue and arms the timer when it is the earliest.</summary>
+    private void Track(PendingAnnounce pending, TimeSpan now)
+    {
+        // Ended announces linger in the queue until their deadline; rebuild it when they outnumber the open ones,
+        // so it stays bounded by the announces actually in flight.
+        if (_deadlines.Count > 64 && _deadlines.Count > 2 * _pending.Count)
+        {
+            var open = _deadlines.UnorderedItems.Where(e => !e.Element.Ended).ToList();
+            _deadlines.Clear();
+            _deadlines.EnqueueRange(open);
+        }
+        _deadlines.Enqueue(pending, pending.Deadline);
+        if (pending.Deadline < _armedFor)
+            Arm(pending.Deadline, now);
+    }
+
+    /// <summary>Ends the announces whose deadline passed; re-arms the timer for the next one.</summary>
+    private void Sweep(TimeSpan now)
+    {
+        while (_deadlines.TryPeek(out var pending, out var deadline) && (deadline <= now || pending.Ended))
+        {
+            _deadlines.Dequeue();
+            End(pending);
+        }
+        _armedFor = TimeSpan.MaxValue;
+        if (_deadlines.TryPeek(out _, out var next) && next != TimeSpan.MaxValue)
+            Arm(next, now);
+    }
+
+    private void Arm(TimeSpan deadline, TimeSpan now)
+    {
+        _armedFor = deadline;
+        // Capped so a far deadline stays within the timer's range; an early firing just re-arms.
+        var due = TimeSpan.FromTicks(Math.Clamp((deadline - now).Ticks, 0, TimeSpan.FromDays(1).Ticks));
+        _sweepTimer ??= _time.CreateTimer(static s =>
+        {
+            var router = (AnnounceRouter)s!;
+            router._work.Writer.TryWrite(new Work(WorkKind.Sweep, null, null, null));
+        }, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _sweepTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     private void Handle(Work work)
@@ -252,6 +312,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             case WorkKind.Publish:
                 var pending = (PendingAnnounce)work.State!;
                 _pending[pending.Request.Id] = pending;
+                Track(pending, now);
                 IsOriginating = true;
                 try
                 {
@@ -263,10 +324,10 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
                 }
                 break;
             case WorkKind.EndAnnounce:
-                var ended = (PendingAnnounce)work.State!;
-                if (_pending.TryGetValue(ended.Request.Id, out var current) && current == ended)
-                    _pending.Remove(ended.Request.Id);
-                ended.Responses.Writer.TryComplete();
+                End((PendingAnnounce)work.State!);
+                break;
+            case WorkKind.Sweep:
+                Sweep(now);
                 break;
             case WorkKind.Timer:
                 ((Action)work.State!)();
@@ -320,10 +381,16 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         }
         if (_pending.TryGetValue(response.Reply, out var pending))
         {
-            if (pending.Responses.Writer.TryWrite(AnnounceResponse.FromWire(response)))
+            // The queue is unbounded for speed (no per-announce bounded channel) but capped here, by its only writer.
+            if (Volatile.Read(ref pending.Buffered) < ResponseBufferCapacity && pending.Responses.Writer.TryWrite(AnnounceResponse.FromWire(response)))
+            {
+                Interlocked.Increment(ref pending.Buffered);
                 Interlocked.Increment(ref _responsesDelivered);
+            }
             else
+            {
                 Drop(from, "the announcer's response buffer is full");
+            }
             return;
         }
         if (!_origins.TryGetValue(response.Reply, now, out var origin) || origin.IsClosed || origin == from)
@@ -354,15 +421,17 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     /// <summary>(id, reply, data): the original reuses the request's id for every answer, so id alone is not enough.</summary>
     private static UInt128 ResponseKey(Announce response)
     {
-        var hash = new XxHash128(DedupeSeed);
-        Span<byte> length = stackalloc byte[4];
+        // One-shot hash over a stack copy (the parts are bounded by the wire limits): no hasher object per response.
+        var size = 12 + response.Id.Length + response.Reply.Length + response.Data.Length;
+        Span<byte> bytes = size <= 2048 ? stackalloc byte[2048] : new byte[size];
+        var at = 0;
         foreach (var part in (ReadOnlySpan<ByteString>)[response.Id, response.Reply, response.Data])
         {
-            BinaryPrimitives.WriteInt32LittleEndian(length, part.Length);
-            hash.Append(length);
-            hash.Append(part.Span);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes[at..], part.Length);
+            part.Span.CopyTo(bytes[(at + 4)..]);
+            at += 4 + part.Length;
         }
-        return hash.GetCurrentHashAsUInt128();
+        return XxHash128.HashToUInt128(bytes[..at], DedupeSeed);
     }
 
     private enum WorkKind : byte
@@ -373,6 +442,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         Publish,
         EndAnnounce,
         Timer,
+        Sweep,
     }
 
     private readonly record struct Work(WorkKind Kind, PeerSession? Peer, Message? Message, object? State);
@@ -384,12 +454,23 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         public ITimer? Timer { get; set; }
     }
 
-    private sealed class PendingAnnounce(Announce request)
+    private sealed class PendingAnnounce(Announce request, TimeSpan deadline)
     {
+        private static readonly UnboundedChannelOptions QueueOptions = new() { SingleReader = true, SingleWriter = true };
+
         public Announce Request { get; } = request;
 
-        public Channel<AnnounceResponse> Responses { get; } = Channel.CreateBounded<AnnounceResponse>(
-            new BoundedChannelOptions(ResponseBufferCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        /// <summary>When the stream ends (router time); TimeSpan.MaxValue: never by itself.</summary>
+        public TimeSpan Deadline { get; } = deadline;
+
+        /// <summary>Set by the loop once the announce ended; only the loop reads it.</summary>
+        public bool Ended { get; set; }
+
+        /// <summary>Responses queued and not yet read: the SPSC channel cannot count, so writer and reader keep the tally.</summary>
+        public int Buffered;
+
+        // SPSC and cheap to create; the loop (its only writer) caps it at ResponseBufferCapacity.
+        public Channel<AnnounceResponse> Responses { get; } = Channel.CreateUnbounded<AnnounceResponse>(QueueOptions);
     }
 
     private static partial class Log
