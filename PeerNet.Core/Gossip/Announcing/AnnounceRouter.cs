@@ -63,6 +63,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     private TimeSpan _armedFor = TimeSpan.MaxValue;
     private Task? _loop;
     private int _queued;
+    private long _ownSendsDropped;
     private long _queueDrops, _responsesDelivered, _responsesRelayed, _responsesDropped, _requestsDelivered, _relayDrops;
 
     /// <summary>Creates the router of a node; <see cref="Start"/> runs it.</summary>
@@ -199,9 +200,19 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     }
 
     /// <summary>The node's own frame to a peer whose queue is full: waits for room off the loop.</summary>
-    internal void SendOwnLater(PeerSession peer, Message message) =>
+    internal void SendOwnLater(PeerSession peer, Message message, Action done) =>
         _ = peer.SendAsync(message, _stopping.Token).AsTask().ContinueWith(
-            static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            static (t, state) =>
+            {
+                _ = t.Exception; // observed: a send cancelled at shutdown is expected
+                ((Action)state!)();
+            }, done, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>An own frame dropped because too many already waited for that peer's queue.</summary>
+    internal void CountOwnSendDropped() => Interlocked.Increment(ref _ownSendsDropped);
+
+    /// <summary>This node's own frames dropped at a peer that stopped reading (after <see cref="PeerLink.MaxWaitingOwnSends"/> waited).</summary>
+    public long OwnSendsDropped => Interlocked.Read(ref _ownSendsDropped);
 
     /// <summary>Stops the loop; own announces' streams end.</summary>
     public async ValueTask DisposeAsync()

@@ -25,7 +25,19 @@ internal sealed class PeerLink(PeerSession session, AnnounceRouter router) : IGo
             return true;
         if (Session.IsClosed)
             return false;
-        router.SendOwnLater(Session, message);
+        // A peer that stopped reading must not collect an unbounded pile of parked sends.
+        if (Interlocked.Increment(ref _waiting) > MaxWaitingOwnSends)
+        {
+            Interlocked.Decrement(ref _waiting);
+            router.CountOwnSendDropped();
+            return false;
+        }
+        router.SendOwnLater(Session, message, () => Interlocked.Decrement(ref _waiting));
         return true;
     }
+
+    /// <summary>Own frames parked waiting for room in this peer's queue, at most; past it they are dropped and counted.</summary>
+    public const int MaxWaitingOwnSends = 256;
+
+    private int _waiting;
 }

@@ -76,6 +76,34 @@ public sealed class AnnounceWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OwnAnnouncesToAPeerThatStoppedReading_WaitBoundedly_ThenAreDroppedAndCounted()
+    {
+        var node = await _net.AddAsync("tcp://small-queue:1", o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; o.SendQueueCapacity = 4; });
+        var engine = node.Get<GossipEngine>();
+        await engine.StartAsync(CancellationToken.None);
+        try
+        {
+            await using var stuck = _net.Raw(node, id: NodeId.Read(Convert.FromHexString("3132333435363738393a3b3c3d3e3f40")));
+            await stuck.HandshakeAsync(); // and never reads again
+            await Wait.UntilAsync(() => node.Network.Count == 1, Patience, "handshaken");
+            var payload = new byte[1000];
+            for (var i = 0; i < 1000 && node.Node.Announces.OwnSendsDropped == 0; i++)
+            {
+                await foreach (var _ in node.Node.AnnounceAsync(new PeerNet.Gossip.Announcing.AnnounceMessage { Type = "big"u8.ToArray(), Data = payload }, TimeSpan.FromMilliseconds(1)))
+                {
+                }
+            }
+            // The pipe (64 KiB), the send queue and 256 parked sends filled up; then own frames were dropped, not piled up.
+            await Wait.UntilAsync(() => node.Node.Announces.OwnSendsDropped > 0, Patience, "own sends beyond the bound are dropped");
+            Assert.Equal(1, node.Network.Count);
+        }
+        finally
+        {
+            await engine.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task ResponsesWithoutAReplyOrWithAnUnknownOne_AreDroppedAndCounted()
     {
         await using var peer = await OriginalAsync("2122232425262728292a2b2c2d2e2f30");
