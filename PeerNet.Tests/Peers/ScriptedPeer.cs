@@ -47,6 +47,9 @@ internal sealed class ScriptedPeer(PeerConnection connection) : IAsyncDisposable
         },
     });
 
+    /// <summary>The bytes of the frame <see cref="ReadAsync"/> returned last, length prefix included.</summary>
+    public byte[] LastFrame { get; private set; } = [];
+
     /// <summary>Reads the next non-empty frame; null when the connection closed first.</summary>
     public async Task<Message?> ReadAsync(TimeSpan? timeout = null, bool skipKeepAlives = true)
     {
@@ -56,9 +59,11 @@ internal sealed class ScriptedPeer(PeerConnection connection) : IAsyncDisposable
         {
             var result = await input.ReadAsync(cts.Token);
             var buffer = result.Buffer;
+            var start = buffer.Start;
             var status = FrameReader.TryReadFrame(ref buffer, int.MaxValue, out var payload);
             if (status == FrameStatus.Frame)
             {
+                LastFrame = result.Buffer.Slice(start, buffer.Start).ToArray();
                 var message = Message.Parser.ParseFrom(payload);
                 input.AdvanceTo(buffer.Start);
                 if (payload.IsEmpty && skipKeepAlives)

@@ -46,6 +46,8 @@ public sealed class AnnounceWireTests : IAsyncLifetime
         // The node forwards it to the other original peer with hops 1 (originals always get full copies).
         var forwarded = (await replier.ReadTypeAsync("search"))!.Request;
         Assert.Equal((requestId, 1u, "q"), (forwarded.Id, forwarded.Hops, forwarded.Data.ToStringUtf8()));
+        // Byte for byte as the spec lays it out: fields in number order, limit always written on what is forwarded.
+        Assert.Equal("170a150a04aabbccdd10012206736561726368" + "2a0171" + "3000", Convert.ToHexStringLower(replier.LastFrame));
 
         // The reply carries 60 KB in a field PeerNet does not know: skipped, and not passed on.
         var reply = new Message { Response = new Announce { Id = ByteString.CopyFromUtf8("r1"), Hops = 0, Reply = requestId, Type = ByteString.CopyFromUtf8("search"), Data = ByteString.CopyFromUtf8("ok"), Limit = 0 } };
@@ -63,6 +65,7 @@ public sealed class AnnounceWireTests : IAsyncLifetime
         await replier.SendAsync(frame.ToArray());
 
         var relayed = (await origin.ReadTypeAsync("search"))!;
+        Assert.Equal("1c121a0a027231" + "1001" + "1a04aabbccdd" + "2206736561726368" + "2a026f6b" + "3000", Convert.ToHexStringLower(origin.LastFrame));
         Assert.Equal(Message.KindOneofCase.Response, relayed.KindCase);
         Assert.Equal((ByteString.CopyFromUtf8("r1"), requestId, 1u, "ok"), (relayed.Response.Id, relayed.Response.Reply, relayed.Response.Hops, relayed.Response.Data.ToStringUtf8()));
         Assert.True(relayed.CalculateSize() < 100, $"the relayed response is {relayed.CalculateSize()} bytes");
