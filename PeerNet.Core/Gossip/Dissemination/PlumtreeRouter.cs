@@ -129,16 +129,17 @@ public sealed class PlumtreeRouter
         if (peer is not null)
             peer.Heard = true;
         var id = request.Id;
+        var key = IdKeys.Of(id); // hashed once for both the lookup and the insert
 
         // Seen cache first: pull answers that arrive after the eager copy are duplicates like any other.
-        if (_seen.Contains(id, now))
+        if (_seen.Contains(key, now))
         {
             Counters.DuplicatesReceived++;
             if (_tree && peer is { TakesControl: true })
                 Prune(peer);
             return false;
         }
-        _seen.Add(id, now);
+        _seen.Add(key, now);
         Counters.SeenEvictions = _seen.Evictions;
         Counters.RequestsAccepted++;
         var pull = _pulls.Take(id);
