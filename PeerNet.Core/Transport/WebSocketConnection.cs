@@ -38,7 +38,13 @@ public sealed class WebSocketConnection : PeerConnection
         Transport = transport;
         RemoteEndPoint = remoteEndPoint;
         // Small thresholds: the session reads promptly, and a peer that floods must meet backpressure early.
-        var options = new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false);
+        // Inline reader: the session's read loop (which only parses and hands frames on, never blocks) runs on the
+        // receive loop's thread as each chunk is flushed, instead of one more thread-pool hop per received chunk.
+        var options = new PipeOptions(
+            readerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: 64 * 1024,
+            resumeWriterThreshold: 32 * 1024,
+            useSynchronizationContext: false);
         _input = new Pipe(options);
         _output = new SocketWriter(this);
         _pipe = new WebSocketDuplexPipe(_input.Reader, _output);

@@ -52,7 +52,8 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly PlumtreeRouter _plumtree;
     private readonly Dictionary<PeerSession, PeerLink> _links = [];
-    private readonly ExpiringCache<ByteString, PeerSession> _origins = new(OriginCapacity, OriginTtl);
+    // Keyed by IdKeys values: the cache evicts on every insert once full, and value keys make that cheap.
+    private readonly ExpiringCache<UInt128, PeerSession> _origins = new(OriginCapacity, OriginTtl);
     private readonly ExpiringCache<UInt128, bool> _seenResponses = new(SeenResponseCapacity, SeenResponseTtl);
     private readonly Dictionary<ByteString, PendingAnnounce> _pending = [];
     // Own announces by deadline (no deadline: TimeSpan.MaxValue), so one timer serves them all instead of a timer-backed
@@ -373,7 +374,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         }
         if (!_plumtree.OnRequest(from, request))
             return;
-        _origins.Set(request.Id, from.Session, now);
+        _origins.Set(IdKeys.Of(request.Id), from.Session, now);
         Interlocked.Increment(ref _requestsDelivered);
         _hub.Publish(new IncomingRequest(request, from.Session, _random, _time.GetUtcNow()), request.Type);
     }
@@ -404,7 +405,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             }
             return;
         }
-        if (!_origins.TryGetValue(response.Reply, now, out var origin) || origin.IsClosed || origin == from)
+        if (!_origins.TryGetValue(IdKeys.Of(response.Reply), now, out var origin) || origin.IsClosed || origin == from)
         {
             Drop(from, "response to a request this node did not forward (or whose origin is gone)");
             return;

@@ -106,13 +106,14 @@ public sealed class PlumtreeRouter
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = _scheduler.Now;
-        _seen.Add(request.Id, now);
+        var key = IdKeys.Of(request.Id); // hashed once for the seen set and the payload cache
+        _seen.Add(key, now);
         _pulls.Take(request.Id);
         Counters.SeenEvictions = _seen.Evictions;
         Counters.Published++;
         var frame = new Message { Request = request };
         if (_tree)
-            PushTree(request.Id, frame, from: null, pull: null, now);
+            PushTree(request.Id, key, frame, from: null, pull: null, now);
         else
             SendToAll(frame, except: null);
     }
@@ -129,16 +130,17 @@ public sealed class PlumtreeRouter
         if (peer is not null)
             peer.Heard = true;
         var id = request.Id;
+        var key = IdKeys.Of(id); // hashed once for both the lookup and the insert
 
         // Seen cache first: pull answers that arrive after the eager copy are duplicates like any other.
-        if (_seen.Contains(id, now))
+        if (_seen.Contains(key, now))
         {
             Counters.DuplicatesReceived++;
             if (_tree && peer is { TakesControl: true })
                 Prune(peer);
             return false;
         }
-        _seen.Add(id, now);
+        _seen.Add(key, now);
         Counters.SeenEvictions = _seen.Evictions;
         Counters.RequestsAccepted++;
         var pull = _pulls.Take(id);
@@ -172,7 +174,7 @@ public sealed class PlumtreeRouter
         var frame = new Message { Request = copy };
 
         if (_tree)
-            PushTree(id, frame, peer, pull, now);
+            PushTree(id, key, frame, peer, pull, now);
         else
             SendToRandom(frame, peer);
         return true;
@@ -203,11 +205,11 @@ public sealed class PlumtreeRouter
             OnNack(peer, id, now);
     }
 
-    private void PushTree(ByteString id, Message frame, GossipPeer? from, PendingPull? pull, TimeSpan now)
+    private void PushTree(ByteString id, UInt128 key, Message frame, GossipPeer? from, PendingPull? pull, TimeSpan now)
     {
         if (_eagerControlLinks > _settings.Fanout)
             DemoteOverCap(from);
-        _payloads.Add(id, frame, now);
+        _payloads.Add(key, frame, now);
         Counters.PayloadEvictions = _payloads.Evictions;
 
         // Peers that announced the id to us have it: no IHAVE for them.

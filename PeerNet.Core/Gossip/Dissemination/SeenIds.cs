@@ -4,36 +4,43 @@ namespace PeerNet.Gossip.Dissemination;
 
 /// <summary>
 /// Request ids seen recently: a set bounded by count and age. Ids leave in insertion order (every entry has the same
-/// time to live and time is monotonic, so the oldest entry is always the next to expire).
+/// time to live and time is monotonic, so the oldest entry is always the next to expire). Ids are held as
+/// <see cref="IdKeys"/> values: at full capacity every insert evicts, and value keys keep that cheap.
 /// </summary>
 internal sealed class SeenIds(int capacity, TimeSpan ttl)
 {
-    private readonly Dictionary<ByteString, TimeSpan> _expiry = new();
-    private readonly Queue<(ByteString Id, TimeSpan Expires)> _order = new();
+    private readonly Dictionary<UInt128, TimeSpan> _expiry = new();
+    private readonly Queue<(UInt128 Key, TimeSpan Expires)> _order = new();
 
     public int Count => _expiry.Count;
 
     /// <summary>Ids pushed out by capacity.</summary>
     public long Evictions { get; private set; }
 
-    public bool Contains(ByteString id, TimeSpan now)
+    public bool Contains(ByteString id, TimeSpan now) => Contains(IdKeys.Of(id), now);
+
+    /// <summary>True when the id whose <see cref="IdKeys"/> key is <paramref name="key"/> was seen.</summary>
+    public bool Contains(UInt128 key, TimeSpan now)
     {
         Expire(now);
-        return _expiry.ContainsKey(id);
+        return _expiry.ContainsKey(key);
     }
 
     /// <summary>Adds <paramref name="id"/> (renewing it when present).</summary>
-    public void Add(ByteString id, TimeSpan now)
+    public void Add(ByteString id, TimeSpan now) => Add(IdKeys.Of(id), now);
+
+    /// <summary>Adds the id whose key is <paramref name="key"/> (renewing it when present).</summary>
+    public void Add(UInt128 key, TimeSpan now)
     {
         Expire(now);
         var expires = now + ttl;
-        if (!_expiry.ContainsKey(id) && _expiry.Count >= capacity)
+        if (!_expiry.ContainsKey(key) && _expiry.Count >= capacity)
         {
             RemoveOldest();
             Evictions++;
         }
-        _expiry[id] = expires;
-        _order.Enqueue((id, expires));
+        _expiry[key] = expires;
+        _order.Enqueue((key, expires));
     }
 
     private void Expire(TimeSpan now)
@@ -47,9 +54,9 @@ internal sealed class SeenIds(int capacity, TimeSpan ttl)
         // Skip queue entries superseded by a renewal: only the newest entry of an id owns its dictionary slot.
         while (_order.TryDequeue(out var entry))
         {
-            if (_expiry.TryGetValue(entry.Id, out var current) && current == entry.Expires)
+            if (_expiry.TryGetValue(entry.Key, out var current) && current == entry.Expires)
             {
-                _expiry.Remove(entry.Id);
+                _expiry.Remove(entry.Key);
                 return;
             }
         }
