@@ -107,7 +107,8 @@ public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper outp
         await Wait.UntilAsync(() => router.RequestsDelivered + router.QueueDrops >= flood, Patience, "the router took in the flood");
         Assert.InRange(router.SeenRequests, 1, router.Settings.SeenCapacity);
         Assert.InRange(router.Origins, 1, AnnounceRouter.OriginCapacity);
-        Assert.True(router.Dissemination.SeenEvictions > 0);
+        // The flood went past a bound somewhere: the seen cache evicted, or the router's queue dropped the excess.
+        Assert.True(router.Dissemination.SeenEvictions > 0 || router.QueueDrops > 0);
         Assert.Equal(1, node.Network.Count); // the node still serves its peer
     }
 }
