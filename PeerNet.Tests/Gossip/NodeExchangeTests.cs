@@ -55,9 +55,7 @@ public sealed class NodeExchangeTests : IAsyncLifetime
     {
         var a = await AskerAsync();
         await using var peer = _net.Raw(a);
-        var hello = await peer.ReadAsync();
-        await peer.SendOriginalHelloAsync();
-        await peer.AnswerHelloAsync(hello!);
+        await peer.HandshakeAsync();
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the scripted peer is handshaken");
 
         // An original node relays answers to others' requests: same type, a reply we never sent.
@@ -75,9 +73,7 @@ public sealed class NodeExchangeTests : IAsyncLifetime
     {
         var a = await AskerAsync(o => o.Size = 2);
         await using var peer = _net.Raw(a);
-        var hello = await peer.ReadAsync();
-        await peer.SendOriginalHelloAsync();
-        await peer.AnswerHelloAsync(hello!);
+        await peer.HandshakeAsync();
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the scripted peer is handshaken");
 
         var exchange = a.Get<NodeExchange>();

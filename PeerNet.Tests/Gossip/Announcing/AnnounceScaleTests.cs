@@ -86,9 +86,7 @@ public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper outp
     {
         var node = await AddAsync("tcp://target:1");
         await using var flooder = _net.Raw(node);
-        var hello = await flooder.ReadAsync();
-        await flooder.SendOriginalHelloAsync();
-        await flooder.AnswerHelloAsync(hello!);
+        await flooder.HandshakeAsync();
         await Wait.UntilAsync(() => node.Network.Count == 1, Patience, "the flooder is handshaken");
 
         const int flood = 100_000;
