@@ -79,7 +79,8 @@ public sealed partial class RequestHub
             {
                 Interlocked.Increment(ref _dropped);
                 Interlocked.Increment(ref subscription.DroppedCount);
-                Log.SubscriberFull(_logger, Convert.ToHexStringLower(request.Id.Span));
+                if (_logger.IsEnabled(LogLevel.Debug)) // the hex id is built only when someone reads it
+                    Log.SubscriberFull(_logger, request.IdHex);
             }
         }
     }

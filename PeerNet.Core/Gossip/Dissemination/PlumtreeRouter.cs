@@ -22,8 +22,8 @@ public sealed class PlumtreeRouter
     private readonly Dictionary<IGossipLink, GossipPeer> _byLink = new(ReferenceEqualityComparer.Instance);
     private readonly List<GossipPeer> _peers = new();
     private readonly List<GossipPeer> _scratch = new();
-    private readonly SeenIds _seen;
-    private readonly PayloadCache _payloads;
+    private readonly ExpiringCache<UInt128, bool> _seen;
+    private readonly ExpiringCache<UInt128, CachedPayload> _payloads;
     private readonly PendingPulls _pulls;
     private int _eagerControlLinks;
     private int _stamp;
@@ -37,8 +37,8 @@ public sealed class PlumtreeRouter
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _tree = settings.Rule == DisseminationRule.Tree;
-        _seen = new SeenIds(settings.SeenCapacity, settings.SeenTtl);
-        _payloads = new PayloadCache(settings.PayloadCapacity, settings.PayloadTtl);
+        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl);
+        _payloads = new ExpiringCache<UInt128, CachedPayload>(settings.PayloadCapacity, settings.PayloadTtl);
         _pulls = new PendingPulls(settings.PullCapacity, settings.PullTtl);
     }
 
@@ -107,7 +107,7 @@ public sealed class PlumtreeRouter
         ArgumentNullException.ThrowIfNull(request);
         var now = _scheduler.Now;
         var key = IdKeys.Of(request.Id); // hashed once for the seen set and the payload cache
-        _seen.Add(key, now);
+        _seen.Set(key, true, now);
         _pulls.Take(request.Id);
         Counters.SeenEvictions = _seen.Evictions;
         Counters.Published++;
@@ -140,7 +140,7 @@ public sealed class PlumtreeRouter
                 Prune(peer);
             return false;
         }
-        _seen.Add(key, now);
+        _seen.Set(key, true, now);
         Counters.SeenEvictions = _seen.Evictions;
         Counters.RequestsAccepted++;
         var pull = _pulls.Take(id);
@@ -209,7 +209,7 @@ public sealed class PlumtreeRouter
     {
         if (_eagerControlLinks > _settings.Fanout)
             DemoteOverCap(from);
-        _payloads.Add(key, frame, now);
+        _payloads.Set(key, new CachedPayload(frame), now);
         Counters.PayloadEvictions = _payloads.Evictions;
 
         // Peers that announced the id to us have it: no IHAVE for them.
@@ -272,7 +272,7 @@ public sealed class PlumtreeRouter
     private void OnIhave(GossipPeer peer, ByteString id, TimeSpan now)
     {
         Counters.IhaveReceived++;
-        if (_seen.Contains(id, now))
+        if (_seen.Contains(IdKeys.Of(id), now))
             return;
         var pull = _pulls.GetOrAdd(id, now, out var created);
         Counters.PullEvictions = _pulls.Evictions;
@@ -286,7 +286,7 @@ public sealed class PlumtreeRouter
     private void OnGraft(GossipPeer peer, ByteString id, bool lastResort, TimeSpan now)
     {
         Counters.GraftsReceived++;
-        var payload = _payloads.Find(id, now);
+        var payload = _payloads.TryGetValue(IdKeys.Of(id), now, out var cached) ? cached : null;
         if (payload is null || (payload.Served >= _settings.ServeBudget && !lastResort))
         {
             // Spread the pulls of one id over many announcers; a last resort is always served so no node is lost.
@@ -346,7 +346,7 @@ public sealed class PlumtreeRouter
         var now = _scheduler.Now;
         if (pull.Closed)
             return;
-        if (pull.Expires <= now || _seen.Contains(pull.Id, now))
+        if (pull.Expires <= now || _seen.Contains(IdKeys.Of(pull.Id), now))
         {
             _pulls.Remove(pull);
             return;

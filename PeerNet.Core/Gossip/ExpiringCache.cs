@@ -1,9 +1,10 @@
-namespace PeerNet.Gossip.Announcing;
+namespace PeerNet.Gossip;
 
 /// <summary>
 /// A map bounded by count and age: entries leave in insertion order (all share one time to live), the oldest first
 /// when full. What a remote peer can fill (request origins, seen responses) lives in one of these, so a flood of
-/// unique ids costs a fixed amount of memory. Not thread-safe: one owner (the announce router's loop).
+/// unique ids costs a fixed amount of memory. Used for seen request ids, payloads kept for pulls, request origins,
+/// seen responses and reply handles. Not thread-safe: one owner (a router's loop, or a lock).
 /// </summary>
 internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) where TKey : notnull
 {
@@ -17,6 +18,12 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
 
     /// <summary>Entries pushed out early because the cache was full.</summary>
     public long Evictions { get; private set; }
+
+    public bool Contains(TKey key, TimeSpan now)
+    {
+        Expire(now);
+        return _entries.ContainsKey(key);
+    }
 
     public bool TryGetValue(TKey key, TimeSpan now, out TValue value)
     {
