@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using PeerNet.Gossip.Announcing;
 using PeerNet.Host.Hosting;
 using PeerNet.Host.Security;
+using static PeerNet.Host.Api.FieldProblems;
 
 namespace PeerNet.Host.Api;
 
@@ -72,11 +73,4 @@ internal static class AnnounceApi
                 yield break;
         }
     }
-
-    /// <summary>A 400 naming the field an <see cref="ArgumentException"/> names, with its message.</summary>
-    internal static ValidationProblem Invalid(ArgumentException ex) =>
-        Invalid(ex.ParamName ?? "body", ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal));
-
-    internal static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
 }

@@ -3,6 +3,7 @@ using PeerNet.Addressing;
 using PeerNet.Host.Security;
 using PeerNet.Peers;
 using PeerNet.Protocol;
+using static PeerNet.Host.Api.FieldProblems;
 
 namespace PeerNet.Host.Api;
 
@@ -36,7 +37,7 @@ internal static class ConnectionsApi
         if (!node.AddressRules.TryParse(request?.Address, out var address, out var error))
         {
             var message = request?.Address is null ? "address is required: { \"address\": \"ws://host:port/peer\" }." : $"'{PeerAddress.Shorten(request.Address)}': {error}.";
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["address"] = [message] }, detail: message);
+            return Invalid("address", message);
         }
         try
         {
@@ -85,9 +86,6 @@ internal static class ConnectionsApi
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not connected",
                 detail: $"No connection to {address ?? peerId}.");
     }
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
 }
 
 /// <summary>A peer to dial.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using PeerNet.Addressing;
 using PeerNet.Host.Security;
 using PeerNet.Storage;
+using static PeerNet.Host.Api.FieldProblems;
 
 namespace PeerNet.Host.Api;
 
@@ -107,7 +108,4 @@ internal static class NodesApi
             return false;
         }
     }
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
 }

@@ -64,7 +64,7 @@ internal static class RequestsApi
         if (!handles.TryGet(handle, out var request))
             return NotFound($"No request with handle '{PeerNet.Addressing.PeerAddress.Shorten(handle)}': it is unknown or expired (handles last {ReplyHandles.Ttl.TotalMinutes:0} minutes).");
         if (!MessageFields.TryPayload(body.Data, body.DataBase64, out var data, out var error))
-            return AnnounceApi.Invalid(error!.Value.Field, error.Value.Message);
+            return FieldProblems.Invalid(error!.Value.Field, error.Value.Message);
 
         var reply = new ReplyMessage
         {
@@ -79,7 +79,7 @@ internal static class RequestsApi
         }
         catch (ArgumentException ex)
         {
-            return AnnounceApi.Invalid(ex);
+            return FieldProblems.Invalid(ex);
         }
         return TypedResults.Accepted((string?)null);
     }

@@ -376,7 +376,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             return;
         _origins.Set(IdKeys.Of(request.Id), from.Session, now);
         Interlocked.Increment(ref _requestsDelivered);
-        _hub.Publish(new IncomingRequest(request, from.Session, _random, _time.GetUtcNow()), request.Type);
+        _hub.Publish(new IncomingRequest(request, from.Session, _random, _time.GetUtcNow()));
     }
 
     private void OnResponse(PeerSession from, Announce response, TimeSpan now)

@@ -54,6 +54,9 @@ public sealed class IncomingRequest
     /// <summary>When it arrived.</summary>
     public DateTimeOffset ReceivedAt { get; }
 
+    /// <summary>The type as it arrived, for the hub's filters.</summary>
+    internal ByteString WireType => _request.Type;
+
     /// <summary>Its REST reply handle, once one was issued (<see cref="ReplyHandles"/>).</summary>
     internal string? Handle { get; set; }
 

@@ -57,7 +57,7 @@ public sealed partial class RequestHub
     }
 
     /// <summary>Delivers a request to every matching subscriber.</summary>
-    internal void Publish(IncomingRequest request, ByteString type)
+    internal void Publish(IncomingRequest request)
     {
         try
         {
@@ -69,7 +69,7 @@ public sealed partial class RequestHub
         }
         foreach (var subscription in Volatile.Read(ref _subscriptions))
         {
-            if (subscription.Type is { } wanted && !wanted.Equals(type))
+            if (subscription.Type is { } wanted && !wanted.Equals(request.WireType))
                 continue;
             if (subscription.Channel.Writer.TryWrite(request))
             {

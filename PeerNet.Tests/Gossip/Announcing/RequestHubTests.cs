@@ -30,7 +30,7 @@ public sealed class RequestHubTests
         });
         for (var i = 0; i < total; i++)
         {
-            hub.Publish(Request(i, "t"), ByteString.CopyFromUtf8("t"));
+            hub.Publish(Request(i, "t"));
             if (i % 256 == 0)
                 await Task.Yield();
         }
@@ -48,11 +48,11 @@ public sealed class RequestHubTests
         var all = hub.Subscribe();
         Assert.Equal(2, hub.Subscribers);
 
-        hub.Publish(Request(1, "chat"), ByteString.CopyFromUtf8("chat"));
-        hub.Publish(Request(2, "dht"), ByteString.CopyFromUtf8("dht"));
+        hub.Publish(Request(1, "chat"));
+        hub.Publish(Request(2, "dht"));
         all.Dispose();
         Assert.Equal(1, hub.Subscribers);
-        hub.Publish(Request(3, "chat"), ByteString.CopyFromUtf8("chat"));
+        hub.Publish(Request(3, "chat"));
 
         var got = new List<string?>();
         await foreach (var r in chat.ReadAllAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token))
@@ -95,7 +95,7 @@ public sealed class RequestHubTests
         var hub = new RequestHub(NullLogger<RequestHub>.Instance);
         hub.RequestReceived += _ => throw new InvalidOperationException("handler bug");
         using var subscriber = hub.Subscribe();
-        hub.Publish(Request(1, "t"), ByteString.CopyFromUtf8("t"));
+        hub.Publish(Request(1, "t"));
         Assert.Equal(1, hub.Delivered);
     }
 }
