@@ -176,7 +176,8 @@ public sealed class PeerSessionTests : IAsyncLifetime
     [Fact]
     public async Task Caps_CloseNewConnectionsAtOnce_AndLeaveExistingPeersAlone()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = 2; o.MaxPendingHandshakes = 1; });
+        // A handshake timeout far beyond the test: the pending connection must still be pending at the end.
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = 2; o.MaxPendingHandshakes = 1; o.HandshakeTimeout = 60_000; });
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
         await b.ConnectAsync(a);
@@ -215,19 +216,28 @@ public sealed class PeerSessionTests : IAsyncLifetime
     [Fact]
     public async Task IdleTcpPeers_GetKeepAlives_AndASilentOneIsDropped()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.KeepAliveInterval = 100; o.KeepAliveMisses = 3; });
+        // Virtual time: a loaded machine cannot stretch the intervals past the moment the test looks.
+        var time = new FakeTimeProvider();
+        var a = await _net.AddAsync("tcp://a:1", o => { o.KeepAliveInterval = 100; o.KeepAliveMisses = 3; }, time);
         await using var peer = _net.Raw(a);
-        var ourHello = await peer.ReadAsync();
-        await peer.SendOriginalHelloAsync();
-        await peer.AnswerHelloAsync(ourHello!);
-        _ = await peer.ReadAsync(); // our answer to its hello
+        await peer.HandshakeAsync();
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshake");
 
         // The node sends empty frames while idle...
-        var keepAlive = await peer.ReadAsync(skipKeepAlives: false);
-        Assert.Equal(Message.KindOneofCase.None, keepAlive!.KindCase);
+        var keepAlive = Task.Run(async () =>
+        {
+            Message? message;
+            do message = await peer.ReadAsync(Patience, skipKeepAlives: false);
+            while (message is not null && message.KindCase != Message.KindOneofCase.None);
+            return message;
+        });
+        await Wait.UntilAsync(() => { time.Advance(TimeSpan.FromMilliseconds(100)); return keepAlive.IsCompleted; }, Patience, "a keep-alive arrived");
+        Assert.Equal(Message.KindOneofCase.None, (await keepAlive)!.KindCase);
+
         // ...and, hearing nothing back for three intervals, drops the peer.
-        Assert.True(await peer.ClosedWithinAsync(Patience));
+        var closed = peer.ClosedWithinAsync(Patience);
+        await Wait.UntilAsync(() => { time.Advance(TimeSpan.FromMilliseconds(100)); return closed.IsCompleted; }, Patience, "the node closed the connection");
+        Assert.True(await closed);
         await Wait.UntilAsync(() => a.Network.Count == 0, Patience, "the silent peer is gone");
     }
 
