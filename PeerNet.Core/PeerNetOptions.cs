@@ -59,6 +59,14 @@ public sealed class PeerNetOptions
     [Range(10, 60_000)]
     public int GraftTimeout { get; set; } = 400;
 
+    /// <summary>
+    /// Milliseconds IHAVEs wait (jittered up to twice that) before they go out, gathered per peer into one frame.
+    /// They only serve repair, which waits <see cref="GraftTimeout"/> anyway; sent at once they compete with the full
+    /// copies on every hop. 0 sends each at once. Default 50.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int IhaveDelay { get; set; } = 50;
+
     /// <summary>When true, PeerNet's own log categories log at Debug. Default false.</summary>
     public bool Debug { get; set; }
 

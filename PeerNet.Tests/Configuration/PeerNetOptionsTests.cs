@@ -49,6 +49,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(64, o.MaxHops);
         Assert.Equal(PeerNet.Gossip.Dissemination.DisseminationRule.Tree, o.Dissemination);
         Assert.Equal(400, o.GraftTimeout);
+        Assert.Equal(50, o.IhaveDelay);
         Assert.False(o.Debug);
         Assert.Empty(o.Seeds);
         Assert.Empty(o.Advertise);
@@ -85,6 +86,7 @@ public sealed class PeerNetOptionsTests : IDisposable
             ["PeerNet:MaxHops"] = "64",
             ["PeerNet:Dissemination"] = "RandomFanout",
             ["PeerNet:GraftTimeout"] = "250",
+            ["PeerNet:IhaveDelay"] = "0",
             ["PeerNet:Debug"] = "true",
             ["PeerNet:Seeds:0"] = "ws://seed:8080/peer",
             ["PeerNet:Seeds:1"] = "ws://seed2:8080/peer",
@@ -108,7 +110,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.False(o.Bootstrap);
         Assert.Equal((300, 0, 8, 20, 4, 64), (o.Interval, o.Purge, o.Connections, o.Size, o.Fanout, o.MaxHops));
         Assert.Equal(25, o.PurgeSample);
-        Assert.Equal((PeerNet.Gossip.Dissemination.DisseminationRule.RandomFanout, 250), (o.Dissemination, o.GraftTimeout));
+        Assert.Equal((PeerNet.Gossip.Dissemination.DisseminationRule.RandomFanout, 250, 0), (o.Dissemination, o.GraftTimeout, o.IhaveDelay));
         Assert.True(o.Debug);
         Assert.Equal(["ws://seed:8080/peer", "ws://seed2:8080/peer"], o.Seeds);
         Assert.Equal(["ws://me:8080/peer"], o.Advertise);
@@ -124,6 +126,7 @@ public sealed class PeerNetOptionsTests : IDisposable
     [InlineData("PeerNet:Purge", "-1", "Purge")]
     [InlineData("PeerNet:PurgeSample", "0", "PurgeSample")]
     [InlineData("PeerNet:GraftTimeout", "5", "GraftTimeout")]
+    [InlineData("PeerNet:IhaveDelay", "-1", "IhaveDelay")]
     [InlineData("PeerNet:Connections", "-1", "Connections")]
     [InlineData("PeerNet:Size", "0", "Size")]
     [InlineData("PeerNet:Fanout", "0", "Fanout")]

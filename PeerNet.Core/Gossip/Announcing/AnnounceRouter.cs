@@ -82,6 +82,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             Fanout = _options.Fanout,
             MaxHops = _options.MaxHops,
             GraftTimeout = TimeSpan.FromMilliseconds(_options.GraftTimeout),
+            IhaveDelay = TimeSpan.FromMilliseconds(_options.IhaveDelay),
         };
         Settings.Validate();
         _plumtree = new PlumtreeRouter(Settings, this, random);

@@ -6,7 +6,7 @@ namespace PeerNet.Gossip.Dissemination;
 /// <summary>Limits on a received control frame, checked by the caller before <see cref="PlumtreeRouter.OnControl"/>.</summary>
 public static class ControlFrameValidator
 {
-    /// <summary>Most ids in one list of a control frame. The router sends one; a little room lets later versions batch.</summary>
+    /// <summary>Most ids in one list of a control frame (IHAVEs are gathered up to this many per frame).</summary>
     public const int MaxIdsPerList = 64;
 
     /// <summary>

@@ -3,7 +3,7 @@ using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Gossip.Dissemination;
 
-/// <summary>Builds the control frames the router sends (one id each: IHAVE goes out at once, batching would delay every repair).</summary>
+/// <summary>Builds the control frames the router sends (one id each, except IHAVEs gathered over the IHAVE delay).</summary>
 public static class ControlFrames
 {
     /// <summary>A PRUNE. One shared instance: frames are never changed once built.</summary>
@@ -11,6 +11,9 @@ public static class ControlFrames
 
     /// <summary>IHAVE <paramref name="id"/>.</summary>
     public static Message Ihave(ByteString id) => new() { Control = new Control { Ihave = { id } } };
+
+    /// <summary>IHAVE every id in <paramref name="ids"/> (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
+    public static Message Ihave(IEnumerable<ByteString> ids) => new() { Control = new Control { Ihave = { ids } } };
 
     /// <summary>GRAFT <paramref name="id"/>, flagged when the asker has no other announcer left.</summary>
     public static Message Graft(ByteString id, bool lastResort)

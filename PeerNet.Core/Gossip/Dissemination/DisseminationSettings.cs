@@ -24,6 +24,15 @@ public sealed class DisseminationSettings
     /// </summary>
     public TimeSpan GraftTimeout { get; set; } = TimeSpan.FromMilliseconds(400);
 
+    /// <summary>
+    /// How long IHAVEs wait before they go out, gathered per peer into one frame (up to
+    /// <see cref="ControlFrameValidator.MaxIdsPerList"/> ids). Lazy peers need them only for repair, which waits
+    /// <see cref="GraftTimeout"/> anyway; sent at once, they compete with the full copies for CPU and bandwidth on every
+    /// hop (six IHAVEs per copy at degree 5), which made dissemination several times slower. Zero sends each at once.
+    /// Default 50 ms.
+    /// </summary>
+    public TimeSpan IhaveDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>GRAFTs served per id; later ones get a NACK unless they are a last resort. Default 4.</summary>
     public int ServeBudget { get; set; } = 4;
 
@@ -75,6 +84,8 @@ public sealed class DisseminationSettings
         Positive(nameof(Fanout), Fanout);
         Positive(nameof(MaxHops), MaxHops);
         Positive(nameof(GraftTimeout), GraftTimeout.Ticks);
+        if (IhaveDelay < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(IhaveDelay), IhaveDelay, "must not be negative");
         if (ServeBudget < 0)
             throw new ArgumentOutOfRangeException(nameof(ServeBudget), ServeBudget, "must not be negative");
         Positive(nameof(PruneBackoff), PruneBackoff.Ticks + 1);

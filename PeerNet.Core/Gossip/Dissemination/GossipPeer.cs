@@ -35,6 +35,12 @@ internal sealed class GossipPeer(IGossipLink link)
     /// <summary>When the first push to a never-heard peer went out; <see cref="TimeSpan.MinValue"/> for none.</summary>
     public TimeSpan UnansweredSince { get; set; } = TimeSpan.MinValue;
 
+    /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
+    public List<Google.Protobuf.ByteString>? PendingIhaves { get; set; }
+
+    /// <summary>In the router's IHAVE flush queue.</summary>
+    public bool IhaveQueued { get; set; }
+
     /// <summary>False once the link was removed (pending pulls drop it).</summary>
     public bool Attached { get; set; } = true;
 }

@@ -25,6 +25,8 @@ public sealed class PlumtreeRouter
     private readonly ExpiringCache<UInt128, bool> _seen;
     private readonly ExpiringCache<UInt128, CachedPayload> _payloads;
     private readonly PendingPulls _pulls;
+    private readonly List<GossipPeer> _ihaveQueue = new();
+    private bool _ihaveFlushArmed;
     private int _eagerControlLinks;
     private int _stamp;
 
@@ -83,6 +85,7 @@ public sealed class PlumtreeRouter
             return;
         SetLazy(peer);
         peer.Attached = false;
+        peer.PendingIhaves?.Clear();
         var last = _peers[^1];
         _peers[peer.Index] = last;
         last.Index = peer.Index;
@@ -136,6 +139,7 @@ public sealed class PlumtreeRouter
         if (_seen.Contains(key, now))
         {
             Counters.DuplicatesReceived++;
+            peer?.PendingIhaves?.Remove(id); // it has the id: no IHAVE for it
             if (_tree && peer is { TakesControl: true })
                 Prune(peer);
             return false;
@@ -220,7 +224,7 @@ public sealed class PlumtreeRouter
                 pull.AnnouncerAt(i).Mark = stamp;
         }
 
-        Message? ihave = null;
+        Message? ihave = null; // one frame shared by every lazy peer when IHAVEs go out at once
         foreach (var peer in _peers)
         {
             if (ReferenceEquals(peer, from))
@@ -233,11 +237,60 @@ public sealed class PlumtreeRouter
             }
             else if (peer.Mark != stamp)
             {
-                ihave ??= ControlFrames.Ihave(id);
-                SendControl(peer, ihave);
                 Counters.IhaveSent++;
+                if (_settings.IhaveDelay > TimeSpan.Zero)
+                {
+                    QueueIhave(peer, id);
+                }
+                else
+                {
+                    ihave ??= ControlFrames.Ihave(id);
+                    SendControl(peer, ihave);
+                }
             }
         }
+    }
+
+    /// <summary>Adds <paramref name="id"/> to the peer's next IHAVE frame; a full frame goes out at once.</summary>
+    private void QueueIhave(GossipPeer peer, ByteString id)
+    {
+        var pending = peer.PendingIhaves ??= new List<ByteString>();
+        if (!peer.IhaveQueued)
+        {
+            peer.IhaveQueued = true;
+            _ihaveQueue.Add(peer);
+        }
+        pending.Add(id);
+        if (pending.Count >= ControlFrameValidator.MaxIdsPerList)
+            FlushIhaves(peer);
+        if (!_ihaveFlushArmed)
+        {
+            _ihaveFlushArmed = true;
+            // Jittered (1 to 2 delays): of two neighbours that both got the id, the one that flushes first usually
+            // reaches the other before its own flush, which then leaves the id out.
+            _scheduler.Schedule(_settings.IhaveDelay * (1 + _random.NextDouble()), FlushIhaves);
+        }
+    }
+
+    /// <summary>Sends every queued IHAVE, one frame per peer.</summary>
+    private void FlushIhaves()
+    {
+        _ihaveFlushArmed = false;
+        foreach (var peer in _ihaveQueue)
+        {
+            peer.IhaveQueued = false;
+            FlushIhaves(peer);
+        }
+        _ihaveQueue.Clear();
+    }
+
+    private void FlushIhaves(GossipPeer peer)
+    {
+        if (peer.PendingIhaves is not { Count: > 0 } pending)
+            return;
+        if (peer.Attached)
+            SendControl(peer, ControlFrames.Ihave(pending));
+        pending.Clear();
     }
 
     private void SendToAll(Message frame, GossipPeer? except)
@@ -273,7 +326,10 @@ public sealed class PlumtreeRouter
     {
         Counters.IhaveReceived++;
         if (_seen.Contains(IdKeys.Of(id), now))
+        {
+            peer.PendingIhaves?.Remove(id); // both ends had it queued: the other flushed first
             return;
+        }
         var pull = _pulls.GetOrAdd(id, now, out var created);
         Counters.PullEvictions = _pulls.Evictions;
         pull.AddAnnouncer(peer, _settings.MaxAnnouncersPerId);

@@ -17,6 +17,9 @@ public class PlumtreeRouterTests
         return router;
     }
 
+    /// <summary>Lets the jittered IHAVE flush (1 to 2 IHAVE delays) run, and nothing scheduled later.</summary>
+    private void FlushIhaves() => _clock.RunFor(2 * new DisseminationSettings().IhaveDelay);
+
     private static void Clear(params RecordingLink[] links)
     {
         foreach (var link in links)
@@ -74,6 +77,7 @@ public class PlumtreeRouterTests
         request.Hops = hops;
 
         Assert.True(router.OnRequest(a, request));
+        FlushIhaves();
         Assert.Equal(forwarded, b.Copies.Any());
         Assert.Equal(forwarded, lazy.Controls.Any(c => c.Ihave.Contains(request.Id)));
         Assert.Equal(forwarded ? 0 : 1, router.Counters.NotForwarded);
@@ -100,10 +104,87 @@ public class PlumtreeRouterTests
         // Next announce: the pruned link gets an IHAVE, the original a full copy as always.
         var next = Announces.New();
         router.OnRequest(a, next);
+        FlushIhaves();
         Assert.Empty(b.Copies);
         Assert.Contains(b.Controls, c => c.Ihave.Contains(next.Id));
         Assert.Single(original.Copies);
         Assert.Empty(original.Controls);
+    }
+
+    [Fact]
+    public void Ihaves_WaitTheDelay_AndGoOutGatheredIntoOneFramePerPeer()
+    {
+        RecordingLink a = new("a"), lazy = new("lazy");
+        var router = Router(null, a, lazy);
+        router.OnControl(lazy, Announces.Prune());
+        var first = Announces.New();
+        var second = Announces.New();
+        router.OnRequest(a, first);
+        router.OnRequest(a, second);
+        Assert.Empty(lazy.Sent); // nothing before the delay
+
+        _clock.RunFor(TimeSpan.FromMilliseconds(49));
+        Assert.Empty(lazy.Sent);
+        FlushIhaves();
+        var frame = Assert.Single(lazy.Controls);
+        Assert.Equal([first.Id, second.Id], frame.Ihave);
+        Assert.Equal(2, router.Counters.IhaveSent);
+        Assert.Equal(2, router.Counters.ControlFramesSent); // the one-time proof of life to a, and this frame
+    }
+
+    [Fact]
+    public void QueuedIhave_IsLeftOut_WhenThePeerShowsItHasTheId()
+    {
+        RecordingLink a = new("a"), b = new("b"), c = new("c");
+        var router = Router(null, a, b, c);
+        router.OnControl(b, Announces.Prune());
+        router.OnControl(c, Announces.Prune());
+        var announcedBack = Announces.New();
+        var copiedBack = Announces.New();
+        var kept = Announces.New();
+        foreach (var request in new[] { announcedBack, copiedBack, kept })
+            router.OnRequest(a, request);
+
+        router.OnControl(b, Announces.Ihave(announcedBack.Id)); // b flushed its IHAVE first
+        Assert.False(router.OnRequest(b, copiedBack)); // b sent a copy: it has the id
+        FlushIhaves();
+
+        Assert.Equal([kept.Id], Assert.Single(b.Controls, x => x.Ihave.Count > 0).Ihave);
+        Assert.Equal([announcedBack.Id, copiedBack.Id, kept.Id], Assert.Single(c.Controls).Ihave);
+    }
+
+    [Fact]
+    public void FullIhaveFrame_GoesOutAtOnce_AndTheRestAfterTheDelay()
+    {
+        RecordingLink a = new("a"), lazy = new("lazy");
+        var router = Router(null, a, lazy);
+        router.OnControl(lazy, Announces.Prune());
+        for (var i = 0; i < ControlFrameValidator.MaxIdsPerList + 1; i++)
+            router.OnRequest(a, Announces.New());
+
+        Assert.Equal(ControlFrameValidator.MaxIdsPerList, Assert.Single(lazy.Controls).Ihave.Count);
+        FlushIhaves();
+        Assert.Equal([ControlFrameValidator.MaxIdsPerList, 1], lazy.Controls.Select(c => c.Ihave.Count));
+        Assert.All(lazy.Controls, c => Assert.Equal(PeerNet.Protocol.Verdict.Accept, ControlFrameValidator.Validate(c).Verdict));
+    }
+
+    [Fact]
+    public void ZeroIhaveDelay_SendsEachIhaveAtOnce_AndARemovedLinkGetsNoQueuedOnes()
+    {
+        RecordingLink a = new("a"), lazy = new("lazy"), gone = new("gone");
+        var immediate = Router(new DisseminationSettings { IhaveDelay = TimeSpan.Zero }, a, lazy);
+        immediate.OnControl(lazy, Announces.Prune());
+        var request = Announces.New();
+        immediate.OnRequest(a, request);
+        Assert.Equal([request.Id], Assert.Single(lazy.Controls).Ihave);
+
+        RecordingLink a2 = new("a2");
+        var delayed = Router(null, a2, gone);
+        delayed.OnControl(gone, Announces.Prune());
+        delayed.OnRequest(a2, Announces.New());
+        delayed.RemoveLink(gone);
+        FlushIhaves();
+        Assert.Empty(gone.Sent);
     }
 
     [Fact]
@@ -117,6 +198,7 @@ public class PlumtreeRouterTests
 
         router.OnControl(b, Announces.Ihave(request.Id));
         router.OnRequest(a, request);
+        FlushIhaves();
         Assert.Empty(b.Sent);
         Assert.Contains(c.Controls, x => x.Ihave.Contains(request.Id));
     }
@@ -280,6 +362,7 @@ public class PlumtreeRouterTests
         var router = Router(new DisseminationSettings { Fanout = 16 }, links);
         Assert.Equal(40, router.EagerControlLinks);
         router.OnRequest(links[0], Announces.New());
+        FlushIhaves();
         Assert.Equal(16, router.EagerControlLinks);
         Assert.True(router.IsEager(links[0]));
         Assert.Equal(15, links.Count(l => l.Copies.Any()));
@@ -344,6 +427,7 @@ public class PlumtreeRouterTests
 
         var next = Announces.New();
         router.OnRequest(source, next);
+        FlushIhaves();
         Assert.Empty(dead.Copies);
         Assert.Contains(dead.Controls, c => c.Ihave.Contains(next.Id));
         Assert.False(dead.GotPrune);

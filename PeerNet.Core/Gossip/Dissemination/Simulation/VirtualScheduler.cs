@@ -47,6 +47,15 @@ public sealed class VirtualScheduler : IGossipScheduler
         return ran;
     }
 
+    /// <summary>Runs the events due within <paramref name="duration"/> from now, then moves the clock to its end.</summary>
+    public void RunFor(TimeSpan duration)
+    {
+        var end = Now + duration;
+        while (_queue.TryPeek(out _, out var at) && at.Ticks <= end.Ticks)
+            RunUntilIdle(maxEvents: 1);
+        Now = end;
+    }
+
     private void Enqueue(TimeSpan delay, Event e)
     {
         if (delay < TimeSpan.Zero)
