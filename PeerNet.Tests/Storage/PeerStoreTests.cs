@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Time.Testing;
 using PeerNet.Addressing;
 using PeerNet.Storage;
@@ -282,6 +285,40 @@ public sealed class PeerStoreTests : IDisposable
         Assert.Equal(99, (await KnownAsync(second.Store)).Count);
         Assert.Equal(4, (await second.Store.GetStatsAsync(a))?.Connections.Ok);
         Assert.True(await second.Store.IsRemovedAsync(A("ws://node0.example:8080/peer")));
+    }
+
+    [Fact]
+    public async Task DatabaseFromTheFirstSchema_KeepsItsAddresses_WhenNodesBecomeAppendOnly()
+    {
+        // A database as the first release left it: Nodes keyed by ring position.
+        var options = new DbContextOptionsBuilder<PeerStoreContext>()
+            .UseSqlite($"Data Source={_dir.File("peers.db")}").Options;
+        var saved = Many(300).ToList();
+        await using (var db = new PeerStoreContext(options))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261125181607_InitialCreate");
+        }
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File("peers.db")}"))
+        {
+            // Plain SQL: today's model has an Id column that this table does not.
+            await connection.OpenAsync();
+            foreach (var address in saved)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO Nodes (Ring, Address, AddedAt) VALUES ($ring, $address, 1)";
+                insert.Parameters.AddWithValue("$ring", address.RingPosition);
+                insert.Parameters.AddWithValue("$address", address.Value);
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using var h = await StartAsync();
+        Assert.Equal(300, h.Store.Count);
+        Assert.Equal(saved.Select(a => a.Value).Order(), (await KnownAsync(h.Store)).Order());
+        Assert.Equal(0, await h.Store.SaveAsync(saved.Take(10))); // still unique by ring position
+        Assert.Equal(1, await h.Store.SaveAsync([A("ws://new.example")]));
+        Assert.Equal(10, (await h.Store.SampleAsync(10)).Distinct().Count());
     }
 
     [Fact]

@@ -1,8 +1,11 @@
 namespace PeerNet.Storage.Entities;
 
-/// <summary>A known address, keyed by its position on the hash ring, so keys spread evenly over the ring.</summary>
+/// <summary>A known address: rows are appended in the order saved, and a unique index orders them by ring position.</summary>
 public sealed class NodeEntity
 {
+    /// <summary>Row id, in the order rows were added.</summary>
+    public long Id { get; set; }
+
     /// <summary>Ring position: the leading 64 bits of the hex SHA-512 of <see cref="Address"/> (see <see cref="Addressing.PeerAddress.RingPosition"/>).</summary>
     public long Ring { get; set; }
 

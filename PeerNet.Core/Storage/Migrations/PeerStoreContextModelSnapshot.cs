@@ -18,7 +18,7 @@ namespace PeerNet.Storage.Migrations
 
             modelBuilder.Entity("PeerNet.Storage.Entities.NodeEntity", b =>
                 {
-                    b.Property<long>("Ring")
+                    b.Property<long>("Id")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("AddedAt")
@@ -29,7 +29,13 @@ namespace PeerNet.Storage.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Ring");
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Ring")
+                        .IsUnique();
 
                     b.ToTable("Nodes", (string)null);
                 });
