@@ -169,6 +169,13 @@ public sealed class PlumtreeRouter
             return true;
         }
 
+        if (_peers.Count == (peer is null ? 0 : 1))
+        {
+            // Nobody but the sender to forward to (a leaf): no copy to build, and no payload to keep, since only a
+            // peer this node sent an IHAVE to would ever ask for it.
+            return true;
+        }
+
         // Forward what the original keeps: id, type, data, limit (always written), one more hop.
         var copy = new Announce { Id = id, Hops = next, Limit = request.Limit };
         if (request.HasType)

@@ -52,6 +52,25 @@ public class PlumtreeRouterTests
     }
 
     [Fact]
+    public void Leaf_WhoseOnlyPeerIsTheSender_KeepsNoPayload_ButStillDedupes()
+    {
+        RecordingLink only = new("only");
+        var router = Router(null, only);
+        var request = Announces.New();
+        Assert.True(router.OnRequest(only, request));
+        Assert.Equal(0, router.PayloadCount);
+        Assert.Empty(only.Copies);
+        Assert.False(router.OnRequest(only, request));
+
+        RecordingLink second = new("second");
+        router.AddLink(second);
+        var next = Announces.New();
+        Assert.True(router.OnRequest(only, next));
+        Assert.Equal(1, router.PayloadCount);
+        Assert.Single(second.Copies);
+    }
+
+    [Fact]
     public void Publish_SendsWithTheGivenHops()
     {
         RecordingLink a = new("a"), b = new("b", takesControlFrames: false);
@@ -449,9 +468,9 @@ public class PlumtreeRouterTests
     [Fact]
     public void FloodOfUniqueIds_KeepsTheSeenCacheAtItsCapacity()
     {
-        RecordingLink a = new("a");
+        RecordingLink a = new("a"), full = new("full") { Accepts = false }; // a second peer: payloads are kept for it
         var settings = new DisseminationSettings();
-        var router = Router(settings, a);
+        var router = Router(settings, a, full);
         var request = new Announce { Hops = 0 };
         Span<byte> id = stackalloc byte[8];
         for (var i = 0; i < 1_000_000; i++)
