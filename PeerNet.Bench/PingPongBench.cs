@@ -6,6 +6,7 @@ namespace PeerNet.Bench;
 /// <c>pingpong --count N --window W</c>: two full PeerNet hosts in this process over a loopback WebSocket. Node B
 /// dials A; A announces with W announces in flight at once; B's application answers each through its subscription.
 /// After a warm-up, times N completed announce-to-answer round trips (repeated until at least 2 s are measured).
+/// <c>--allocations 1</c> also lists the types the timed part allocates most (stderr).
 /// </summary>
 internal static class PingPongBench
 {
@@ -56,7 +57,14 @@ internal static class PingPongBench
         do
             await Batch(Math.Min(count, 50_000));
         while (warming.Elapsed < WarmUpTime);
-        var (done, seconds, cpuMicros) = await RoundTripTimer.MeasureAsync("pingpong", count, Batch);
+        // Optional: which types the timed part allocates (sampled runtime events; costs a little time itself).
+        using var sampler = args.Int("allocations", 0) != 0 ? new AllocationSampler { Recording = true } : null;
+        var (done, seconds, cpuMicros, allocatedBytes) = await RoundTripTimer.MeasureAsync("pingpong", count, Batch);
+        if (sampler is not null)
+        {
+            sampler.Recording = false;
+            sampler.Report("pingpong");
+        }
 
         stop.Cancel();
         await answering;
@@ -70,6 +78,7 @@ internal static class PingPongBench
             perSecond = Math.Round(done / seconds),
             lost,
             cpuMicrosPerRoundTrip = Math.Round(cpuMicros, 2),
+            allocatedBytesPerRoundTrip = Math.Round(allocatedBytes),
         }));
         return 0;
     }

@@ -13,14 +13,15 @@ internal static class RoundTripTimer
 
     /// <summary>
     /// Runs <paramref name="batch"/> (which completes <paramref name="count"/> round trips) until enough time has passed;
-    /// returns round trips, seconds, and this process's CPU microseconds per round trip (steadier than wall time on a
-    /// machine shared with other work).
+    /// returns round trips, seconds, this process's CPU microseconds per round trip (steadier than wall time on a
+    /// machine shared with other work) and managed bytes allocated per round trip (what drives GC work).
     /// </summary>
-    public static async Task<(long Count, double Seconds, double CpuMicros)> MeasureAsync(string name, int count, Func<int, Task<long>> batch)
+    public static async Task<(long Count, double Seconds, double CpuMicros, double AllocatedBytes)> MeasureAsync(string name, int count, Func<int, Task<long>> batch)
     {
         long done = 0;
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         do
         {
@@ -31,6 +32,7 @@ internal static class RoundTripTimer
         var seconds = clock.Elapsed.TotalSeconds;
         process.Refresh();
         var cpuMicros = (process.TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, done);
-        return (done, seconds, cpuMicros);
+        var allocatedBytes = (GC.GetTotalAllocatedBytes() - allocated) / (double)Math.Max(1, done);
+        return (done, seconds, cpuMicros, allocatedBytes);
     }
 }

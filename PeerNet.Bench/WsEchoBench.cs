@@ -47,7 +47,7 @@ internal static class WsEchoBench
 
         Console.Error.WriteLine("wsecho: warm-up");
         await driver.RunBatchAsync(link, Math.Min(count, 100_000));
-        var (done, seconds, cpuMicros) = await RoundTripTimer.MeasureAsync("wsecho", count, n => driver.RunBatchAsync(link, n));
+        var (done, seconds, cpuMicros, allocatedBytes) = await RoundTripTimer.MeasureAsync("wsecho", count, n => driver.RunBatchAsync(link, n));
 
         stop.Cancel();
         await running;
@@ -60,6 +60,7 @@ internal static class WsEchoBench
             seconds = Math.Round(seconds, 3),
             perSecond = Math.Round(done / seconds),
             cpuMicrosPerRoundTrip = Math.Round(cpuMicros, 2),
+            allocatedBytesPerRoundTrip = Math.Round(allocatedBytes),
         }));
         return 0;
     }

@@ -172,14 +172,11 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             yield break; // the node has stopped
         try
         {
-            var reader = pending.Responses.Reader;
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            var responses = pending.Responses;
+            while (await responses.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var response))
-                {
-                    Interlocked.Decrement(ref pending.Buffered);
+                while (responses.TryRead(out var response))
                     yield return response;
-                }
             }
         }
         finally
@@ -256,7 +253,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         pending.Ended = true;
         if (_pending.TryGetValue(pending.Request.Id, out var current) && current == pending)
             _pending.Remove(pending.Request.Id);
-        pending.Responses.Writer.TryComplete();
+        pending.Responses.Complete();
     }
 
     /// <summary>Puts a new own announce in the deadline queue and arms the timer when it is the earliest.</summary>
@@ -394,10 +391,8 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         }
         if (_pending.TryGetValue(response.Reply, out var pending))
         {
-            // The queue is unbounded for speed (no per-announce bounded channel) but capped here, by its only writer.
-            if (Volatile.Read(ref pending.Buffered) < ResponseBufferCapacity && pending.Responses.Writer.TryWrite(AnnounceResponse.FromWire(response)))
+            if (pending.Responses.TryWrite(AnnounceResponse.FromWire(response)))
             {
-                Interlocked.Increment(ref pending.Buffered);
                 Interlocked.Increment(ref _responsesDelivered);
             }
             else
@@ -469,8 +464,6 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
 
     private sealed class PendingAnnounce(Announce request, TimeSpan deadline)
     {
-        private static readonly UnboundedChannelOptions QueueOptions = new() { SingleReader = true, SingleWriter = true };
-
         public Announce Request { get; } = request;
 
         /// <summary>When the stream ends (router time); TimeSpan.MaxValue: never by itself.</summary>
@@ -479,11 +472,8 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         /// <summary>Set by the loop once the announce ended; only the loop reads it.</summary>
         public bool Ended { get; set; }
 
-        /// <summary>Responses queued and not yet read: the SPSC channel cannot count, so writer and reader keep the tally.</summary>
-        public int Buffered;
-
-        // SPSC and cheap to create; the loop (its only writer) caps it at ResponseBufferCapacity.
-        public Channel<AnnounceResponse> Responses { get; } = Channel.CreateUnbounded<AnnounceResponse>(QueueOptions);
+        /// <summary>Responses on their way to the stream; the loop is the only writer, the stream the only reader.</summary>
+        public ResponseQueue<AnnounceResponse> Responses { get; } = new(ResponseBufferCapacity);
     }
 
     private static partial class Log
