@@ -6,19 +6,21 @@ namespace PeerNet.Bench;
 /// <c>pingpong --count N --window W</c>: two full PeerNet hosts in this process over a loopback WebSocket. Node B
 /// dials A; A announces with W announces in flight at once; B's application answers each through its subscription.
 /// After a warm-up, times N completed announce-to-answer round trips (repeated until at least 2 s are measured).
-/// <c>--allocations 1</c> also lists the types the timed part allocates most (stderr).
+/// <c>--warmup S</c> sets the warm-up's seconds (default 4); <c>--allocations 1</c> also lists the types the timed
+/// part allocates most (stderr).
 /// </summary>
 internal static class PingPongBench
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Shortest warm-up before timing starts.</summary>
-    private static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(4);
+    /// <summary>Shortest warm-up before timing starts, by default (<c>--warmup</c> seconds).</summary>
+    private const int DefaultWarmUpSeconds = 4;
 
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var count = args.Int("count", 200_000);
         var window = args.Int("window", 1_000);
+        var warmUpTime = TimeSpan.FromSeconds(args.Int("warmup", DefaultWarmUpSeconds));
         // The node's own announces wait for room in the send queue; answers and the subscriber buffer hold the rest.
         var settings = new Dictionary<string, string?> { ["PeerNet:SendQueueCapacity"] = Math.Max(1024, window * 2).ToString(System.Globalization.CultureInfo.InvariantCulture) };
         await using var a = await BenchHost.StartAsync(settings);
@@ -56,7 +58,7 @@ internal static class PingPongBench
         var warming = System.Diagnostics.Stopwatch.StartNew();
         do
             await Batch(Math.Min(count, 50_000));
-        while (warming.Elapsed < WarmUpTime);
+        while (warming.Elapsed < warmUpTime);
         // Optional: which types the timed part allocates (sampled runtime events; costs a little time itself).
         using var sampler = args.Int("allocations", 0) != 0 ? new AllocationSampler { Recording = true } : null;
         var (done, seconds, cpuMicros, allocatedBytes) = await RoundTripTimer.MeasureAsync("pingpong", count, Batch);

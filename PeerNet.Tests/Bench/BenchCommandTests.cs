@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace PeerNet.Tests.Bench;
+
+/// <summary>The bench commands run alone: they load both cores, which timing-sensitive tests should not share.</summary>
+[CollectionDefinition(nameof(BenchCommands), DisableParallelization = true)]
+public sealed class BenchCommands;
+
+/// <summary>
+/// Each PeerNet.Bench command, run the way the README runs it (its own process) at a small size, ends with its JSON
+/// line of figures. Only that it runs and what it reports are checked here: speed targets are the bench's to
+/// measure, never a test's to assert.
+/// </summary>
+[Collection(nameof(BenchCommands))]
+public sealed class BenchCommandTests
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Store_ReportsItsSaveRateAndSampleCost()
+    {
+        var figures = await RunAsync("store", "--addresses", "3000", "--batch", "1000", "--samples", "200");
+        Assert.Equal(3000, figures.GetProperty("addresses").GetInt32());
+        Assert.True(figures.GetProperty("savePerSecond").GetDouble() > 0);
+        Assert.True(figures.GetProperty("sampleMicros").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Simulate_ReachesEveryReachableNode_WithBoundedCopies()
+    {
+        var figures = await RunAsync("simulate", "--nodes", "2000", "--degree", "5", "--fail", "0.5", "--runs", "20");
+        Assert.Equal(2000, figures.GetProperty("nodes").GetInt32());
+        Assert.Equal(1000, figures.GetProperty("alive").GetInt32());
+        Assert.Equal(figures.GetProperty("reachable").GetInt32(), figures.GetProperty("reached").GetInt32());
+        Assert.Equal(1.0, figures.GetProperty("coverage").GetDouble());
+        Assert.InRange(figures.GetProperty("maxHops").GetInt32(), 1, 64);
+        // The mean includes the first announce, which floods while the tree forms (and links to dead nodes are found).
+        Assert.InRange(figures.GetProperty("copiesPerNode").GetDouble(), 1.0, 2.0);
+        Assert.InRange(figures.GetProperty("steadyCopiesPerNode").GetDouble(), 1.0, figures.GetProperty("copiesPerNode").GetDouble());
+        Assert.True(figures.GetProperty("messagesPerNode").GetDouble() >= figures.GetProperty("copiesPerNode").GetDouble());
+        Assert.True(figures.TryGetProperty("ms", out _));
+    }
+
+    [Fact]
+    public async Task Simulate_RunsTheOriginalsRule_ForComparison()
+    {
+        var figures = await RunAsync("simulate", "--nodes", "2000", "--degree", "5", "--fail", "0", "--runs", "3", "--fanout", "3");
+        Assert.Equal("RandomFanout", figures.GetProperty("rule").GetString());
+        Assert.InRange(figures.GetProperty("coverage").GetDouble(), 0.0, 1.0);
+        Assert.Equal(figures.GetProperty("copiesPerNode").GetDouble(), figures.GetProperty("messagesPerNode").GetDouble());
+    }
+
+    [Fact]
+    public async Task PingPong_CompletesEveryRoundTrip()
+    {
+        var figures = await RunAsync("pingpong", "--count", "2000", "--window", "100", "--warmup", "0");
+        Assert.Equal("pingpong", figures.GetProperty("bench").GetString());
+        Assert.True(figures.GetProperty("count").GetInt64() >= 2000);
+        Assert.Equal(100, figures.GetProperty("window").GetInt32());
+        Assert.Equal(0, figures.GetProperty("lost").GetInt64());
+        Assert.True(figures.GetProperty("seconds").GetDouble() >= 2); // timed for at least 2 s
+        Assert.True(figures.GetProperty("perSecond").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task WsEcho_ReportsTheBareStacksRate()
+    {
+        var figures = await RunAsync("wsecho", "--count", "20000", "--window", "100");
+        Assert.Equal("wsecho", figures.GetProperty("bench").GetString());
+        Assert.True(figures.GetProperty("count").GetInt64() >= 20000);
+        Assert.True(figures.GetProperty("perSecond").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Fanout_ReachesEveryNode_OverRealWebSockets()
+    {
+        var figures = await RunAsync("fanout", "--nodes", "20", "--degree", "3", "--runs", "3", "--warmup", "2");
+        Assert.Equal(20, figures.GetProperty("nodes").GetInt32());
+        Assert.Equal(3, figures.GetProperty("runs").GetInt32());
+        Assert.Equal(20, figures.GetProperty("reachedMin").GetInt32());
+        Assert.InRange(figures.GetProperty("maxHops").GetInt32(), 1, 19);
+        Assert.True(figures.GetProperty("msMax").GetDouble() > 0);
+        Assert.True(figures.GetProperty("copiesPerNode").GetDouble() > 0);
+        Assert.True(figures.GetProperty("messagesPerNode").GetDouble() >= figures.GetProperty("copiesPerNode").GetDouble());
+    }
+
+    [Fact]
+    public async Task Conns_MeasuresMemoryPerConnection_FromAClientProcess()
+    {
+        var figures = await RunAsync("conns", "--count", "50");
+        Assert.Equal("conns", figures.GetProperty("bench").GetString());
+        Assert.Equal(50, figures.GetProperty("count").GetInt32());
+        Assert.True(figures.GetProperty("bytesPerConnection").GetDouble() > 0);
+    }
+
+    /// <summary>Runs the built bench with <paramref name="args"/>; returns its last stdout line, parsed.</summary>
+    private static async Task<JsonElement> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(BenchAssembly());
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"'{string.Join(' ', args)}' did not finish within {CommandTimeout}: {Tail(await stderr)}");
+        }
+        var output = await stdout;
+        Assert.True(process.ExitCode == 0, $"'{string.Join(' ', args)}' exited with {process.ExitCode}: {Tail(await stderr)}");
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        Assert.False(string.IsNullOrEmpty(last), $"'{string.Join(' ', args)}' printed nothing on stdout");
+        return JsonDocument.Parse(last).RootElement.Clone();
+    }
+
+    private static string Tail(string text) => text.Length <= 2000 ? text : text[^2000..];
+
+    /// <summary>PeerNet.Bench.dll as the solution build left it, in this test build's configuration.</summary>
+    private static string BenchAssembly()
+    {
+        var here = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var configuration = here.Parent!.Name; // .../bin/<Configuration>/<tfm>
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PeerNet.sln")))
+            root = root.Parent;
+        Assert.NotNull(root);
+        var path = Path.Combine(root.FullName, "PeerNet.Bench", "bin", configuration, here.Name, "PeerNet.Bench.dll");
+        Assert.True(File.Exists(path), $"{path} is missing: build the solution (the test project references PeerNet.Bench)");
+        return path;
+    }
+}
