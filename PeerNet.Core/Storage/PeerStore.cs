@@ -127,7 +127,7 @@ public sealed partial class PeerStore : IAsyncDisposable
     public Task<int> SaveAsync(IEnumerable<PeerAddress> addresses, CancellationToken cancellationToken = default)
     {
         var list = Distinct(addresses, skipOwn: true);
-        // Ring order: the inserts walk the table's B-tree from one end to the other instead of hopping around it.
+        // Ring order: the inserts walk the ring index from one end to the other instead of hopping around it.
         list.Sort(static (a, b) => a.RingPosition.CompareTo(b.RingPosition));
         return list.Count == 0 ? Task.FromResult(0) : Writer.WriteAsync(StoreWrite.Save(list), cancellationToken);
     }
