@@ -97,7 +97,9 @@ public sealed class BenchCommandTests
     /// <summary>Runs the built bench with <paramref name="args"/>; returns its last stdout line, parsed.</summary>
     private static async Task<JsonElement> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // The host running these tests (dotnet test sets DOTNET_HOST_PATH), so no SDK on PATH is needed.
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(BenchAssembly());
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

@@ -93,6 +93,9 @@ internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
     /// </summary>
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
+        // Cancellation first, as channels do: a cancelled stream stops even while responses keep arriving.
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled<bool>(cancellationToken);
         lock (Gate)
         {
             if (_items is { Count: > 0 })
@@ -101,8 +104,6 @@ internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
                 return new ValueTask<bool>(false);
             if (_waiting)
                 throw new InvalidOperationException("Only one reader may wait at a time.");
-            if (cancellationToken.IsCancellationRequested)
-                return ValueTask.FromCanceled<bool>(cancellationToken);
             _waiter.Reset();
             _waiting = true;
             _waitToken = cancellationToken;
@@ -118,7 +119,8 @@ internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
     {
         lock (Gate)
         {
-            if (!_waiting)
+            // A late callback of an earlier wait's token must not cancel a wait on another token.
+            if (!_waiting || !_waitToken.IsCancellationRequested)
                 return;
             _waiting = false;
             _waiter.SetException(new OperationCanceledException(_waitToken));

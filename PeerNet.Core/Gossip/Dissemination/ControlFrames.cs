@@ -6,6 +6,15 @@ namespace PeerNet.Gossip.Dissemination;
 /// <summary>Builds the control frames the router sends (one id each, except IHAVEs gathered over the IHAVE delay).</summary>
 public static class ControlFrames
 {
+    /// <summary>
+    /// Largest IHAVE frame the router gathers, in encoded id bytes: well under the smallest frame limit a peer may
+    /// set (<see cref="PeerNetOptions.MaxFrameLength"/>, at least 2048), which a 64-id frame of 64-byte ids would pass.
+    /// </summary>
+    public const int MaxIhaveFrameBytes = 1024;
+
+    /// <summary>What <paramref name="id"/> adds to an IHAVE frame: its bytes, a field tag and a length prefix.</summary>
+    public static int IhaveIdBytes(ByteString id) => id.Length + 1 + CodedOutputStream.ComputeLengthSize(id.Length);
+
     /// <summary>A PRUNE. One shared instance: frames are never changed once built.</summary>
     public static Message Prune { get; } = new() { Control = new Control { Prune = true } };
 

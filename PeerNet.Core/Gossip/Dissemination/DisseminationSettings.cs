@@ -84,8 +84,8 @@ public sealed class DisseminationSettings
         Positive(nameof(Fanout), Fanout);
         Positive(nameof(MaxHops), MaxHops);
         Positive(nameof(GraftTimeout), GraftTimeout.Ticks);
-        if (IhaveDelay < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(IhaveDelay), IhaveDelay, "must not be negative");
+        if (IhaveDelay < TimeSpan.Zero || IhaveDelay > TimeSpan.FromSeconds(10))
+            throw new ArgumentOutOfRangeException(nameof(IhaveDelay), IhaveDelay, "must be 0 to 10 s");
         if (ServeBudget < 0)
             throw new ArgumentOutOfRangeException(nameof(ServeBudget), ServeBudget, "must not be negative");
         Positive(nameof(PruneBackoff), PruneBackoff.Ticks + 1);

@@ -38,6 +38,9 @@ internal sealed class GossipPeer(IGossipLink link)
     /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
     public List<Google.Protobuf.ByteString>? PendingIhaves { get; set; }
 
+    /// <summary>Encoded size of <see cref="PendingIhaves"/> in an IHAVE frame.</summary>
+    public int PendingIhaveBytes { get; set; }
+
     /// <summary>In the router's IHAVE flush queue.</summary>
     public bool IhaveQueued { get; set; }
 

@@ -86,6 +86,7 @@ public sealed class PlumtreeRouter
         SetLazy(peer);
         peer.Attached = false;
         peer.PendingIhaves?.Clear();
+        peer.PendingIhaveBytes = 0;
         var last = _peers[^1];
         _peers[peer.Index] = last;
         last.Index = peer.Index;
@@ -116,7 +117,7 @@ public sealed class PlumtreeRouter
         Counters.Published++;
         var frame = new Message { Request = request };
         if (_tree)
-            PushTree(request.Id, key, frame, from: null, pull: null, now);
+            PushTree(request.Id, key, frame, from: null, pull: null, now, own: true);
         else
             SendToAll(frame, except: null);
     }
@@ -139,7 +140,8 @@ public sealed class PlumtreeRouter
         if (_seen.Contains(key, now))
         {
             Counters.DuplicatesReceived++;
-            peer?.PendingIhaves?.Remove(id); // it has the id: no IHAVE for it
+            if (peer?.PendingIhaves?.Remove(id) == true) // it has the id: no IHAVE for it
+                peer.PendingIhaveBytes -= ControlFrames.IhaveIdBytes(id);
             if (_tree && peer is { TakesControl: true })
                 Prune(peer);
             return false;
@@ -185,7 +187,7 @@ public sealed class PlumtreeRouter
         var frame = new Message { Request = copy };
 
         if (_tree)
-            PushTree(id, key, frame, peer, pull, now);
+            PushTree(id, key, frame, peer, pull, now, own: false);
         else
             SendToRandom(frame, peer);
         return true;
@@ -216,7 +218,7 @@ public sealed class PlumtreeRouter
             OnNack(peer, id, now);
     }
 
-    private void PushTree(ByteString id, UInt128 key, Message frame, GossipPeer? from, PendingPull? pull, TimeSpan now)
+    private void PushTree(ByteString id, UInt128 key, Message frame, GossipPeer? from, PendingPull? pull, TimeSpan now, bool own)
     {
         if (_eagerControlLinks > _settings.Fanout)
             DemoteOverCap(from);
@@ -244,8 +246,10 @@ public sealed class PlumtreeRouter
             }
             else if (peer.Mark != stamp)
             {
-                Counters.IhaveSent++;
-                if (_settings.IhaveDelay > TimeSpan.Zero)
+                // The node's own announce: its IHAVEs go at once, while the caller still sends this node's own frames
+                // with backpressure (a later flush could be dropped at a full queue), and they are the only way the
+                // announce reaches the source's lazy peers. There is one source per announce, so this costs little.
+                if (_settings.IhaveDelay > TimeSpan.Zero && !own)
                 {
                     QueueIhave(peer, id);
                 }
@@ -253,12 +257,15 @@ public sealed class PlumtreeRouter
                 {
                     ihave ??= ControlFrames.Ihave(id);
                     SendControl(peer, ihave);
+                    Counters.IhaveSent++;
                 }
             }
         }
     }
 
-    /// <summary>Adds <paramref name="id"/> to the peer's next IHAVE frame; a full frame goes out at once.</summary>
+    /// <summary>
+    /// Adds <paramref name="id"/> to the peer's next IHAVE frame; a full one (by ids or by bytes) goes out at once.
+    /// </summary>
     private void QueueIhave(GossipPeer peer, ByteString id)
     {
         var pending = peer.PendingIhaves ??= new List<ByteString>();
@@ -268,7 +275,8 @@ public sealed class PlumtreeRouter
             _ihaveQueue.Add(peer);
         }
         pending.Add(id);
-        if (pending.Count >= ControlFrameValidator.MaxIdsPerList)
+        peer.PendingIhaveBytes += ControlFrames.IhaveIdBytes(id);
+        if (pending.Count >= ControlFrameValidator.MaxIdsPerList || peer.PendingIhaveBytes >= ControlFrames.MaxIhaveFrameBytes)
             FlushIhaves(peer);
         if (!_ihaveFlushArmed)
         {
@@ -296,8 +304,12 @@ public sealed class PlumtreeRouter
         if (peer.PendingIhaves is not { Count: > 0 } pending)
             return;
         if (peer.Attached)
+        {
             SendControl(peer, ControlFrames.Ihave(pending));
+            Counters.IhaveSent += pending.Count;
+        }
         pending.Clear();
+        peer.PendingIhaveBytes = 0;
     }
 
     private void SendToAll(Message frame, GossipPeer? except)
@@ -334,7 +346,8 @@ public sealed class PlumtreeRouter
         Counters.IhaveReceived++;
         if (_seen.Contains(IdKeys.Of(id), now))
         {
-            peer.PendingIhaves?.Remove(id); // both ends had it queued: the other flushed first
+            if (peer.PendingIhaves?.Remove(id) == true) // both ends had it queued: the other flushed first
+                peer.PendingIhaveBytes -= ControlFrames.IhaveIdBytes(id);
             return;
         }
         var pull = _pulls.GetOrAdd(id, now, out var created);

@@ -63,6 +63,36 @@ public sealed class ResponseQueueTests
     }
 
     [Fact]
+    public async Task CancelledReader_Stops_EvenWithItemsQueued()
+    {
+        var queue = new ResponseQueue<string>(capacity: 4);
+        Assert.True(queue.TryWrite("queued"));
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.WaitToReadAsync(cancel.Token).AsTask());
+        queue.Complete();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.WaitToReadAsync(cancel.Token).AsTask());
+    }
+
+    [Fact]
+    public async Task EarlierWaitsToken_CancelledLater_DoesNotCancelAWaitOnAnotherToken()
+    {
+        var queue = new ResponseQueue<string>(capacity: 4);
+        using var first = new CancellationTokenSource();
+        var firstWait = queue.WaitToReadAsync(first.Token).AsTask();
+        Assert.True(queue.TryWrite("a"));
+        Assert.True(await firstWait.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(queue.TryRead(out _));
+
+        using var second = new CancellationTokenSource();
+        var secondWait = queue.WaitToReadAsync(second.Token).AsTask();
+        first.Cancel(); // its registration was removed when the first wait was woken; even if not, it must not fire here
+        Assert.False(secondWait.IsCompleted);
+        Assert.True(queue.TryWrite("b"));
+        Assert.True(await secondWait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public void SecondConcurrentWaiter_IsRejected()
     {
         var queue = new ResponseQueue<string>(capacity: 1);

@@ -188,6 +188,41 @@ public class PlumtreeRouterTests
     }
 
     [Fact]
+    public void IhaveFrames_StayFarUnderTheSmallestFrameLimit_WithLongIds()
+    {
+        RecordingLink a = new("a"), lazy = new("lazy");
+        var router = Router(null, a, lazy);
+        router.OnControl(lazy, Announces.Prune());
+        for (var i = 0; i < 40; i++)
+        {
+            var request = Announces.New();
+            var id = new byte[PeerNet.Protocol.ProtocolLimits.MaxIdLength];
+            BitConverter.TryWriteBytes(id, i);
+            request.Id = Google.Protobuf.ByteString.CopyFrom(id);
+            router.OnRequest(a, request);
+        }
+        FlushIhaves();
+
+        var frames = lazy.Sent.Where(m => m.Control is { Ihave.Count: > 0 }).ToList();
+        Assert.True(frames.Count >= 3, $"{frames.Count} frames for 40 ids of 64 bytes");
+        Assert.Equal(40, frames.Sum(f => f.Control.Ihave.Count));
+        Assert.All(frames, f => Assert.InRange(f.CalculateSize(), 1, ControlFrames.MaxIhaveFrameBytes + 128));
+        Assert.Equal(40, router.Counters.IhaveSent);
+    }
+
+    [Fact]
+    public void OwnAnnounce_SendsItsIhavesAtOnce()
+    {
+        RecordingLink a = new("a"), lazy = new("lazy");
+        var router = Router(null, a, lazy);
+        router.OnControl(lazy, Announces.Prune());
+        var own = Announces.New();
+        router.Publish(own);
+        Assert.Equal([own.Id], Assert.Single(lazy.Controls).Ihave); // no delay: the source is the only one that has it
+        Assert.Single(a.Copies);
+    }
+
+    [Fact]
     public void ZeroIhaveDelay_SendsEachIhaveAtOnce_AndARemovedLinkGetsNoQueuedOnes()
     {
         RecordingLink a = new("a"), lazy = new("lazy"), gone = new("gone");
