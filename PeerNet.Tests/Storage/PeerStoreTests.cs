@@ -319,6 +319,12 @@ public sealed class PeerStoreTests : IDisposable
         Assert.Equal(0, await h.Store.SaveAsync(saved.Take(10))); // still unique by ring position
         Assert.Equal(1, await h.Store.SaveAsync([A("ws://new.example")]));
         Assert.Equal(10, (await h.Store.SampleAsync(10)).Distinct().Count());
+        await using (var db = new PeerStoreContext(options))
+        {
+            var rows = await db.Nodes.Where(n => n.AddedAt == 1).Select(n => new { n.Id, n.Ring }).ToListAsync();
+            Assert.Equal(saved.Select(a => a.RingPosition).Order(), rows.Select(r => r.Ring).Order()); // times kept
+            Assert.Equal(300, rows.Select(r => r.Id).Distinct().Count()); // each row got its own id
+        }
     }
 
     [Fact]
