@@ -4,7 +4,10 @@ using PeerNet.Protocol;
 
 namespace PeerNet;
 
-/// <summary>Who this node is for this run: a random node id (new at every start) and its advertised addresses.</summary>
+/// <summary>
+/// Who this node is for this run: a random node id (new at every start), its advertised addresses and its seeds,
+/// parsed once here for every part that needs them (options validation already proved them valid).
+/// </summary>
 public sealed class NodeIdentity
 {
     /// <summary>Draws a fresh node id.</summary>
@@ -13,7 +16,9 @@ public sealed class NodeIdentity
         Span<byte> id = stackalloc byte[ProtocolLimits.NodeIdLength];
         random.NextBytes(id);
         Id = NodeId.Read(id);
-        AdvertisedAddresses = options.Value.Advertise.Select(a => rules.Parse(a).Value).Distinct(StringComparer.Ordinal).ToArray();
+        Advertised = rules.ParseAll(options.Value.Advertise).DistinctBy(a => a.Value, StringComparer.Ordinal).ToArray();
+        AdvertisedAddresses = Advertised.Select(a => a.Value).ToArray();
+        Seeds = rules.ParseAll(options.Value.Seeds).DistinctBy(a => a.Value, StringComparer.Ordinal).ToArray();
         // Control frames are the tree rule's; a node on the original rule neither sends nor wants them.
         Extension = new(HelloExtension.CurrentVersion,
             options.Value.Dissemination == Gossip.Dissemination.DisseminationRule.Tree ? HelloFeatures.ControlFrames : HelloFeatures.None);
@@ -27,4 +32,10 @@ public sealed class NodeIdentity
 
     /// <summary>This node's own addresses (<see cref="PeerNetOptions.Advertise"/>), normalized.</summary>
     public IReadOnlyList<string> AdvertisedAddresses { get; }
+
+    /// <summary>This node's own addresses, parsed.</summary>
+    public IReadOnlyList<PeerAddress> Advertised { get; }
+
+    /// <summary>The configured seeds (<see cref="PeerNetOptions.Seeds"/>), parsed.</summary>
+    public IReadOnlyList<PeerAddress> Seeds { get; }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using PeerNet.Addressing;
 using PeerNet.Storage;
 
@@ -12,20 +11,20 @@ namespace PeerNet;
 /// </summary>
 internal sealed partial class PeerNetService(
     PeerNode node,
+    NodeIdentity identity,
     PeerStore store,
     Peers.PeerNetwork network,
-    IOptions<PeerNetOptions> options,
     ILogger<PeerNetService> logger,
     IHostApplicationLifetime? lifetime = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.StartAsync(cancellationToken).ConfigureAwait(false);
-        var seeds = options.Value.Seeds;
+        var seeds = identity.Seeds;
         if (seeds.Count > 0)
         {
             // Explicit saves: a seed comes back at every start even if it was removed.
-            var added = await store.SaveAsync(node.AddressRules.ParseAll(seeds), cancellationToken).ConfigureAwait(false);
+            var added = await store.SaveAsync(seeds, cancellationToken).ConfigureAwait(false);
             Log.SeedsSaved(logger, seeds.Count, added);
         }
         // Close peers as soon as shutdown begins: a web server drains its open requests (inbound WebSocket peers

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace PeerNet.Configuration;
@@ -12,7 +13,7 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
     public ValidateOptionsResult Validate(string? name, PeerNetOptions options)
     {
         // Resolved here, not injected: the transports behind the rules take these options themselves.
-        var schemes = services.GetService(typeof(Addressing.AddressRules)) is Addressing.AddressRules rules ? rules.Schemes : Addressing.PeerAddress.BuiltInSchemes;
+        var schemes = services.GetRequiredService<Addressing.AddressRules>().Schemes;
         var failures = new List<string>();
         CheckAddresses(nameof(PeerNetOptions.Seeds), options.Seeds, schemes, failures);
         CheckAddresses(nameof(PeerNetOptions.Advertise), options.Advertise, schemes, failures);

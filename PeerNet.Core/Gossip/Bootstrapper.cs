@@ -33,18 +33,16 @@ public sealed partial class Bootstrapper
     private readonly PeerStore _store;
     private readonly AddressRules _rules;
     private readonly PeerNetOptions _options;
-    private readonly HashSet<string> _own;
     private readonly ILogger _logger;
     private long _dials, _dialsSucceeded;
 
     /// <summary>Creates the bootstrapper of a node.</summary>
-    public Bootstrapper(PeerNetwork network, PeerStore store, AddressRules rules, NodeIdentity identity, IOptions<PeerNetOptions> options, TimeProvider time, ILogger<Bootstrapper> logger)
+    public Bootstrapper(PeerNetwork network, PeerStore store, AddressRules rules, IOptions<PeerNetOptions> options, TimeProvider time, ILogger<Bootstrapper> logger)
     {
         _network = network;
         _store = store;
         _rules = rules;
         _options = options.Value;
-        _own = new HashSet<string>(identity.AdvertisedAddresses, StringComparer.Ordinal);
         _logger = logger;
         Backoff = new DialBackoff(time, FailureBackoff, MaxFailureBackoff);
     }
@@ -95,8 +93,6 @@ public sealed partial class Bootstrapper
             string? skip = null;
             if (!_rules.TryParse(text, out var address, out var error))
                 skip = "not a valid address: " + error; // stored by an older version with other rules
-            else if (_own.Contains(address.Value))
-                skip = "one of this node's own addresses";
             else if (open.Contains(address.Value))
                 skip = "already connected";
             else if (Backoff.IsWaiting(address.Value))

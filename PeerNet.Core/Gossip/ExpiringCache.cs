@@ -56,8 +56,6 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
         return !existed;
     }
 
-    public bool Remove(TKey key) => _entries.Remove(key);
-
     private void Expire(TimeSpan now)
     {
         while (_order.TryPeek(out var head) && head.Expires <= now)

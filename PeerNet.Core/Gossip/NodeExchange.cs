@@ -36,17 +36,14 @@ public sealed partial class NodeExchange
     private long _asked, _learned, _refused, _unsolicited, _dropped;
 
     /// <summary>Creates the node exchange of a node.</summary>
-    public NodeExchange(PeerStore store, AddressRules rules, NodeIdentity identity, IOptions<PeerNetOptions> options, RandomSource random, ILogger<NodeExchange> logger)
+    public NodeExchange(PeerStore store, NodeIdentity identity, IOptions<PeerNetOptions> options, RandomSource random, ILogger<NodeExchange> logger)
     {
         _store = store;
-        _scope = AddressScope.For(identity.AdvertisedAddresses.Select(a => rules.Parse(a)));
+        _scope = AddressScope.For(identity.Advertised);
         _options = options.Value;
         _random = random;
         _logger = logger;
     }
-
-    /// <summary>The scope learned addresses must be in.</summary>
-    public AddressScope Scope => _scope;
 
     /// <summary>_addrs requests sent.</summary>
     public long Asked => Interlocked.Read(ref _asked);
@@ -103,7 +100,7 @@ public sealed partial class NodeExchange
             if (accepted && ++pending!.Answers > _options.Size * AnswerAllowanceFactor)
             {
                 Interlocked.Increment(ref _refused);
-                Log.Refused(_logger, peer, Messages.Describe(response.Data), "more answers than the request allows");
+                LogRefused(peer, response.Data, "more answers than the request allows");
                 return;
             }
         }
@@ -128,7 +125,7 @@ public sealed partial class NodeExchange
         if (refusal is not null)
         {
             Interlocked.Increment(ref _refused);
-            Log.Refused(_logger, peer, Messages.Describe(response.Data), refusal);
+            LogRefused(peer, response.Data, refusal);
             return;
         }
 
@@ -163,6 +160,13 @@ public sealed partial class NodeExchange
         public PeerSession Peer { get; } = peer;
 
         public int Answers { get; set; }
+    }
+
+    /// <summary>Describes the refused bytes only when Debug is on: a flooding peer must not pay for the text.</summary>
+    private void LogRefused(PeerSession peer, ByteString data, string reason)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+            Log.Refused(_logger, peer, Messages.Describe(data), reason);
     }
 
     private static partial class Log

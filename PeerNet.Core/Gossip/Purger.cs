@@ -33,13 +33,13 @@ public sealed partial class Purger
     private long _purged;
 
     /// <summary>Creates the purger of a node.</summary>
-    public Purger(PeerNetwork network, PeerStore store, AddressRules rules, IOptions<PeerNetOptions> options, ILogger<Purger> logger)
+    public Purger(PeerNetwork network, PeerStore store, AddressRules rules, NodeIdentity identity, IOptions<PeerNetOptions> options, ILogger<Purger> logger)
     {
         _network = network;
         _store = store;
         _rules = rules;
         _options = options.Value;
-        _seeds = new HashSet<string>(_options.Seeds.Select(s => rules.Parse(s).Value), StringComparer.Ordinal);
+        _seeds = new HashSet<string>(identity.Seeds.Select(s => s.Value), StringComparer.Ordinal);
         _logger = logger;
     }
 

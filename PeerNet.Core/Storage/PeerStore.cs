@@ -45,7 +45,7 @@ public sealed partial class PeerStore : IAsyncDisposable
         StoreLocation location,
         TimeProvider time,
         RandomSource random,
-        AddressRules rules,
+        NodeIdentity identity,
         ILogger<PeerStore> logger)
     {
         _contexts = contexts;
@@ -54,8 +54,7 @@ public sealed partial class PeerStore : IAsyncDisposable
         _time = time;
         _random = random;
         _logger = logger;
-        // Advertised addresses passed validation at start (custom transport schemes included).
-        _ownRings = _options.Advertise.Select(a => rules.Parse(a).RingPosition).ToHashSet();
+        _ownRings = identity.Advertised.Select(a => a.RingPosition).ToHashSet();
     }
 
     /// <summary>True once the database is migrated and the writer runs.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Google.Protobuf;
@@ -38,10 +36,6 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     /// <summary>Responses buffered per own announce before more are dropped for it.</summary>
     public const int ResponseBufferCapacity = 4096;
 
-    // Random per process: a peer cannot craft responses whose keys collide with others' on purpose.
-    private static readonly long DedupeSeed = System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) * 2_147_483_647L
-        + System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
-
     private readonly PeerNetOptions _options;
     private readonly RequestHub _hub;
     private readonly TimeProvider _time;
@@ -55,7 +49,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     // Keyed by IdKeys values: the cache evicts on every insert once full, and value keys make that cheap.
     private readonly ExpiringCache<UInt128, PeerSession> _origins = new(OriginCapacity, OriginTtl);
     private readonly ExpiringCache<UInt128, bool> _seenResponses = new(SeenResponseCapacity, SeenResponseTtl);
-    private readonly Dictionary<ByteString, PendingAnnounce> _pending = [];
+    private readonly Dictionary<UInt128, PendingAnnounce> _pending = [];
     // Own announces by deadline (no deadline: TimeSpan.MaxValue), so one timer serves them all instead of a timer-backed
     // CancellationTokenSource per announce (whose timer-queue and registration locks dominated at high announce rates).
     // Ended announces stay in it until popped or compacted away (see Track), so it holds at most about twice the live ones.
@@ -251,8 +245,8 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         if (pending.Ended)
             return;
         pending.Ended = true;
-        if (_pending.TryGetValue(pending.Request.Id, out var current) && current == pending)
-            _pending.Remove(pending.Request.Id);
+        if (_pending.TryGetValue(pending.Key, out var current) && current == pending)
+            _pending.Remove(pending.Key);
         pending.Responses.Complete();
     }
 
@@ -321,7 +315,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
                 break;
             case WorkKind.Publish:
                 var pending = (PendingAnnounce)work.State!;
-                _pending[pending.Request.Id] = pending;
+                _pending[pending.Key] = pending;
                 Track(pending, now);
                 IsOriginating = true;
                 try
@@ -365,14 +359,10 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
 
     private void OnRequest(PeerLink from, Announce request, TimeSpan now)
     {
-        if (_pending.ContainsKey(request.Id))
-        {
-            _plumtree.OnRequest(from, request); // our own announce coming back: a duplicate for the tree
+        // The tree sees every request, own ones coming back included; only new ones of others reach the application.
+        if (!_plumtree.OnRequest(from, request, out var key) || _pending.ContainsKey(key))
             return;
-        }
-        if (!_plumtree.OnRequest(from, request))
-            return;
-        _origins.Set(IdKeys.Of(request.Id), from.Session, now);
+        _origins.Set(key, from.Session, now);
         Interlocked.Increment(ref _requestsDelivered);
         _hub.Publish(new IncomingRequest(request, from.Session, _random, _time.GetUtcNow()));
     }
@@ -384,12 +374,13 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             Drop(from, "a response without a reply field cannot be routed");
             return;
         }
-        if (!_seenResponses.Set(ResponseKey(response), true, now))
+        if (!_seenResponses.Set(IdKeys.OfResponse(response), true, now))
         {
             Drop(from, "duplicate response");
             return;
         }
-        if (_pending.TryGetValue(response.Reply, out var pending))
+        var replyKey = IdKeys.Of(response.Reply); // one hash for both the own announces and the origins
+        if (_pending.TryGetValue(replyKey, out var pending))
         {
             if (pending.Responses.TryWrite(AnnounceResponse.FromWire(response)))
             {
@@ -401,7 +392,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             }
             return;
         }
-        if (!_origins.TryGetValue(IdKeys.Of(response.Reply), now, out var origin) || origin.IsClosed || origin == from)
+        if (!_origins.TryGetValue(replyKey, now, out var origin) || origin.IsClosed || origin == from)
         {
             Drop(from, "response to a request this node did not forward (or whose origin is gone)");
             return;
@@ -424,22 +415,6 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     {
         Interlocked.Increment(ref _responsesDropped);
         Log.ResponseDropped(_logger, from, reason);
-    }
-
-    /// <summary>(id, reply, data): the original reuses the request's id for every answer, so id alone is not enough.</summary>
-    private static UInt128 ResponseKey(Announce response)
-    {
-        // One-shot hash over a stack copy (the parts are bounded by the wire limits): no hasher object per response.
-        var size = 12 + response.Id.Length + response.Reply.Length + response.Data.Length;
-        Span<byte> bytes = size <= 2048 ? stackalloc byte[2048] : new byte[size];
-        var at = 0;
-        foreach (var part in (ReadOnlySpan<ByteString>)[response.Id, response.Reply, response.Data])
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(bytes[at..], part.Length);
-            part.Span.CopyTo(bytes[(at + 4)..]);
-            at += 4 + part.Length;
-        }
-        return XxHash128.HashToUInt128(bytes[..at], DedupeSeed);
     }
 
     private enum WorkKind : byte
@@ -465,6 +440,9 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     private sealed class PendingAnnounce(Announce request, TimeSpan deadline)
     {
         public Announce Request { get; } = request;
+
+        /// <summary>The request id's key, computed by the announcer, off the loop.</summary>
+        public UInt128 Key { get; } = IdKeys.Of(request.Id);
 
         /// <summary>When the stream ends (router time); TimeSpan.MaxValue: never by itself.</summary>
         public TimeSpan Deadline { get; } = deadline;

@@ -11,7 +11,7 @@ namespace PeerNet.Gossip.Dissemination;
 /// <remarks>
 /// Not thread-safe: the caller serialises every call, including the scheduler's callbacks. Transport-agnostic: it
 /// sees peers only as <see cref="IGossipLink"/>s and never blocks. It does not deliver to the application or route
-/// responses; <see cref="OnRequest"/> tells the caller when a request is new.
+/// responses; <see cref="OnRequest(IGossipLink, Announce)"/> tells the caller when a request is new.
 /// </remarks>
 public sealed class PlumtreeRouter
 {
@@ -126,7 +126,10 @@ public sealed class PlumtreeRouter
     /// A validated announce request (not _hello or _addrs) received from <paramref name="from"/>. True when it is new:
     /// the caller then delivers it to the application. False for a duplicate (already seen).
     /// </summary>
-    public bool OnRequest(IGossipLink from, Announce request)
+    public bool OnRequest(IGossipLink from, Announce request) => OnRequest(from, request, out _);
+
+    /// <summary>As <see cref="OnRequest(IGossipLink, Announce)"/>, also giving the id's key (hashed once per request).</summary>
+    internal bool OnRequest(IGossipLink from, Announce request, out UInt128 key)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = _scheduler.Now;
@@ -134,7 +137,7 @@ public sealed class PlumtreeRouter
         if (peer is not null)
             peer.Heard = true;
         var id = request.Id;
-        var key = IdKeys.Of(id); // hashed once for both the lookup and the insert
+        key = IdKeys.Of(id); // hashed once for the seen set, the payload cache and the caller's origins
 
         // Seen cache first: pull answers that arrive after the eager copy are duplicates like any other.
         if (_seen.Contains(key, now))
