@@ -73,37 +73,19 @@ internal sealed class FrameLink
             if (result.MessageType == WebSocketMessageType.Close)
                 return;
             filled += result.Count;
-            var consumed = Split(buffer.AsSpan(0, filled));
+            var consumed = Split(buffer.AsMemory(0, filled));
             // Keep the partial frame at the front for the next receive.
             buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
             filled -= consumed;
         }
     }
 
-    /// <summary>Hands each whole frame to the callback; returns the bytes consumed.</summary>
-    private int Split(ReadOnlySpan<byte> data)
+    /// <summary>Hands each whole frame to the callback (split by PeerNet's own frame reader); returns the bytes consumed.</summary>
+    private int Split(ReadOnlyMemory<byte> data)
     {
-        var offset = 0;
-        while (TryReadPrefix(data[offset..], out var length, out var prefix) && data.Length - offset - prefix >= length)
-        {
-            _onFrame(this, length);
-            offset += prefix + length;
-        }
-        return offset;
-    }
-
-    private static bool TryReadPrefix(ReadOnlySpan<byte> data, out int length, out int prefix)
-    {
-        length = 0;
-        for (prefix = 0; prefix < data.Length && prefix < 5; prefix++)
-        {
-            length |= (data[prefix] & 0x7f) << (7 * prefix);
-            if ((data[prefix] & 0x80) == 0)
-            {
-                prefix++;
-                return true;
-            }
-        }
-        return false;
+        var buffer = new ReadOnlySequence<byte>(data);
+        while (Protocol.FrameReader.TryReadFrame(ref buffer, Protocol.ProtocolLimits.DefaultMaxFrameLength, out var payload) == Protocol.FrameStatus.Frame)
+            _onFrame(this, (int)payload.Length);
+        return data.Length - (int)buffer.Length;
     }
 }

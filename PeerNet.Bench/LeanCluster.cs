@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,15 +6,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PeerNet.Transport;
+using Microsoft.Extensions.Options;
 
 namespace PeerNet.Bench;
 
 /// <summary>
 /// Many PeerNet nodes in one process without a web host each: every node is its own service provider
 /// (<c>AddPeerNet</c>, its own SQLite file, gossip engine quiet), and one shared Kestrel server maps
-/// <c>/peer/{index}</c> to node <c>index</c>'s <see cref="PeerNode.AcceptAsync(PeerConnection, CancellationToken)"/>,
-/// as PeerNet.Host's /peer endpoint does. Hundreds of full WebApplications would cost far more memory and start-up.
+/// <c>/peer/{index}</c> to node <c>index</c> through PeerNet.Host's own /peer accept. Hundreds of full
+/// WebApplications would cost far more memory and start-up.
 /// </summary>
 internal sealed class LeanCluster : IAsyncDisposable
 {
@@ -74,17 +73,9 @@ internal sealed class LeanCluster : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var server = builder.Build();
         server.UseWebSockets();
-        server.Map("/peer/{index:int}", async (HttpContext context, int index) =>
-        {
-            if (!context.WebSockets.IsWebSocketRequest || index < 0 || index >= nodes.Length)
-            {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                return;
-            }
-            var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false });
-            var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
-            await nodes[index].AcceptAsync(new WebSocketConnection(socket, "ws", remote), context.RequestAborted);
-        });
+        server.Map("/peer/{index:int}", (HttpContext context, int index) => index >= 0 && index < nodes.Length
+            ? PeerNet.Host.PeerEndpoints.AcceptAsync(context, nodes[index], providers[index].GetRequiredService<IOptions<PeerNetOptions>>().Value)
+            : Task.FromResult(Results.BadRequest()));
         await server.StartAsync();
         var port = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
         return new LeanCluster(server, providers, nodes, folder, port);

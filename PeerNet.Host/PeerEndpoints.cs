@@ -11,7 +11,7 @@ internal static class PeerEndpoints
 
     public static IEndpointRouteBuilder MapPeerEndpoint(this IEndpointRouteBuilder app)
     {
-        app.Map(Path, AcceptAsync)
+        app.Map(Path, (HttpContext context, PeerNode node, IOptions<PeerNetOptions> options) => AcceptAsync(context, node, options.Value))
             .WithTags("Peers")
             .WithName("PeerWebSocket")
             .WithSummary("WebSocket upgrade for peer connections (the peernet wire protocol, binary messages). Not a REST endpoint.")
@@ -19,7 +19,8 @@ internal static class PeerEndpoints
         return app;
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext context, PeerNode node, IOptions<PeerNetOptions> options)
+    /// <summary>Accepts one WebSocket upgrade as an inbound peer of <paramref name="node"/> (the bench's many-node server reuses it).</summary>
+    internal static async Task<IResult> AcceptAsync(HttpContext context, PeerNode node, PeerNetOptions options)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -27,12 +28,12 @@ internal static class PeerEndpoints
                 detail: $"{Path} speaks the peernet protocol over WebSocket; connect with ws:// or wss://.");
         }
 
-        var keepAlive = TimeSpan.FromMilliseconds(options.Value.KeepAliveInterval);
+        var keepAlive = TimeSpan.FromMilliseconds(options.KeepAliveInterval);
         var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             DangerousEnableCompression = false, // the original works without permessage-deflate; PeerNet leaves it off
             KeepAliveInterval = keepAlive,
-            KeepAliveTimeout = keepAlive * options.Value.KeepAliveMisses,
+            KeepAliveTimeout = keepAlive * options.KeepAliveMisses,
         });
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
         var scheme = context.Request.IsHttps ? "wss" : "ws";

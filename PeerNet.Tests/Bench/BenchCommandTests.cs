@@ -47,7 +47,7 @@ public sealed class BenchCommandTests
     {
         var figures = await RunAsync("simulate", "--nodes", "2000", "--degree", "5", "--fail", "0", "--runs", "3", "--fanout", "3");
         Assert.Equal("RandomFanout", figures.GetProperty("rule").GetString());
-        Assert.InRange(figures.GetProperty("coverage").GetDouble(), 0.0, 1.0);
+        Assert.True(figures.GetProperty("reached").GetInt32() <= figures.GetProperty("reachable").GetInt32());
         Assert.Equal(figures.GetProperty("copiesPerNode").GetDouble(), figures.GetProperty("messagesPerNode").GetDouble());
     }
 
@@ -91,7 +91,10 @@ public sealed class BenchCommandTests
         var figures = await RunAsync("conns", "--count", "50");
         Assert.Equal("conns", figures.GetProperty("bench").GetString());
         Assert.Equal(50, figures.GetProperty("count").GetInt32());
-        Assert.True(figures.GetProperty("bytesPerConnection").GetDouble() > 0);
+        // Working-set growth over 50 connections is noise-sized (it can even come out negative); the managed heap's is
+        // steady. The full-size figure is the bench's to report.
+        Assert.True(figures.TryGetProperty("bytesPerConnection", out _));
+        Assert.True(figures.GetProperty("managedBytesPerConnection").GetDouble() > 0);
     }
 
     /// <summary>Runs the built bench with <paramref name="args"/>; returns its last stdout line, parsed.</summary>
