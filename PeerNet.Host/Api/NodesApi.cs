@@ -52,7 +52,7 @@ internal static class NodesApi
     private static async Task<Results<Ok<SavedResponse>, ValidationProblem>> SaveNodes(
         PeerNode node, [FromBody] AddressesRequest request, CancellationToken cancellationToken)
     {
-        if (!TryParseBatch(request, "saved", out var addresses, out var problem))
+        if (!TryParseBatch(node.AddressRules, request, "saved", out var addresses, out var problem))
             return problem;
         var saved = await node.Store.SaveAsync(addresses, cancellationToken);
         return TypedResults.Ok(new SavedResponse(saved));
@@ -61,7 +61,7 @@ internal static class NodesApi
     private static async Task<Results<Ok<RemovedResponse>, ValidationProblem>> RemoveNodes(
         PeerNode node, [FromBody] AddressesRequest request, CancellationToken cancellationToken)
     {
-        if (!TryParseBatch(request, "removed", out var addresses, out var problem))
+        if (!TryParseBatch(node.AddressRules, request, "removed", out var addresses, out var problem))
             return problem;
         var removed = await node.Store.RemoveAsync(addresses, cancellationToken);
         return TypedResults.Ok(new RemovedResponse(removed));
@@ -70,7 +70,7 @@ internal static class NodesApi
     private static async Task<Results<Ok<PeerStats>, ValidationProblem, ProblemHttpResult>> GetStats(
         PeerNode node, string? address, CancellationToken cancellationToken)
     {
-        if (!PeerAddress.TryParse(address, out var parsed, out var error))
+        if (!node.AddressRules.TryParse(address, out var parsed, out var error))
             return Invalid("address", address is null ? "address is required (?address=ws://host:port/path)." : $"'{PeerAddress.Shorten(address)}': {error}.");
         var stats = await node.Store.GetStatsAsync(parsed, cancellationToken);
         return stats is null
@@ -80,7 +80,7 @@ internal static class NodesApi
     }
 
     private static bool TryParseBatch(
-        AddressesRequest? request, string verb, out IReadOnlyList<PeerAddress> addresses, out ValidationProblem problem)
+        AddressRules rules, AddressesRequest? request, string verb, out IReadOnlyList<PeerAddress> addresses, out ValidationProblem problem)
     {
         addresses = [];
         problem = null!;
@@ -96,7 +96,7 @@ internal static class NodesApi
         }
         try
         {
-            addresses = PeerAddressBatch.ParseAll(list, "addresses");
+            addresses = rules.ParseAll(list, "addresses"); // the node's rules: a registered transport's scheme too
             return true;
         }
         catch (InvalidPeerAddressException ex)

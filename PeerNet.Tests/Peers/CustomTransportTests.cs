@@ -1,4 +1,9 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PeerNet.Addressing;
 using PeerNet.Tests.Infrastructure;
@@ -59,6 +64,29 @@ public sealed class CustomTransportTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PeerNetOptions>>().Value);
         Assert.Contains("PeerNet:Seeds:0", error.Message);
+    }
+
+    [Fact]
+    public async Task RestNodesApi_TakesARegisteredScheme_LikeTheLibrary()
+    {
+        await using var factory = new ApiFactory().WithWebHostBuilder(b =>
+            b.ConfigureServices(s => s.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, NoDialTransport>())));
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ApiKey);
+
+        var saved = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "MEM://b:1" } });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains("mem://b:1", await client.GetStringAsync("/api/nodes"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/nodes/stats?address=mem://b:1")).StatusCode); // known: zero counters
+        var removed = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/nodes")
+        {
+            Content = JsonContent.Create(new { addresses = new[] { "mem://b:1" } }),
+        });
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        Assert.Contains("\"removed\":1", await removed.Content.ReadAsStringAsync());
+        // Unregistered schemes are still refused by name.
+        var refused = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "gopher://b:1" } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
     }
 
     private sealed class NoDialTransport : IPeerTransport
