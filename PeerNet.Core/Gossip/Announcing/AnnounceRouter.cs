@@ -349,7 +349,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
                 OnRequest(link, message.Request, now);
                 break;
             case Message.KindOneofCase.Response:
-                OnResponse(peer, message.Response, now);
+                OnResponse(peer, message, now);
                 break;
             case Message.KindOneofCase.Control:
                 _plumtree.OnControl(link, message.Control);
@@ -367,8 +367,9 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
         _hub.Publish(new IncomingRequest(request, from.Session, _random, _time.GetUtcNow()));
     }
 
-    private void OnResponse(PeerSession from, Announce response, TimeSpan now)
+    private void OnResponse(PeerSession from, Message message, TimeSpan now)
     {
+        var response = message.Response;
         if (response.Reply.IsEmpty)
         {
             Drop(from, "a response without a reply field cannot be routed");
@@ -397,15 +398,10 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
             Drop(from, "response to a request this node did not forward (or whose origin is gone)");
             return;
         }
-        // A fresh message of the known fields: nothing else a peer sent travels on.
-        var relayed = new Announce { Id = response.Id, Reply = response.Reply, Hops = response.Hops + 1 };
-        if (response.HasType)
-            relayed.Type = response.Type;
-        if (response.HasData)
-            relayed.Data = response.Data;
-        if (response.HasLimit)
-            relayed.Limit = response.Limit;
-        if (origin.TrySend(new Message { Response = relayed }))
+        // Relayed as received, one hop further: this loop owns the message, and parsing already dropped any field a
+        // peer added beyond the known ones (the wire parser discards unknown fields).
+        response.Hops++;
+        if (origin.TrySend(message))
             Interlocked.Increment(ref _responsesRelayed);
         else
             Interlocked.Increment(ref _relayDrops);

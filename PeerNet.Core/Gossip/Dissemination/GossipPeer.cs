@@ -36,10 +36,32 @@ internal sealed class GossipPeer(IGossipLink link)
     public TimeSpan UnansweredSince { get; set; } = TimeSpan.MinValue;
 
     /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
-    public List<Google.Protobuf.ByteString>? PendingIhaves { get; set; }
+    public List<Google.Protobuf.ByteString>? PendingIhaves { get; private set; }
 
     /// <summary>Encoded size of <see cref="PendingIhaves"/> in an IHAVE frame.</summary>
-    public int PendingIhaveBytes { get; set; }
+    public int PendingIhaveBytes { get; private set; }
+
+    /// <summary>Adds <paramref name="id"/> to the next IHAVE frame; true when that frame is full (by ids or bytes).</summary>
+    public bool AddPendingIhave(Google.Protobuf.ByteString id)
+    {
+        (PendingIhaves ??= new()).Add(id);
+        PendingIhaveBytes += ControlFrames.IhaveIdBytes(id);
+        return PendingIhaves.Count >= ControlFrameValidator.MaxIdsPerList || PendingIhaveBytes >= ControlFrames.MaxIhaveFrameBytes;
+    }
+
+    /// <summary>Leaves <paramref name="id"/> out of the next IHAVE frame: this peer showed it has it.</summary>
+    public void RemovePendingIhave(Google.Protobuf.ByteString id)
+    {
+        if (PendingIhaves?.Remove(id) == true)
+            PendingIhaveBytes -= ControlFrames.IhaveIdBytes(id);
+    }
+
+    /// <summary>Empties the next IHAVE frame (sent, or the link went).</summary>
+    public void ClearPendingIhaves()
+    {
+        PendingIhaves?.Clear();
+        PendingIhaveBytes = 0;
+    }
 
     /// <summary>In the router's IHAVE flush queue.</summary>
     public bool IhaveQueued { get; set; }

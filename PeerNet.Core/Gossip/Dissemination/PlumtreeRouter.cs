@@ -85,8 +85,7 @@ public sealed class PlumtreeRouter
             return;
         SetLazy(peer);
         peer.Attached = false;
-        peer.PendingIhaves?.Clear();
-        peer.PendingIhaveBytes = 0;
+        peer.ClearPendingIhaves();
         var last = _peers[^1];
         _peers[peer.Index] = last;
         last.Index = peer.Index;
@@ -143,8 +142,7 @@ public sealed class PlumtreeRouter
         if (_seen.Contains(key, now))
         {
             Counters.DuplicatesReceived++;
-            if (peer?.PendingIhaves?.Remove(id) == true) // it has the id: no IHAVE for it
-                peer.PendingIhaveBytes -= ControlFrames.IhaveIdBytes(id);
+            peer?.RemovePendingIhave(id); // it has the id: no IHAVE for it
             if (_tree && peer is { TakesControl: true })
                 Prune(peer);
             return false;
@@ -271,15 +269,12 @@ public sealed class PlumtreeRouter
     /// </summary>
     private void QueueIhave(GossipPeer peer, ByteString id)
     {
-        var pending = peer.PendingIhaves ??= new List<ByteString>();
         if (!peer.IhaveQueued)
         {
             peer.IhaveQueued = true;
             _ihaveQueue.Add(peer);
         }
-        pending.Add(id);
-        peer.PendingIhaveBytes += ControlFrames.IhaveIdBytes(id);
-        if (pending.Count >= ControlFrameValidator.MaxIdsPerList || peer.PendingIhaveBytes >= ControlFrames.MaxIhaveFrameBytes)
+        if (peer.AddPendingIhave(id))
             FlushIhaves(peer);
         if (!_ihaveFlushArmed)
         {
@@ -311,8 +306,7 @@ public sealed class PlumtreeRouter
             SendControl(peer, ControlFrames.Ihave(pending));
             Counters.IhaveSent += pending.Count;
         }
-        pending.Clear();
-        peer.PendingIhaveBytes = 0;
+        peer.ClearPendingIhaves();
     }
 
     private void SendToAll(Message frame, GossipPeer? except)
@@ -349,8 +343,7 @@ public sealed class PlumtreeRouter
         Counters.IhaveReceived++;
         if (_seen.Contains(IdKeys.Of(id), now))
         {
-            if (peer.PendingIhaves?.Remove(id) == true) // both ends had it queued: the other flushed first
-                peer.PendingIhaveBytes -= ControlFrames.IhaveIdBytes(id);
+            peer.RemovePendingIhave(id); // both ends had it queued: the other flushed first
             return;
         }
         var pull = _pulls.GetOrAdd(id, now, out var created);
