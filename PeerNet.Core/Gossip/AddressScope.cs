@@ -24,11 +24,14 @@ public sealed class AddressScope
     /// <summary>Null when <paramref name="address"/> may be learned by gossip, else why not.</summary>
     public string? Refusal(PeerAddress address)
     {
-        if (IsLoopback(address))
-            return AllowsLoopback ? null : "loopback address learned by a node that does not advertise one";
+        const string loopback = "loopback address learned by a node that does not advertise one";
+        if (IsLocalhostName(address.Host))
+            return AllowsLoopback ? null : loopback;
         if (!TryGetIp(address, out var ip))
             return null; // a DNS name: nothing to judge without resolving it
-        if (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any))
+        if (IPAddress.IsLoopback(ip))
+            return AllowsLoopback ? null : loopback;
+        if (ip.Equals(IPAddress.IPv6Any)) // IPv4's 0.0.0.0 is caught with the rest of 0.0.0.0/8 below
             return "unspecified address";
         if (ip.AddressFamily == AddressFamily.InterNetwork)
         {
@@ -51,11 +54,11 @@ public sealed class AddressScope
     /// <summary>True for 127.0.0.0/8, ::1 and the name localhost (and its subdomains).</summary>
     public static bool IsLoopback(PeerAddress address)
     {
-        var host = address.Host;
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
-            return true;
-        return TryGetIp(address, out var ip) && IPAddress.IsLoopback(ip);
+        return IsLocalhostName(address.Host) || (TryGetIp(address, out var ip) && IPAddress.IsLoopback(ip));
     }
+
+    private static bool IsLocalhostName(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
 
     private static bool TryGetIp(PeerAddress address, out IPAddress ip)
     {

@@ -82,7 +82,7 @@ public sealed class WebSocketConnection : PeerConnection
             await _output.InFlight.WaitAsync(CloseTimeout).ConfigureAwait(false);
             await CloseWithAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TimeoutException or WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is TimeoutException || IsConnectionEnd(ex))
         {
         }
         _input.Reader.CancelPendingRead();
@@ -125,7 +125,7 @@ public sealed class WebSocketConnection : PeerConnection
                     break;
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (IsConnectionEnd(ex))
         {
             // The peer went away or the connection was aborted: the session sees the end of input.
         }
@@ -144,7 +144,7 @@ public sealed class WebSocketConnection : PeerConnection
             {
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (IsConnectionEnd(ex))
         {
             // No Close within the timeout, or the peer went away: the connection is aborted as usual.
         }
@@ -245,9 +245,6 @@ public sealed class WebSocketConnection : PeerConnection
             return new FlushResult(isCanceled: false, isCompleted: true);
         }
 
-        private static bool IsConnectionEnd(Exception ex) =>
-            ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException;
-
         private void Reserve(int sizeHint)
         {
             var needed = _written + Math.Max(sizeHint, 1);
@@ -282,10 +279,14 @@ public sealed class WebSocketConnection : PeerConnection
         {
             await _socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (IsConnectionEnd(ex))
         {
         }
     }
 
     private sealed record WebSocketDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    /// <summary>How a WebSocket reports that the connection ended (closed, aborted, cancelled, disposed).</summary>
+    private static bool IsConnectionEnd(Exception ex) =>
+        ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException;
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -60,17 +59,6 @@ internal static class AnnounceApi
         {
             return Invalid(ex);
         }
-        return new EventStreamResult<AnnounceResponseEvent>(Events(responses, max ?? int.MaxValue));
-    }
-
-    private static async IAsyncEnumerable<AnnounceResponseEvent> Events(IAsyncEnumerable<AnnounceResponse> responses, int max, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var sent = 0;
-        await foreach (var response in responses.WithCancellation(cancellationToken))
-        {
-            yield return AnnounceResponseEvent.From(response);
-            if (++sent >= max)
-                yield break;
-        }
+        return new EventStreamResult<AnnounceResponseEvent>(responses.Take(max ?? int.MaxValue).Select(AnnounceResponseEvent.From));
     }
 }

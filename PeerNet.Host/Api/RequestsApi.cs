@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -45,13 +44,7 @@ internal static class RequestsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many subscribers", detail: ex.Message);
         }
         context.Response.RegisterForDispose(subscription); // unsubscribes however the request ends
-        return new EventStreamResult<RequestEvent>(Events(subscription, handles));
-    }
-
-    private static async IAsyncEnumerable<RequestEvent> Events(RequestSubscription subscription, ReplyHandles handles, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var request in subscription.ReadAllAsync(cancellationToken))
-            yield return RequestEvent.From(handles.Issue(request), request);
+        return new EventStreamResult<RequestEvent>(subscription.ReadAllAsync().Select(request => RequestEvent.From(handles.Issue(request), request)));
     }
 
     private static async Task<IResult> Reply(

@@ -32,7 +32,7 @@ internal sealed class EventStreamResult<T>(IAsyncEnumerable<T> events) : IResult
             await response.StartAsync(aborted);
             await response.Body.FlushAsync(aborted);
             await SseFormatter.WriteAsync(
-                Items(events, aborted), response.Body,
+                events.Select(item => new SseItem<T>(item)), response.Body,
                 (item, writer) =>
                 {
                     using var utf8 = new Utf8JsonWriter(writer);
@@ -44,11 +44,5 @@ internal sealed class EventStreamResult<T>(IAsyncEnumerable<T> events) : IResult
         {
             // The client went away: the stream simply ends.
         }
-    }
-
-    private static async IAsyncEnumerable<SseItem<T>> Items(IAsyncEnumerable<T> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in events.WithCancellation(cancellationToken))
-            yield return new SseItem<T>(item);
     }
 }
