@@ -36,14 +36,14 @@ internal static class ConnsBench
         try
         {
             await ExpectAsync(client, "warm");
-            await PingPongBench.WaitUntilAsync(() => host.Node.ConnectionCount == warm, seconds: 60);
+            await BenchWait.UntilAsync(() => host.Node.ConnectionCount == warm, seconds: 60);
             var (baseline, managedBaseline) = await MeasureAsync();
             Console.Error.WriteLine($"conns: {warm} connections, working set {baseline / 1048576.0:0.0} MiB, managed {managedBaseline / 1048576.0:0.0} MiB");
 
             await client.StandardInput.WriteLineAsync("go");
             await client.StandardInput.FlushAsync();
             await ExpectAsync(client, "done");
-            await PingPongBench.WaitUntilAsync(() => host.Node.ConnectionCount == count, seconds: 120);
+            await BenchWait.UntilAsync(() => host.Node.ConnectionCount == count, seconds: 120);
             var (after, managedAfter) = await MeasureAsync();
             Console.Error.WriteLine($"conns: {count} connections, working set {after / 1048576.0:0.0} MiB, managed {managedAfter / 1048576.0:0.0} MiB");
 

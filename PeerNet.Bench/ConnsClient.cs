@@ -32,6 +32,7 @@ internal static class ConnsClient
         {
         }
         stop.Cancel();
+        await Task.WhenAll(idle); // every socket aborted and disposed before the process exits
         return 0;
     }
 

@@ -26,7 +26,7 @@ internal static class PingPongBench
         await using var a = await BenchHost.StartAsync(settings);
         await using var b = await BenchHost.StartAsync(settings);
         await b.Node.ConnectAsync(a.PeerAddress);
-        await WaitUntilAsync(() => a.Node.ConnectionCount == 1 && b.Node.ConnectionCount == 1);
+        await BenchWait.UntilAsync(() => a.Node.ConnectionCount == 1 && b.Node.ConnectionCount == 1);
         Console.Error.WriteLine($"pingpong: B dialled A at {a.PeerAddress}");
 
         using var stop = new CancellationTokenSource();
@@ -102,18 +102,6 @@ internal static class PingPongBench
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-        }
-    }
-
-    /// <summary>Polls <paramref name="condition"/> for up to 10 s.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, double seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("the nodes did not reach the expected state in time");
-            await Task.Delay(20);
         }
     }
 }

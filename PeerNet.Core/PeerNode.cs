@@ -103,16 +103,24 @@ public sealed class PeerNode
     /// </summary>
     /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>
     /// <exception cref="PeerConnectException">The connection or handshake failed; <see cref="PeerConnectException.Failure"/> and the message say why.</exception>
-    public async Task<PeerInfo> ConnectAsync(string address, CancellationToken cancellationToken = default)
+    public Task<PeerInfo> ConnectAsync(string address, CancellationToken cancellationToken = default) =>
+        ConnectAsync(_rules.Parse(address, nameof(address)), cancellationToken);
+
+    /// <summary>As <see cref="ConnectAsync(string, CancellationToken)"/>, for an address already parsed by <see cref="AddressRules"/>.</summary>
+    /// <exception cref="PeerConnectException">The connection or handshake failed.</exception>
+    public async Task<PeerInfo> ConnectAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
-        var session = await _network.ConnectAsync(_rules.Parse(address, nameof(address)), cancellationToken).ConfigureAwait(false);
+        var session = await _network.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
         return Describe(session);
     }
 
     /// <summary>Closes the connection to <paramref name="address"/> (the original's <c>disconnect(addr)</c>); false when not connected.</summary>
     /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>
     public Task<bool> DisconnectAsync(string address) =>
-        _network.DisconnectAsync(_rules.Parse(address, nameof(address)));
+        DisconnectAsync(_rules.Parse(address, nameof(address)));
+
+    /// <summary>As <see cref="DisconnectAsync(string)"/>, for an address already parsed by <see cref="AddressRules"/>.</summary>
+    public Task<bool> DisconnectAsync(PeerAddress address) => _network.DisconnectAsync(address);
 
     /// <summary>Closes the connection to the peer with node id <paramref name="peerId"/> (32 hex characters); false when not connected.</summary>
     /// <exception cref="ArgumentException">The id is not 32 hex characters.</exception>

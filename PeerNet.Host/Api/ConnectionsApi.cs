@@ -41,7 +41,7 @@ internal static class ConnectionsApi
         }
         try
         {
-            var peer = await node.ConnectAsync(address.Value, cancellationToken);
+            var peer = await node.ConnectAsync(address, cancellationToken);
             return TypedResults.Ok(new ConnectedResponse(peer.Address!, peer.PeerId));
         }
         catch (PeerConnectException ex) when (ex.Failure == PeerConnectFailure.AlreadyConnected)
@@ -69,7 +69,7 @@ internal static class ConnectionsApi
         {
             if (!node.AddressRules.TryParse(address, out var parsed, out var error))
                 return Invalid("address", $"'{PeerAddress.Shorten(address)}': {error}.");
-            closed = await node.DisconnectAsync(parsed.Value);
+            closed = await node.DisconnectAsync(parsed);
         }
         else if (peerId is not null && address is null)
         {

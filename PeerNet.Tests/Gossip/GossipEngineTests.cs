@@ -47,7 +47,9 @@ public sealed class GossipEngineTests : IAsyncLifetime
     [Fact]
     public async Task BootstrapDialsAtStart_AndAgainWhenAPeerDrops()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.Connections = 1; o.Interval = 0; o.Purge = 0; });
+        // Virtual time: the periodic round (every 5 s with Interval 0) never comes, so a reconnect can only come from the drop.
+        var time = new FakeTimeProvider();
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Connections = 1; o.Interval = 0; o.Purge = 0; }, time);
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
         await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1"]);
@@ -59,8 +61,20 @@ public sealed class GossipEngineTests : IAsyncLifetime
             var first = a.Network.Peers[0];
             await first.CloseAsync("test drops it");
 
-            // Interval 0 means a 5 s bootstrap period: a reconnect well before that comes from the drop itself.
-            await Wait.UntilAsync(() => a.Network.Count == 1 && a.Network.Peers[0] != first, TimeSpan.FromSeconds(4), "bootstrap replaced the dropped peer");
+            // Drop-triggered rounds are at least a second apart: virtual time moves on in small steps, but never as far as
+            // the 5 s period, so the replacement can only come from the drop.
+            var advanced = TimeSpan.Zero;
+            await Wait.UntilAsync(() =>
+            {
+                if (a.Network.Count == 1 && a.Network.Peers[0] != first)
+                    return true;
+                if (advanced < TimeSpan.FromSeconds(4))
+                {
+                    time.Advance(TimeSpan.FromMilliseconds(100));
+                    advanced += TimeSpan.FromMilliseconds(100);
+                }
+                return false;
+            }, Patience, "bootstrap replaced the dropped peer");
         }
         finally
         {
