@@ -31,8 +31,7 @@ public sealed partial class NodeExchange
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     // One outstanding request per peer: bounded by the number of peers.
-    private readonly Dictionary<ByteString, Pending> _pending = [];
-    private readonly Dictionary<PeerSession, ByteString> _byPeer = [];
+    private readonly Dictionary<PeerSession, Pending> _pending = [];
     private long _asked, _learned, _refused, _unsolicited, _dropped;
 
     /// <summary>Creates the node exchange of a node.</summary>
@@ -66,10 +65,7 @@ public sealed partial class NodeExchange
         var id = Messages.NewId(_random);
         lock (_gate)
         {
-            if (_byPeer.Remove(peer, out var previous))
-                _pending.Remove(previous);
-            _pending[id] = new Pending(peer);
-            _byPeer[peer] = id;
+            _pending[peer] = new Pending(id); // replaces the previous request's
         }
         if (!peer.TrySend(Messages.AddrsRequest(id, _options.Size)))
         {
@@ -85,8 +81,7 @@ public sealed partial class NodeExchange
     {
         lock (_gate)
         {
-            if (_byPeer.Remove(peer, out var id))
-                _pending.Remove(id);
+            _pending.Remove(peer);
         }
     }
 
@@ -96,7 +91,7 @@ public sealed partial class NodeExchange
         bool accepted;
         lock (_gate)
         {
-            accepted = _pending.TryGetValue(response.Reply, out var pending) && pending.Peer == peer;
+            accepted = _pending.TryGetValue(peer, out var pending) && pending.Id.Equals(response.Reply);
             if (accepted && ++pending!.Answers > _options.Size * AnswerAllowanceFactor)
             {
                 Interlocked.Increment(ref _refused);
@@ -155,9 +150,9 @@ public sealed partial class NodeExchange
         }
     }
 
-    private sealed class Pending(PeerSession peer)
+    private sealed class Pending(ByteString id)
     {
-        public PeerSession Peer { get; } = peer;
+        public ByteString Id { get; } = id;
 
         public int Answers { get; set; }
     }

@@ -40,12 +40,7 @@ public sealed record AnnounceMessage
     {
         if (Id is { } id && (id.Length == 0 || id.Length > ProtocolLimits.MaxIdLength))
             throw new ArgumentException($"id must be 1 to {ProtocolLimits.MaxIdLength} bytes (got {id.Length}).", "id");
-        if (Type is { } type && type.Length > ProtocolLimits.MaxTypeLength)
-            throw new ArgumentException($"type must be at most {ProtocolLimits.MaxTypeLength} bytes (got {type.Length}).", "type");
-        if (Type is { } t && (t.Span.SequenceEqual(MessageTypes.Hello.Span) || t.Span.SequenceEqual(MessageTypes.Addrs.Span)))
-            throw new ArgumentException("type _hello and _addrs belong to the protocol itself; an announce needs another type.", "type");
-        if (Data is { } data && data.Length > ProtocolLimits.MaxDataLength)
-            throw new ArgumentException($"data must be at most {ProtocolLimits.MaxDataLength} bytes (got {data.Length}).", "data");
+        PayloadRules.Validate(Type, Data, "an announce needs another type");
         if (Hops > (uint)maxHops)
             throw new ArgumentException($"hops must be at most PeerNet:MaxHops = {maxHops} (got {Hops}).", "hops");
         if (Limit != 0 && Hops >= Limit)
@@ -88,12 +83,7 @@ public sealed record ReplyMessage
     /// <exception cref="ArgumentException">The message names the field and the limit.</exception>
     public void Validate()
     {
-        if (Type is { } type && type.Length > ProtocolLimits.MaxTypeLength)
-            throw new ArgumentException($"type must be at most {ProtocolLimits.MaxTypeLength} bytes (got {type.Length}).", "type");
-        if (Type is { } t && (t.Span.SequenceEqual(MessageTypes.Hello.Span) || t.Span.SequenceEqual(MessageTypes.Addrs.Span)))
-            throw new ArgumentException("type _hello and _addrs belong to the protocol itself; a reply with them would be lost.", "type");
-        if (Data is { } data && data.Length > ProtocolLimits.MaxDataLength)
-            throw new ArgumentException($"data must be at most {ProtocolLimits.MaxDataLength} bytes (got {data.Length}).", "data");
+        PayloadRules.Validate(Type, Data, "a reply with them would be lost");
     }
 }
 
@@ -132,5 +122,23 @@ public static class Utf8Text
         {
             return null;
         }
+    }
+}
+
+/// <summary>The limits every announce and reply share: type and data sizes, and no protocol type.</summary>
+internal static class PayloadRules
+{
+    /// <summary>Throws naming the field when <paramref name="type"/> or <paramref name="data"/> breaks a limit.</summary>
+    public static void Validate(ReadOnlyMemory<byte>? type, ReadOnlyMemory<byte>? data, string whyNotProtocolType)
+    {
+        if (type is { } t)
+        {
+            if (t.Length > ProtocolLimits.MaxTypeLength)
+                throw new ArgumentException($"type must be at most {ProtocolLimits.MaxTypeLength} bytes (got {t.Length}).", "type");
+            if (t.Span.SequenceEqual(MessageTypes.Hello.Span) || t.Span.SequenceEqual(MessageTypes.Addrs.Span))
+                throw new ArgumentException($"type _hello and _addrs belong to the protocol itself; {whyNotProtocolType}.", "type");
+        }
+        if (data is { } d && d.Length > ProtocolLimits.MaxDataLength)
+            throw new ArgumentException($"data must be at most {ProtocolLimits.MaxDataLength} bytes (got {d.Length}).", "data");
     }
 }
