@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PeerNet.Host.Hosting;
@@ -56,7 +54,7 @@ internal sealed class BenchHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = PeerNetHost.Build(builder);
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = app.ListeningAddress();
         return new BenchHost(app, folder, address.Port);
     }
 

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -77,7 +75,7 @@ internal sealed class LeanCluster : IAsyncDisposable
             ? PeerNet.Host.PeerEndpoints.AcceptAsync(context, nodes[index], providers[index].GetRequiredService<IOptions<PeerNetOptions>>().Value)
             : Task.FromResult(Results.BadRequest()));
         await server.StartAsync();
-        var port = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        var port = server.ListeningAddress().Port;
         return new LeanCluster(server, providers, nodes, folder, port);
     }
 
