@@ -112,8 +112,6 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
     /// <summary>Relayed responses dropped at the origin peer's full send queue.</summary>
     public long RelayDrops => Interlocked.Read(ref _relayDrops);
 
-    /// <summary>True while the loop runs one of this node's own announces (its sends wait for room).</summary>
-    internal bool IsOriginating { get; private set; }
 
     TimeSpan IGossipScheduler.Now => _time.GetElapsedTime(_started);
 
@@ -317,15 +315,7 @@ public sealed partial class AnnounceRouter : IGossipScheduler, IAsyncDisposable
                 var pending = (PendingAnnounce)work.State!;
                 _pending[pending.Key] = pending;
                 Track(pending, now);
-                IsOriginating = true;
-                try
-                {
-                    _plumtree.Publish(pending.Request);
-                }
-                finally
-                {
-                    IsOriginating = false;
-                }
+                _plumtree.Publish(pending.Request);
                 break;
             case WorkKind.EndAnnounce:
                 End((PendingAnnounce)work.State!);

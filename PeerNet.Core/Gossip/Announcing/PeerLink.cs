@@ -17,9 +17,9 @@ internal sealed class PeerLink(PeerSession session, AnnounceRouter router) : IGo
     /// Forwarded traffic is dropped (and counted by the session) when the peer's queue is full; the node's own
     /// announces wait for room instead, off the router's loop.
     /// </summary>
-    public bool TrySend(Message message)
+    public bool TrySend(Message message, bool own)
     {
-        if (!router.IsOriginating)
+        if (!own)
             return Session.TrySend(message);
         if (Session.TryEnqueue(message))
             return true;

@@ -16,6 +16,10 @@ public interface IGossipLink
     /// </summary>
     bool TakesControlFrames { get; }
 
-    /// <summary>Non-blocking enqueue of a wire message; false when it was dropped (queue full or link closed).</summary>
-    bool TrySend(Message message);
+    /// <summary>
+    /// Non-blocking enqueue of a wire message; false when it was dropped (queue full or link closed).
+    /// <paramref name="own"/> marks the node's own announce (its copies and IHAVEs): a link may make those wait for
+    /// room rather than drop them, as it may drop traffic forwarded for others.
+    /// </summary>
+    bool TrySend(Message message, bool own);
 }

@@ -118,7 +118,7 @@ public sealed class PlumtreeRouter
         if (_tree)
             PushTree(request.Id, key, frame, from: null, pull: null, now, own: true);
         else
-            SendToAll(frame, except: null);
+            SendToAll(frame, except: null, own: true);
     }
 
     /// <summary>
@@ -243,13 +243,13 @@ public sealed class PlumtreeRouter
                 CheckSilence(peer, now);
             if (!peer.TakesControl || peer.IsEager)
             {
-                SendCopy(peer, frame);
+                SendCopy(peer, frame, own);
             }
             else if (peer.Mark != stamp)
             {
-                // The node's own announce: its IHAVEs go at once, while the caller still sends this node's own frames
-                // with backpressure (a later flush could be dropped at a full queue), and they are the only way the
-                // announce reaches the source's lazy peers. There is one source per announce, so this costs little.
+                // The node's own announce: its IHAVEs go at once, as own frames like its copies (they wait for room
+                // where a batched flush could be dropped at a full queue), since they are the only way the announce
+                // reaches the source's lazy peers. There is one source per announce, so this costs little.
                 if (_settings.IhaveDelay > TimeSpan.Zero && !own)
                 {
                     QueueIhave(peer, id);
@@ -257,7 +257,7 @@ public sealed class PlumtreeRouter
                 else
                 {
                     ihave ??= ControlFrames.Ihave(id);
-                    SendControl(peer, ihave);
+                    SendControl(peer, ihave, own);
                     Counters.IhaveSent++;
                 }
             }
@@ -309,12 +309,12 @@ public sealed class PlumtreeRouter
         peer.ClearPendingIhaves();
     }
 
-    private void SendToAll(Message frame, GossipPeer? except)
+    private void SendToAll(Message frame, GossipPeer? except, bool own)
     {
         foreach (var peer in _peers)
         {
             if (!ReferenceEquals(peer, except))
-                SendCopy(peer, frame);
+                SendCopy(peer, frame, own);
         }
     }
 
@@ -507,19 +507,19 @@ public sealed class PlumtreeRouter
             _eagerControlLinks--;
     }
 
-    private void SendCopy(GossipPeer peer, Message frame)
+    private void SendCopy(GossipPeer peer, Message frame, bool own = false)
     {
         peer.Spoken = true;
         Counters.CopiesSent++;
-        if (!peer.Link.TrySend(frame))
+        if (!peer.Link.TrySend(frame, own))
             Counters.SendFailures++;
     }
 
-    private void SendControl(GossipPeer peer, Message frame)
+    private void SendControl(GossipPeer peer, Message frame, bool own = false)
     {
         peer.Spoken = true;
         Counters.ControlFramesSent++;
-        if (!peer.Link.TrySend(frame))
+        if (!peer.Link.TrySend(frame, own))
             Counters.SendFailures++;
     }
 }

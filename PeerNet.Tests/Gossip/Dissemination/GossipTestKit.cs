@@ -15,10 +15,15 @@ internal sealed class RecordingLink(string name, bool takesControlFrames = true)
 
     public bool Accepts { get; set; } = true;
 
-    public bool TrySend(Message message)
+    /// <summary>The messages sent as the node's own (see <see cref="IGossipLink.TrySend"/>).</summary>
+    public List<Message> SentAsOwn { get; } = new();
+
+    public bool TrySend(Message message, bool own)
     {
         if (Accepts)
             Sent.Add(message);
+        if (Accepts && own)
+            SentAsOwn.Add(message);
         return Accepts;
     }
 

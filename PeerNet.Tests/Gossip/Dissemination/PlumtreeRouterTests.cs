@@ -220,6 +220,15 @@ public class PlumtreeRouterTests
         router.Publish(own);
         Assert.Equal([own.Id], Assert.Single(lazy.Controls).Ihave); // no delay: the source is the only one that has it
         Assert.Single(a.Copies);
+        // Both go as own frames (a link may make them wait for room); forwarded traffic and prunes do not.
+        Assert.Equal(lazy.Sent, lazy.SentAsOwn);
+        Assert.Equal(a.Sent, a.SentAsOwn);
+        Clear(a, lazy);
+        a.SentAsOwn.Clear();
+        router.OnRequest(lazy, Announces.New()); // forwarded to a
+        Assert.False(router.OnRequest(a, own)); // our own coming back: a duplicate, pruned
+        Assert.NotEmpty(a.Sent);
+        Assert.Empty(a.SentAsOwn);
     }
 
     [Fact]

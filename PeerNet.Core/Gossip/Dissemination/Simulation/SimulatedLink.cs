@@ -27,7 +27,7 @@ public sealed class SimulatedLink : IGossipLink
     public bool TakesControlFrames => !Peer.IsOriginal;
 
     /// <summary>Always accepted: a send to a dead peer is lost on the way, and the sender never learns.</summary>
-    public bool TrySend(Message message)
+    public bool TrySend(Message message, bool own)
     {
         _network.Carry(this, message);
         return true;
