@@ -52,13 +52,8 @@ public static class MessageValidator
             return new(Verdict.Discard, $"type of {announce.Type.Length} bytes (max {ProtocolLimits.MaxTypeLength})");
         if (announce.Data.Length > ProtocolLimits.MaxDataLength)
             return new(Verdict.Discard, $"data of {announce.Data.Length} bytes (max {ProtocolLimits.MaxDataLength})");
-        if (isRequest)
-        {
-            if (announce.Hops > maxHops)
-                return new(Verdict.Discard, $"hops {announce.Hops} over the maximum {maxHops}");
-            if (announce.Limit != 0 && announce.Hops > announce.Limit)
-                return new(Verdict.Discard, $"hops {announce.Hops} over the request's limit {announce.Limit}");
-        }
+        if (isRequest && !HopRule.Accepts(announce.Hops, announce.Limit, maxHops))
+            return new(Verdict.Discard, HopRule.Refusal(announce.Hops, announce.Limit, maxHops));
         return Validation.Accepted;
     }
 }

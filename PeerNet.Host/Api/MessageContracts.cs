@@ -21,11 +21,11 @@ public sealed record AnnounceBody
     /// <summary>Payload as base64 (at most 1024 bytes decoded).</summary>
     public string? DataBase64 { get; init; }
 
-    /// <summary>Most links the request travels (0 or absent: no limit but the node's MaxHops).</summary>
+    /// <summary>Highest hop count a node accepts it with (0 or absent: no limit but the node's MaxHops); limit N reaches nodes up to N + 1 links away.</summary>
     /// <example>0</example>
     public uint? Limit { get; init; }
 
-    /// <summary>Hop count it starts with (default 0).</summary>
+    /// <summary>Hop count it starts with (default 0; at most limit and MaxHops).</summary>
     /// <example>0</example>
     public uint? Hops { get; init; }
 }

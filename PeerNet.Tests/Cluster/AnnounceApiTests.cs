@@ -97,7 +97,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Line_Limit2_ReachesHosts2And3_Not4()
+    public async Task Line_Limit2FromN0_ReachesN1ToN3_NotN4_AsAnOriginalLine()
     {
         var line = await LineAsync();
         var sidecars = new List<SseStream>();
@@ -105,14 +105,32 @@ public sealed class AnnounceApiTests : IAsyncLifetime
             sidecars.Add(await SubscribeAsync(node));
 
         await AnnounceAsync(line[0], new { id = "11110001", type = "ping", limit = 2 }, timeoutMs: 100);
-        // Links are FIFO: once a later unlimited announce reaches host 4, the first would have been there before it.
+        // Links are FIFO: once a later unlimited announce reaches n4, the first would have been there before it.
         await AnnounceAsync(line[0], new { id = "11110002", type = "ping" }, timeoutMs: 100);
 
         string Id(JsonElement e) => e.GetProperty("id").GetString()!;
-        Assert.Equal("11110001", Id((await sidecars[0].NextAsync(Patience))!.Value)); // host 2
-        Assert.Equal("11110001", Id((await sidecars[1].NextAsync(Patience))!.Value)); // host 3
-        Assert.Equal("11110002", Id((await sidecars[2].NextAsync(Patience))!.Value)); // host 4: only the unlimited one
-        Assert.Equal("11110002", Id((await sidecars[3].NextAsync(Patience))!.Value)); // host 5
+        for (var n = 1; n <= 3; n++)
+        {
+            var request = (await sidecars[n - 1].NextAsync(Patience))!.Value;
+            Assert.Equal(("11110001", n - 1), (Id(request), request.GetProperty("hops").GetInt32()));
+        }
+        Assert.Equal("11110002", Id((await sidecars[3].NextAsync(Patience))!.Value)); // n4: only the unlimited one
+    }
+
+    [Fact]
+    public async Task OwnAnnounce_WithHopsEqualToItsLimit_IsAccepted_AndReachesN1Only()
+    {
+        var line = await LineAsync();
+        var n1 = await SubscribeAsync(line[1]);
+        var n2 = await SubscribeAsync(line[2]);
+
+        await AnnounceAsync(line[0], new { id = "22220001", type = "ping", hops = 2, limit = 2 }, timeoutMs: 100);
+        await AnnounceAsync(line[0], new { id = "22220002", type = "ping" }, timeoutMs: 100);
+
+        string Id(JsonElement e) => e.GetProperty("id").GetString()!;
+        var first = (await n1.NextAsync(Patience))!.Value;
+        Assert.Equal(("22220001", 2), (Id(first), first.GetProperty("hops").GetInt32()));
+        Assert.Equal("22220002", Id((await n2.NextAsync(Patience))!.Value)); // n1 accepted at the limit, forwarded nothing
     }
 
     [Fact]

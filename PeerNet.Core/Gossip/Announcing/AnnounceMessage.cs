@@ -20,7 +20,10 @@ public sealed record AnnounceMessage
     /// <summary>The payload (at most 1024 bytes).</summary>
     public ReadOnlyMemory<byte>? Data { get; init; }
 
-    /// <summary>Most hops the request may travel (0: no limit but <see cref="PeerNetOptions.MaxHops"/>); a limit of N reaches nodes up to N links away.</summary>
+    /// <summary>
+    /// Highest hop count a node accepts the request with (0: no limit but <see cref="PeerNetOptions.MaxHops"/>); see
+    /// <see cref="HopRule"/>: a limit of N from hops 0 reaches nodes up to N + 1 links away.
+    /// </summary>
     public uint Limit { get; init; }
 
     /// <summary>The hop count it starts with (default 0).</summary>
@@ -41,10 +44,9 @@ public sealed record AnnounceMessage
         if (Id is { } id && (id.Length == 0 || id.Length > ProtocolLimits.MaxIdLength))
             throw new ArgumentException($"id must be 1 to {ProtocolLimits.MaxIdLength} bytes (got {id.Length}).", "id");
         PayloadRules.Validate(Type, Data, "an announce needs another type");
-        if (Hops > (uint)maxHops)
-            throw new ArgumentException($"hops must be at most PeerNet:MaxHops = {maxHops} (got {Hops}).", "hops");
-        if (Limit != 0 && Hops >= Limit)
-            throw new ArgumentException($"hops ({Hops}) must be below limit ({Limit}), or the announce goes nowhere.", "hops");
+        // Sent as given (no hop added): the first peers must accept it, so the receive rule decides.
+        if (HopRule.Refusal(Hops, Limit, maxHops) is { } refusal)
+            throw new ArgumentException($"hops must be at most PeerNet:MaxHops and at most limit, or no peer accepts the announce ({refusal}).", "hops");
     }
 
     /// <summary>The wire request, with a random id when none was given.</summary>

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Gossip.Dissemination;
@@ -165,8 +166,7 @@ public sealed class PlumtreeRouter
             }
         }
 
-        var next = request.Hops + 1;
-        if (next > (uint)_settings.MaxHops || (request.Limit != 0 && next >= request.Limit))
+        if (!HopRule.Forwards(request.Hops, request.Limit, _settings.MaxHops))
         {
             Counters.NotForwarded++;
             return true;
@@ -180,7 +180,7 @@ public sealed class PlumtreeRouter
         }
 
         // Forward what the original keeps: id, type, data, limit (always written), one more hop.
-        var copy = new Announce { Id = id, Hops = next, Limit = request.Limit };
+        var copy = new Announce { Id = id, Hops = request.Hops + 1, Limit = request.Limit };
         if (request.HasType)
             copy.Type = request.Type;
         if (request.HasData)

@@ -85,7 +85,8 @@ public class PlumtreeRouterTests
     [Theory]
     [InlineData(64u, 0u, false)] // hops + 1 over MaxHops
     [InlineData(63u, 0u, true)]
-    [InlineData(1u, 2u, false)] // hops + 1 reaches the limit
+    [InlineData(2u, 2u, false)] // hops + 1 passes the limit (the next node would discard it)
+    [InlineData(1u, 2u, true)] // hops + 1 equals the limit: the next node accepts it, as an original node does
     [InlineData(0u, 2u, true)]
     public void Forwarding_StopsAtMaxHopsAndTheLimit(uint hops, uint limit, bool forwarded)
     {

@@ -202,7 +202,7 @@ public sealed class SimulatedNetwork
             case Message.KindOneofCase.Request:
                 var request = message.Request;
                 // What the session's validator does before the router sees a request.
-                if (request.Hops > node.MaxHops || (request.Limit != 0 && request.Hops > request.Limit))
+                if (!HopRule.Accepts(request.Hops, request.Limit, node.MaxHops))
                 {
                     Discarded++;
                     return;
