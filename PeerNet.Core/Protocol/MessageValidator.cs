@@ -32,7 +32,7 @@ public static class MessageValidator
     public static Validation Validate(Message message, int maxHops)
     {
         if (message.KindCase == Message.KindOneofCase.Control)
-            return Gossip.Dissemination.ControlFrameValidator.Validate(message.Control);
+            return ControlFrameValidator.Validate(message.Control);
         var isRequest = message.KindCase == Message.KindOneofCase.Request;
         var announce = message.KindCase switch
         {

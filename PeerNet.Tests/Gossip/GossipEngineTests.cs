@@ -28,6 +28,7 @@ public sealed class GossipEngineTests : IAsyncLifetime
         foreach (var path in new[] { file, file + "-wal", file + "-shm" })
             File.Delete(path);
         using var stop = new CancellationTokenSource();
+        using var failures = a.Services.Collect("peernet.engine.round.failures");
         await engine.StartAsync(stop.Token);
 
         for (var round = 1; round <= 3; round++)
@@ -35,7 +36,7 @@ public sealed class GossipEngineTests : IAsyncLifetime
             await Wait.UntilAsync(() =>
             {
                 time.Advance(TimeSpan.FromMilliseconds(1000));
-                return engine.LoopFailures >= round;
+                return failures.Sum("loop", "purge") >= round;
             }, Patience, $"purge round {round} failed and was counted");
         }
         Assert.False(engine.ExecuteTask!.IsCompleted);
@@ -89,7 +90,8 @@ public sealed class GossipEngineTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.Interval = 5000; o.Bootstrap = false; o.Purge = 0; }, time);
         var b = await _net.AddAsync("tcp://b:1", o => o.Advertise = ["tcp://b:1"]);
         var engine = a.Get<GossipEngine>();
-        var exchange = a.Get<NodeExchange>();
+        using var learned = a.Services.Collect("peernet.exchange.addresses.learned");
+        using var asked = a.Services.Collect("peernet.exchange.requests");
         await engine.StartAsync(CancellationToken.None);
         try
         {
@@ -97,14 +99,14 @@ public sealed class GossipEngineTests : IAsyncLifetime
             // engine listens for new peers, or b's handshake can come first and no one asks it at once.
             await Wait.UntilAsync(() => engine.IsRunning, Patience, "the engine is running");
             await a.ConnectAsync(b);
-            await Wait.UntilAsync(() => exchange.Learned == 1, Patience, "a asked b on connect and learned b's address");
-            Assert.Equal(1, exchange.Asked);
+            await Wait.UntilAsync(() => learned.Sum() == 1, Patience, "a asked b on connect and learned b's address");
+            Assert.Equal(1, asked.Sum());
             await Wait.UntilAsync(() =>
             {
                 time.Advance(TimeSpan.FromMilliseconds(5000));
-                return exchange.Asked >= 2;
+                return asked.Sum() >= 2;
             }, Patience, "a asked b again after Interval");
-            await Wait.UntilAsync(() => exchange.Learned >= 2, Patience, "the second answer arrived");
+            await Wait.UntilAsync(() => learned.Sum() >= 2, Patience, "the second answer arrived");
         }
         finally
         {

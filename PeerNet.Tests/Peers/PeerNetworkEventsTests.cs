@@ -19,8 +19,8 @@ public sealed class PeerNetworkEventsTests : IAsyncLifetime
         {
             var a = await _net.AddAsync($"tcp://a{run}:1");
             var b = await _net.AddAsync($"tcp://b{run}:1");
-            var up = new List<PeerSession>();
-            var down = new List<PeerSession>();
+            var up = new List<Peer>();
+            var down = new List<Peer>();
             a.Network.PeerConnected += s => { lock (up) up.Add(s); };
             a.Network.PeerDisconnected += (s, _) => { lock (down) down.Add(s); };
 

@@ -106,7 +106,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
             Assert.Equal(PeerDirection.Outbound, lowerDialled.Network.Peers[0].Direction);
         }
 
-        static async Task Try(Task<PeerSession> dial)
+        static async Task Try(Task<Peer> dial)
         {
             try { await dial; } catch (PeerConnectException) { }
         }
@@ -180,13 +180,15 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = 2; o.MaxPendingHandshakes = 1; o.HandshakeTimeout = 60_000; });
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
+        using var refusals = a.Services.Collect("peernet.connections.refused");
         await b.ConnectAsync(a);
 
         await using var pending = _net.Raw(a); // stays in its handshake: the pending cap is now full
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "b is a peer");
         await using var refused = _net.Raw(a);
         Assert.True(await refused.ClosedWithinAsync(Patience));
-        Assert.Equal(1, a.Network.RefusedAtPendingCap + a.Network.RefusedAtPeerCap);
+        Assert.Equal(1, refusals.Sum()); // at the peer cap (2 open) or the pending cap (1 pending), whichever is checked first
+        Assert.Equal(1, refusals.Sum("reason", "peer_cap"));
 
         var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c));
         Assert.Equal(PeerConnectFailure.CapReached, ex.Failure);
@@ -199,18 +201,19 @@ public sealed class PeerSessionTests : IAsyncLifetime
     {
         var a = await _net.AddAsync("tcp://a:1", o => { o.MaxConnectionsPerAddress = 2; o.HandshakeTimeout = 30_000; });
         var remote = IPAddress.Parse("10.1.2.3");
+        using var refusals = a.Services.Collect("peernet.connections.refused");
         await using var one = _net.Raw(a, remote);
         await using var two = _net.Raw(a, remote);
         await using var three = _net.Raw(a, remote);
         Assert.True(await three.ClosedWithinAsync(Patience));
-        Assert.Equal(1, a.Network.RefusedAtAddressCap);
+        Assert.Equal(1, refusals.Sum("reason", "address_cap"));
 
         await using var other = _net.Raw(a, IPAddress.Parse("10.9.9.9"));
         await using var local1 = _net.Raw(a);
         await using var local2 = _net.Raw(a);
         await using var local3 = _net.Raw(a);
         Assert.False(await local3.ClosedWithinAsync(TimeSpan.FromMilliseconds(300)));
-        Assert.Equal(1, a.Network.RefusedAtAddressCap);
+        Assert.Equal(1, refusals.Sum("reason", "address_cap"));
     }
 
     [Fact]
@@ -316,10 +319,13 @@ public sealed class PeerSessionTests : IAsyncLifetime
     public async Task AFrameLongerThanMaxFrameLength_ClosesTheConnection()
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.MaxFrameLength = 4096);
+        using var violations = a.Services.Collect("peernet.protocol.violations");
+        using var hits = a.Services.Collect("peernet.limit.hits");
         await using var peer = _net.Raw(a);
         await peer.SendAsync(Convert.FromHexString("8120")); // 4097
         Assert.True(await peer.ClosedWithinAsync(Patience));
-        Assert.Equal(1, a.Network.ProtocolViolations);
+        Assert.Equal(1, violations.Sum());
+        Assert.Equal(1, hits.Sum("limit", "frame_length"));
 
         await using var fine = _net.Raw(a);
         await fine.SendAsync(FrameWriter.ToFrame(new Message { Request = new Announce { Id = Bytes("01"), Hops = 0, Data = ByteString.CopyFrom(new byte[1024]) } }));

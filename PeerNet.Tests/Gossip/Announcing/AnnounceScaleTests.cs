@@ -99,14 +99,20 @@ public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper outp
             });
             frames.Write(frame);
         }
+        using var received = node.Services.Collect("peernet.announces.received");
+        using var dropped = node.Services.Collect("peernet.messages.dropped");
+        using var hits = node.Services.Collect("peernet.limit.hits");
         await flooder.SendAsync(frames.ToArray());
 
         var router = node.Node.Announces;
-        await Wait.UntilAsync(() => router.RequestsDelivered + router.QueueDrops >= flood, Patience, "the router took in the flood");
-        Assert.InRange(router.SeenRequests, 1, router.Settings.SeenCapacity);
-        Assert.InRange(router.Origins, 1, AnnounceRouter.OriginCapacity);
-        // The flood went past a bound somewhere: the seen cache evicted, or the router's queue dropped the excess.
-        Assert.True(router.Dissemination.SeenEvictions > 0 || router.QueueDrops > 0);
+        long Dropped() => dropped.Sum("reason", "router_queue_full");
+        await Wait.UntilAsync(() => received.Sum() + Dropped() >= flood, Patience, "the router took in the flood");
+        await Wait.UntilAsync(() => router.Origins == Math.Min(received.Sum(), PeerNetLimits.OriginCapacity), Patience, "the loop is idle");
+        // Every request the loop took in is remembered up to the bound, never past it.
+        Assert.Equal(Math.Min(received.Sum(), PeerNetLimits.SeenIdCapacity), router.SeenRequests);
+        // 100,000 ids cannot fit: the seen cache evicted (and said so), or the router's queue dropped the excess.
+        Assert.True(hits.Sum("limit", "seen_ids") + hits.Sum("limit", "router_queue") > 0);
+        Assert.Equal(Dropped(), hits.Sum("limit", "router_queue"));
         Assert.Equal(1, node.Network.Count); // the node still serves its peer
     }
 }

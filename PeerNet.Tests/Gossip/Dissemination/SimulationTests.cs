@@ -1,5 +1,5 @@
 using PeerNet.Gossip.Dissemination;
-using PeerNet.Gossip.Dissemination.Simulation;
+using PeerNet.Simulation;
 using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Tests.Gossip.Dissemination;
@@ -111,7 +111,7 @@ public class SimulationTests
         // The cap holds from the first announce on: the hub demotes its extra cold-start links instead of flooding them.
         Assert.True(hub.Counters.CapDemotions >= 50 - settings.Fanout);
         Assert.All(perAnnounce.Skip(1), copies => Assert.InRange(copies, 0, settings.Fanout + settings.ServeBudget));
-        Assert.InRange(hub.EagerControlLinks, 0, settings.Fanout);
+        Assert.InRange(((PlumtreeRule)hub).EagerControlLinks, 0, settings.Fanout);
     }
 
     [Fact]

@@ -1,9 +1,10 @@
+using PeerNet.Protocol;
 namespace PeerNet.Gossip.Dissemination;
 
-/// <summary>The router's state for one link.</summary>
-internal sealed class GossipPeer(IGossipLink link)
+/// <summary>A dissemination rule's state for one link, kept on the link (<see cref="GossipLink.Dissemination"/>).</summary>
+internal sealed class LinkState(GossipLink link)
 {
-    public IGossipLink Link { get; } = link;
+    public GossipLink Link { get; } = link;
 
     /// <summary>Read once: a link's feature set is fixed by its handshake.</summary>
     public bool TakesControl { get; } = link.TakesControlFrames;
@@ -20,7 +21,7 @@ internal sealed class GossipPeer(IGossipLink link)
     /// <summary>Until then ask this peer for a GRAFT only when no other announcer is left (it pruned this node).</summary>
     public TimeSpan BackoffUntil { get; set; }
 
-    /// <summary>Position in the router's link list (swap-remove).</summary>
+    /// <summary>Position in the rule's link list (swap-remove).</summary>
     public int Index { get; set; }
 
     /// <summary>Scratch stamp: equal to the router's current stamp when this peer announced the id being pushed.</summary>

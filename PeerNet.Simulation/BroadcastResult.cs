@@ -1,4 +1,5 @@
-namespace PeerNet.Gossip.Dissemination.Simulation;
+using PeerNet.Gossip.Dissemination;
+namespace PeerNet.Simulation;
 
 /// <summary>What one simulated announce did, from publish to quiescence.</summary>
 /// <param name="Reached">Nodes that got it (the announcer included).</param>

@@ -1,11 +1,12 @@
+using PeerNet.Gossip.Dissemination;
 using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 
-namespace PeerNet.Gossip.Dissemination.Simulation;
+namespace PeerNet.Simulation;
 
 /// <summary>
 /// Routers joined by in-memory links with a fixed per-hop latency, driven by a <see cref="VirtualScheduler"/>.
-/// No sockets and no threads: the real <see cref="PlumtreeRouter"/> code, in virtual time.
+/// No sockets and no threads: the real <see cref="IDisseminationRule"/> code, in virtual time.
 /// </summary>
 public sealed class SimulatedNetwork
 {
@@ -53,7 +54,7 @@ public sealed class SimulatedNetwork
     public SimulatedNode AddNode(DisseminationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var router = new PlumtreeRouter(settings, Scheduler, _random);
+        var router = IDisseminationRule.Create(settings, Scheduler, _random);
         var node = new SimulatedNode(_nodes.Count, router, settings.MaxHops, isOriginal: false);
         _nodes.Add(node);
         return node;
@@ -68,7 +69,7 @@ public sealed class SimulatedNetwork
             Fanout = 3,
             MaxHops = ProtocolLimits.OriginalMaxHops,
         };
-        var node = new SimulatedNode(_nodes.Count, new PlumtreeRouter(settings, Scheduler, _random), settings.MaxHops, isOriginal: true);
+        var node = new SimulatedNode(_nodes.Count, IDisseminationRule.Create(settings, Scheduler, _random), settings.MaxHops, isOriginal: true);
         _nodes.Add(node);
         return node;
     }
@@ -207,7 +208,7 @@ public sealed class SimulatedNetwork
                     Discarded++;
                     return;
                 }
-                if (!node.Router.OnRequest(link, request))
+                if (!node.Router.OnRequest(link, request, out _))
                     return;
                 if (node.Index < _receipts.Length)
                     _receipts[node.Index]++;

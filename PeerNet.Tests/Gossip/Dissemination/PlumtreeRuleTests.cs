@@ -1,17 +1,18 @@
+using PeerNet.Protocol;
 using PeerNet.Gossip.Dissemination;
-using PeerNet.Gossip.Dissemination.Simulation;
+using PeerNet.Simulation;
 using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Tests.Gossip.Dissemination;
 
-/// <summary>One router against recording links; its timers run on a <see cref="VirtualScheduler"/>.</summary>
-public class PlumtreeRouterTests
+/// <summary>The tree rule against recording links; its timers run on a <see cref="VirtualScheduler"/>.</summary>
+public class PlumtreeRuleTests
 {
     private readonly VirtualScheduler _clock = new();
 
-    private PlumtreeRouter Router(DisseminationSettings? settings = null, params RecordingLink[] links)
+    private PlumtreeRule Router(DisseminationSettings? settings = null, params RecordingLink[] links)
     {
-        var router = new PlumtreeRouter(settings ?? new DisseminationSettings(), _clock, new RandomSource(5));
+        var router = new PlumtreeRule(settings ?? new DisseminationSettings(), _clock, new RandomSource(5));
         foreach (var link in links)
             router.AddLink(link);
         return router;
@@ -379,7 +380,7 @@ public class PlumtreeRouterTests
 
         // The asker's side: a PRUNE makes it prefer other announcers for a while.
         RecordingLink hub = new("hub"), other = new("other");
-        var asker = new PlumtreeRouter(new DisseminationSettings(), _clock, new RandomSource(9));
+        var asker = new PlumtreeRule(new DisseminationSettings(), _clock, new RandomSource(9));
         asker.AddLink(hub);
         asker.AddLink(other);
         asker.OnControl(hub, Announces.Prune());
@@ -551,27 +552,14 @@ public class PlumtreeRouterTests
         Assert.Equal(1, router.SeenCount);
     }
 
-    [Fact]
-    public void RandomFanout_ForwardsToFanoutRandomPeers_OwnAnnouncesToAll_NoControlFrames()
-    {
-        var links = Enumerable.Range(0, 10).Select(i => new RecordingLink("l" + i)).ToArray();
-        var router = Router(new DisseminationSettings { Rule = DisseminationRule.RandomFanout, Fanout = 3 }, links);
-        router.OnRequest(links[0], Announces.New());
-        Assert.Equal(3, links.Count(l => l.Copies.Any()));
-        Assert.Empty(links[0].Sent);
-
-        Clear(links);
-        router.Publish(Announces.New());
-        Assert.All(links, l => Assert.Single(l.Copies));
-
-        router.OnRequest(links[1], Announces.New());
-        var request = Announces.New();
-        router.OnRequest(links[0], request);
-        router.OnRequest(links[1], request);
-        Assert.Empty(links.SelectMany(l => l.Controls));
-        router.OnControl(links[2], Announces.Graft(request.Id));
-        Assert.Equal(1, router.Counters.ControlIgnored);
-    }
+    [Theory]
+    [InlineData(true, true, true, false, TreeDelivery.None)] // never back to the sender
+    [InlineData(false, false, false, false, TreeDelivery.Copy)] // an original peer: always a full copy
+    [InlineData(false, true, true, false, TreeDelivery.Copy)] // eager PeerNet link
+    [InlineData(false, true, false, false, TreeDelivery.Ihave)] // lazy PeerNet link
+    [InlineData(false, true, false, true, TreeDelivery.None)] // lazy, and it told us it has the id
+    public void DeliveryFor_IsThePureRuleOfWhoGetsWhat(bool isSender, bool takesControl, bool eager, bool announced, TreeDelivery expected) =>
+        Assert.Equal(expected, PlumtreeRule.DeliveryFor(isSender, takesControl, eager, announced));
 
     [Fact]
     public void ControlFrameValidator_DiscardsBadIds()

@@ -1,4 +1,5 @@
-namespace PeerNet.Gossip.Dissemination.Simulation;
+using PeerNet.Gossip.Dissemination;
+namespace PeerNet.Simulation;
 
 /// <summary>Ways to link the nodes of a <see cref="SimulatedNetwork"/>.</summary>
 public static class SimulatedTopology

@@ -1,9 +1,10 @@
-namespace PeerNet.Gossip.Dissemination.Simulation;
+using PeerNet.Gossip.Dissemination;
+namespace PeerNet.Simulation;
 
 /// <summary>One simulated node: its router, its links and whether it is alive.</summary>
 public sealed class SimulatedNode
 {
-    internal SimulatedNode(int index, PlumtreeRouter router, int maxHops, bool isOriginal)
+    internal SimulatedNode(int index, IDisseminationRule router, int maxHops, bool isOriginal)
     {
         Index = index;
         Router = router;
@@ -15,7 +16,7 @@ public sealed class SimulatedNode
     public int Index { get; }
 
     /// <summary>The node's router.</summary>
-    public PlumtreeRouter Router { get; }
+    public IDisseminationRule Router { get; }
 
     /// <summary>Requests with more hops are discarded on arrival (the wire limit check the caller of the router does).</summary>
     public int MaxHops { get; }

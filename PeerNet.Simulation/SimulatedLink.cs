@@ -1,9 +1,10 @@
+using PeerNet.Gossip.Dissemination;
 using PeerNet.Protocol.Wire;
 
-namespace PeerNet.Gossip.Dissemination.Simulation;
+namespace PeerNet.Simulation;
 
 /// <summary>One end of a simulated link: how <see cref="Owner"/>'s router sees <see cref="Peer"/>.</summary>
-public sealed class SimulatedLink : IGossipLink
+public sealed class SimulatedLink : GossipLink
 {
     private readonly SimulatedNetwork _network;
 
@@ -24,10 +25,10 @@ public sealed class SimulatedLink : IGossipLink
     public SimulatedLink Reverse { get; internal set; } = null!;
 
     /// <summary>False when the peer is an original node.</summary>
-    public bool TakesControlFrames => !Peer.IsOriginal;
+    public override bool TakesControlFrames => !Peer.IsOriginal;
 
     /// <summary>Always accepted: a send to a dead peer is lost on the way, and the sender never learns.</summary>
-    public bool TrySend(Message message, bool own)
+    public override bool TrySend(Message message, bool own)
     {
         _network.Carry(this, message);
         return true;

@@ -1,9 +1,8 @@
-using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 
-namespace PeerNet.Gossip.Dissemination;
+namespace PeerNet.Protocol;
 
-/// <summary>Limits on a received control frame, checked by the caller before <see cref="PlumtreeRouter.OnControl"/>.</summary>
+/// <summary>Limits on a received control frame, checked by the session before the dissemination rule sees it.</summary>
 public static class ControlFrameValidator
 {
     /// <summary>Most ids in one list of a control frame (IHAVEs are gathered up to this many per frame).</summary>

@@ -1,6 +1,7 @@
+using PeerNet.Gossip.Dissemination;
 using PeerNet.Protocol.Wire;
 
-namespace PeerNet.Gossip.Dissemination.Simulation;
+namespace PeerNet.Simulation;
 
 /// <summary>
 /// A discrete-event queue in virtual time: timers and message deliveries run in time order, ties in the order they
