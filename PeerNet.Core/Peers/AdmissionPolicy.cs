@@ -2,28 +2,6 @@ using System.Net;
 
 namespace PeerNet.Peers;
 
-/// <summary>What a new connection would take, and the caps it must fit under.</summary>
-/// <param name="Open">Connections open now, handshaken or not.</param>
-/// <param name="Handshaken">Of those, handshaken.</param>
-/// <param name="FromAddress">Inbound connections open now from the new one's IP (0 when the cap does not apply).</param>
-public readonly record struct AdmissionCounts(int Open, int Handshaken, int FromAddress);
-
-/// <summary>The verdict on a new connection.</summary>
-public enum Admission
-{
-    /// <summary>It may open.</summary>
-    Admitted,
-
-    /// <summary>At <see cref="PeerNetOptions.MaxPeers"/>.</summary>
-    PeerCap,
-
-    /// <summary>At <see cref="PeerNetOptions.MaxPendingHandshakes"/>.</summary>
-    PendingCap,
-
-    /// <summary>At <see cref="PeerNetOptions.MaxConnectionsPerAddress"/> for its IP.</summary>
-    AddressCap,
-}
-
 /// <summary>The connection caps as pure functions: over a cap a new connection is closed at once; existing ones stay.</summary>
 public static class AdmissionPolicy
 {

@@ -25,6 +25,7 @@ internal sealed partial class PeerStoreWriter
     private readonly Action _onCommit;
     private readonly List<StoreWrite> _batch = [];
     private readonly PeerNetMetrics? _metrics;
+    private readonly LimitBound? _queueBound;
     private long _dropped;
     private long _committed;
     private bool _hasWaiter;
@@ -32,9 +33,10 @@ internal sealed partial class PeerStoreWriter
     private Task? _loop;
 
     public PeerStoreWriter(StoreBatchApplier applier, PeerNetOptions options, TimeProvider time, ILogger logger, Action<long> onNodeDelta, Action onCommit,
-        PeerNetMetrics? metrics = null)
+        PeerNetMetrics? metrics = null, LimitBound? queueBound = null)
     {
         _metrics = metrics;
+        _queueBound = queueBound;
         _onCommit = onCommit;
         _applier = applier;
         _time = time;
@@ -83,6 +85,7 @@ internal sealed partial class PeerStoreWriter
             return true;
         var dropped = Interlocked.Increment(ref _dropped);
         _metrics?.StoreWriteDropped();
+        _queueBound?.Hit();
         Log.BackgroundWriteDropped(_logger, write.Kind, dropped);
         return false;
     }

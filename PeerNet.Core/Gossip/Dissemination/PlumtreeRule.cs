@@ -34,7 +34,7 @@ public sealed partial class PlumtreeRule : IDisseminationRule
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl) { Bound = settings.Limits?.SeenIds };
         _payloads = new ExpiringCache<UInt128, CachedPayload>(settings.PayloadCapacity, settings.PayloadTtl) { Bound = settings.Limits?.Payloads };
-        _pulls = new PendingPulls(settings.PullCapacity, settings.PullTtl);
+        _pulls = new PendingPulls(settings.PullCapacity, settings.PullTtl, settings.Limits?.PendingPulls);
     }
 
     /// <inheritdoc />

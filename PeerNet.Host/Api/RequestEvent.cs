@@ -3,65 +3,6 @@ using PeerNet.Gossip.Announcing;
 
 namespace PeerNet.Host.Api;
 
-/// <summary>An announce to send. Give at most one of data and dataBase64.</summary>
-public sealed record AnnounceBody
-{
-    /// <summary>Request id as lowercase hex, 1 to 64 bytes; random when absent.</summary>
-    /// <example>5eed0001</example>
-    public string? Id { get; init; }
-
-    /// <summary>Type, UTF-8 text of at most 64 bytes (not _hello or _addrs).</summary>
-    /// <example>search</example>
-    public string? Type { get; init; }
-
-    /// <summary>Payload as UTF-8 text (at most 1024 bytes).</summary>
-    /// <example>whatever</example>
-    public string? Data { get; init; }
-
-    /// <summary>Payload as base64 (at most 1024 bytes decoded).</summary>
-    public string? DataBase64 { get; init; }
-
-    /// <summary>Highest hop count a node accepts it with (0 or absent: no limit but the node's MaxHops); limit N reaches nodes up to N + 1 links away.</summary>
-    /// <example>0</example>
-    public uint? Limit { get; init; }
-
-    /// <summary>Hop count it starts with (default 0; at most limit and MaxHops).</summary>
-    /// <example>0</example>
-    public uint? Hops { get; init; }
-}
-
-/// <summary>An answer to a request received on the request stream. Give at most one of data and dataBase64.</summary>
-public sealed record ReplyBody
-{
-    /// <summary>Payload as UTF-8 text (at most 1024 bytes).</summary>
-    /// <example>found it</example>
-    public string? Data { get; init; }
-
-    /// <summary>Payload as base64 (at most 1024 bytes decoded).</summary>
-    public string? DataBase64 { get; init; }
-
-    /// <summary>Type; the request's when absent.</summary>
-    public string? Type { get; init; }
-
-    /// <summary>Limit; the request's when absent.</summary>
-    public uint? Limit { get; init; }
-}
-
-/// <summary>One response to an announce (one SSE event).</summary>
-/// <param name="Id">Response id, hex.</param>
-/// <param name="Reply">Id of the request it answers, hex.</param>
-/// <param name="Type">Type as text (null when absent or not UTF-8).</param>
-/// <param name="Data">Payload as text (null when not UTF-8).</param>
-/// <param name="DataBase64">Payload as base64.</param>
-/// <param name="Hops">Links it travelled beyond the first.</param>
-/// <param name="Limit">Its limit field.</param>
-public sealed record AnnounceResponseEvent(string Id, string Reply, string? Type, string? Data, string DataBase64, uint Hops, uint Limit)
-{
-    internal static AnnounceResponseEvent From(AnnounceResponse r) => new(
-        Convert.ToHexStringLower(r.Id.Span), Convert.ToHexStringLower(r.Reply.Span), r.Type.IsEmpty ? null : r.TypeText,
-        r.DataText, Convert.ToBase64String(r.Data.Span), r.Hops, r.Limit);
-}
-
 /// <summary>One announce request this node received (one SSE event); answer it by its handle.</summary>
 /// <param name="Handle">Answer with POST /api/requests/{handle}/reply (valid for two minutes).</param>
 /// <param name="Id">Request id, hex.</param>
