@@ -28,7 +28,7 @@ public sealed class RequestHubTests
                 if (Interlocked.Increment(ref read) == total)
                     return;
             }
-        });
+        }, TestContext.Current.CancellationToken);
         for (var i = 0; i < total; i++)
         {
             hub.Publish(Request(i, "t"));
@@ -41,7 +41,7 @@ public sealed class RequestHubTests
         }
 
         Assert.Equal(500, stuck.Dropped); // its buffer filled; Publish never waited
-        await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        await reader.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal(total, read);
         Assert.Equal(0, keeping.Dropped);
     }
@@ -68,7 +68,7 @@ public sealed class RequestHubTests
                 break;
         }
         Assert.Equal(["chat1", "chat3"], got);
-        Assert.Equal(2, await all.ReadAllAsync().CountAsync()); // what it had before it left, then the end
+        Assert.Equal(2, await all.ReadAllAsync(TestContext.Current.CancellationToken).CountAsync(cancellationToken: TestContext.Current.CancellationToken)); // what it had before it left, then the end
     }
 
     [Fact]
