@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace PeerNet.Host.Hosting;
 
@@ -53,6 +54,15 @@ internal sealed record ServerUrl(string Url, bool Https, ServerUrlKind Kind, IPA
     /// <summary>True when it listens on every IP: <c>*</c>, <c>+</c>, a host name, <c>0.0.0.0</c> or <c>[::]</c>.</summary>
     public bool IsWildcard =>
         Kind == ServerUrlKind.AnyIp || (Kind == ServerUrlKind.Ip && (Ip!.Equals(IPAddress.Any) || Ip.Equals(IPAddress.IPv6Any)));
+
+    /// <summary>A host that reaches this listener from the same machine: wildcards become 127.0.0.1.</summary>
+    public string LoopbackHost => Kind switch
+    {
+        ServerUrlKind.Localhost => "localhost",
+        ServerUrlKind.Ip when !IsWildcard => Ip!.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Ip}]" : Ip.ToString(),
+        // Every IP includes IPv4 loopback: [::] and AnyIp listen dual-stack (Kestrel sets DualMode), 0.0.0.0 is IPv4.
+        _ => IPAddress.Loopback.ToString(),
+    };
 
     // Kestrel's rule: localhost, and names under the .localhost top-level domain.
     private static bool IsLocalhost(string host) =>
