@@ -16,9 +16,9 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     private readonly List<TestNode> _nodes = [];
     private readonly List<SseStream> _streams = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var stream in _streams)
             await stream.DisposeAsync();
@@ -206,7 +206,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     public async Task BadAnnounceFields_Answer400NamingTheField_BeforeAnythingIsSent(string body, string? field)
     {
         var node = (await StartAsync(1))[0];
-        var response = await node.Client.PostAsync("/api/announce?timeoutMs=50", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await node.Client.PostAsync("/api/announce?timeoutMs=50", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         if (field is null && body.Contains("\"t\""))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -216,7 +216,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         if (field is not null)
         {
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
         }
     }
@@ -225,15 +225,15 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     public async Task OversizeFields_TimeoutOutOfRange_AndUnknownHandles_AreRejected()
     {
         var node = (await StartAsync(1))[0];
-        var big = await node.Client.PostAsJsonAsync("/api/announce", new { data = new string('x', 1025) });
+        var big = await node.Client.PostAsJsonAsync("/api/announce", new { data = new string('x', 1025) }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, big.StatusCode);
-        Assert.Contains("data", await big.Content.ReadAsStringAsync());
-        var longType = await node.Client.PostAsJsonAsync("/api/announce", new { type = new string('t', 65) });
+        Assert.Contains("data", await big.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var longType = await node.Client.PostAsJsonAsync("/api/announce", new { type = new string('t', 65) }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, longType.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?timeoutMs=60001", new { })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?max=0", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?timeoutMs=60001", new { }, cancellationToken: TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?max=0", new { }, cancellationToken: TestContext.Current.CancellationToken)).StatusCode);
 
-        var unknown = await node.Client.PostAsJsonAsync("/api/requests/0123456789abcdef0123456789abcdef/reply", new { data = "x" });
+        var unknown = await node.Client.PostAsJsonAsync("/api/requests/0123456789abcdef0123456789abcdef/reply", new { data = "x" }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }

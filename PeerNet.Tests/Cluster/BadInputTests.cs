@@ -26,7 +26,7 @@ public sealed class BadInputTests : IAsyncLifetime
     private TestNode _host = null!;
     private TestNode _friend = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _host = await TestNode.StartAsync(_dir.File("host.db"), new Dictionary<string, string?>
         {
@@ -39,7 +39,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, connected.StatusCode);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         // The host still serves: REST answers and the friendly peer is still connected, both ways.
         var node = await _host.Client.GetFromJsonAsync<JsonElement>("/api/node");
@@ -99,7 +99,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         using var violations = _host.Services.Collect("peernet.protocol.violations");
         await using var stream = await TcpAsync();
-        await stream.WriteAsync(Convert.FromHexString(hex));
+        await stream.WriteAsync(Convert.FromHexString(hex), TestContext.Current.CancellationToken);
         Assert.True(await ClosedAsync(stream), name);
         await Wait.UntilAsync(() => violations.Sum() == 1, Patience, $"the {name} violation is counted");
     }
@@ -108,7 +108,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task ATruncatedFrameThenClose_EndsOnlyThatConnection()
     {
         var stream = await TcpAsync();
-        await stream.WriteAsync(Convert.FromHexString("260a240a04"));
+        await stream.WriteAsync(Convert.FromHexString("260a240a04"), TestContext.Current.CancellationToken);
         stream.Socket.Shutdown(SocketShutdown.Send);
         Assert.True(await ClosedAsync(stream));
         stream.Dispose();
@@ -121,11 +121,11 @@ public sealed class BadInputTests : IAsyncLifetime
         using var dropped = _host.Services.Collect("peernet.messages.dropped");
         using var violations = _host.Services.Collect("peernet.protocol.violations");
         await using var stream = await TcpAsync();
-        await stream.WriteAsync(Hello(0x40));
-        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 0, Type = ByteString.CopyFromUtf8("x"), Data = ByteString.CopyFrom(new byte[2000]) }));
-        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[65]), Hops = 0 }));
+        await stream.WriteAsync(Hello(0x40), TestContext.Current.CancellationToken);
+        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 0, Type = ByteString.CopyFromUtf8("x"), Data = ByteString.CopyFrom(new byte[2000]) }), TestContext.Current.CancellationToken);
+        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[65]), Hops = 0 }), TestContext.Current.CancellationToken);
         await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 65, // over the default MaxHops of 64
-            Type = ByteString.CopyFromUtf8("x") }));
+            Type = ByteString.CopyFromUtf8("x") }), TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => dropped.Sum("reason", "field_limit") == 3, Patience, "three discards");
 
         // Still open: nothing broke the protocol, and the connection counts beside the friend's.
@@ -144,7 +144,7 @@ public sealed class BadInputTests : IAsyncLifetime
         });
         await using var quiet = await TcpAsync(strictPort);
         await using var helloOnly = await TcpAsync(strictPort);
-        await helloOnly.WriteAsync(Hello(0x50)); // says hello, but never answers ours
+        await helloOnly.WriteAsync(Hello(0x50), TestContext.Current.CancellationToken); // says hello, but never answers ours
         Assert.True(await ClosedAsync(quiet));
         Assert.True(await ClosedAsync(helloOnly));
     }
@@ -220,6 +220,6 @@ public sealed class BadInputTests : IAsyncLifetime
             socket.Abort();
 
         await Wait.UntilAsync(() => _host.Node.Network.OpenConnections == 1, Patience, "every dropped connection is cleaned up");
-        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync("/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync("/readyz", TestContext.Current.CancellationToken)).StatusCode);
     }
 }

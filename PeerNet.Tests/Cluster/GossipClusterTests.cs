@@ -16,9 +16,9 @@ public sealed class GossipClusterTests : IAsyncLifetime
     private readonly List<TestNode> _nodes = [];
     private readonly HashSet<TestNode> _stopped = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes.Where(n => !_stopped.Contains(n)))
             await node.DisposeAsync();
@@ -90,7 +90,7 @@ public sealed class GossipClusterTests : IAsyncLifetime
         // A removed address stays removed although every peer keeps offering it.
         var removed = _nodes[5].PeerAddress;
         var delete = new HttpRequestMessage(HttpMethod.Delete, "/api/nodes") { Content = JsonContent.Create(new { addresses = new[] { removed } }) };
-        Assert.Equal(HttpStatusCode.OK, (await observer.Client.SendAsync(delete)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await observer.Client.SendAsync(delete, TestContext.Current.CancellationToken)).StatusCode);
         using var learned = observer.Services.Collect("peernet.exchange.addresses.learned");
         await Wait.UntilAsync(() => learned.Sum() >= 30, TimeSpan.FromSeconds(15), "node 1 took in 30 more offered addresses");
         Assert.DoesNotContain(removed, await KnownAsync(observer));

@@ -21,7 +21,7 @@ public sealed class LivenessTests : IDisposable
             ["PeerNet:HandshakeTimeout"] = "60000",
         });
         await using var friend = await TestNode.StartAsync(_dir.File("friend.db"));
-        await friend.Node.ConnectAsync($"ws://127.0.0.1:{host.BaseAddress.Port}/peer");
+        await friend.Node.ConnectAsync($"ws://127.0.0.1:{host.BaseAddress.Port}/peer", TestContext.Current.CancellationToken);
 
         // A dead peer: connected, but nothing reads its socket, so the host's pings go unanswered.
         using var dead = new ClientWebSocket();

@@ -28,14 +28,14 @@ public sealed class MetricsTests : IDisposable
         using var violationsAtB = b.Services.Collect("peernet.protocol.violations");
 
         // a - b - c, over REST.
-        Assert.True((await a.Client.PostAsJsonAsync("/api/connections", new { address = b.PeerAddress })).IsSuccessStatusCode);
-        Assert.True((await c.Client.PostAsJsonAsync("/api/connections", new { address = b.PeerAddress })).IsSuccessStatusCode);
+        Assert.True((await a.Client.PostAsJsonAsync("/api/connections", new { address = b.PeerAddress }, TestContext.Current.CancellationToken)).IsSuccessStatusCode);
+        Assert.True((await c.Client.PostAsJsonAsync("/api/connections", new { address = b.PeerAddress }, TestContext.Current.CancellationToken)).IsSuccessStatusCode);
         await Wait.UntilAsync(() => peersAtB.Observe() == 2, Patience, "b's meter shows its two peers");
         Assert.Equal(2, peersAtB.Observe("direction", "inbound"));
         await Wait.UntilAsync(() => handshakesAtB.Sum("result", "ok") == 2, Patience, "b counted two handshakes");
 
         var copiesBefore = copiesAtB.Observe();
-        using (var response = await a.Client.PostAsJsonAsync("/api/announce?timeoutMs=100", new { type = "metrics", data = "hello" }))
+        using (var response = await a.Client.PostAsJsonAsync("/api/announce?timeoutMs=100", new { type = "metrics", data = "hello" }, TestContext.Current.CancellationToken))
             Assert.True(response.IsSuccessStatusCode);
         await Wait.UntilAsync(() => receivedAtC.Sum() == 1, Patience, "the announce reached c, and c's meter counted it");
         Assert.Equal(1, originated.Sum());
@@ -45,8 +45,8 @@ public sealed class MetricsTests : IDisposable
 
         // A hostile frame: the violation is counted where it happened.
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri(b.PeerAddress), CancellationToken.None);
-        await socket.SendAsync(Convert.FromHexString("0affffffffffffffffffff"), WebSocketMessageType.Binary, true, CancellationToken.None);
+        await socket.ConnectAsync(new Uri(b.PeerAddress), TestContext.Current.CancellationToken);
+        await socket.SendAsync(Convert.FromHexString("0affffffffffffffffffff"), WebSocketMessageType.Binary, true, TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => violationsAtB.Sum() == 1, Patience, "b counted the violation");
         Assert.Equal(2, peersAtB.Observe()); // the honest peers stay
     }

@@ -10,9 +10,9 @@ public sealed class BootstrapperTests : IAsyncLifetime
 {
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     [Fact]
     public async Task DialsUpToTheShortfall_SkipsOwnAndDeadAddresses_ThenStops()
@@ -20,7 +20,7 @@ public sealed class BootstrapperTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.Connections = 2; o.Advertise = ["tcp://a:1"]; });
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
-        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1", "tcp://dead:1"]);
+        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1", "tcp://dead:1"], TestContext.Current.CancellationToken);
         var bootstrap = a.Get<Bootstrapper>();
         using var dials = a.Services.Collect("peernet.dials");
 
@@ -36,8 +36,8 @@ public sealed class BootstrapperTests : IAsyncLifetime
         {
             // The dead one was tried: it is backing off and its failure is on record.
             Assert.True(bootstrap.Backoff.IsWaiting("tcp://dead:1"));
-            await a.Store.FlushAsync();
-            Assert.Equal(1, (await a.Node.GetStatsAsync("tcp://dead:1"))!.Connections.Fail);
+            await a.Store.FlushAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(1, (await a.Node.GetStatsAsync("tcp://dead:1", TestContext.Current.CancellationToken))!.Connections.Fail);
         }
     }
 
@@ -45,7 +45,7 @@ public sealed class BootstrapperTests : IAsyncLifetime
     public async Task AFailedAddressIsNotDialledAgainWhileItBacksOff()
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.Connections = 3);
-        await a.Node.SaveAsync(["tcp://dead:1", "tcp://gone:1"]);
+        await a.Node.SaveAsync(["tcp://dead:1", "tcp://gone:1"], TestContext.Current.CancellationToken);
         var bootstrap = a.Get<Bootstrapper>();
         using var dials = a.Services.Collect("peernet.dials");
 
@@ -67,9 +67,9 @@ public sealed class BootstrapperTests : IAsyncLifetime
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.Connections = 2);
         var b = await _net.AddAsync("tcp://b:1");
-        await b.ConnectAsync(a); // b dialled a: a knows b only as an inbound peer
+        await b.ConnectAsync(a, TestContext.Current.CancellationToken); // b dialled a: a knows b only as an inbound peer
         await Wait.UntilAsync(() => a.Network.Count == 1, TimeSpan.FromSeconds(10), "a sees b");
-        await a.Node.SaveAsync(["tcp://b:1"]);
+        await a.Node.SaveAsync(["tcp://b:1"], TestContext.Current.CancellationToken);
         var bootstrap = a.Get<Bootstrapper>();
 
         // Finds b already connected: by the crossed-dial rule one of the two connections stays (which one depends
@@ -79,7 +79,7 @@ public sealed class BootstrapperTests : IAsyncLifetime
         Assert.True(bootstrap.Backoff.IsWaiting("tcp://b:1") || a.Network.OpenAddresses().Contains("tcp://b:1"));
         Assert.Equal(0, await bootstrap.RunOnceAsync(CancellationToken.None));
         Assert.Equal(1, a.Network.Count);
-        await a.Store.FlushAsync();
-        Assert.Equal(0, (await a.Node.GetStatsAsync("tcp://b:1"))!.Connections.Fail); // not a failure of b's address
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await a.Node.GetStatsAsync("tcp://b:1", TestContext.Current.CancellationToken))!.Connections.Fail); // not a failure of b's address
     }
 }

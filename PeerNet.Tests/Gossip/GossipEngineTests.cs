@@ -11,9 +11,9 @@ public sealed class GossipEngineTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     [Fact]
     public async Task AFailingRoundIsLoggedAndTheLoopGoesOn()
@@ -53,7 +53,7 @@ public sealed class GossipEngineTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.Connections = 1; o.Interval = 0; o.Purge = 0; }, time);
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
-        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1"]);
+        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1"], TestContext.Current.CancellationToken);
         var engine = a.Get<GossipEngine>();
         await engine.StartAsync(CancellationToken.None);
         try
@@ -98,7 +98,7 @@ public sealed class GossipEngineTests : IAsyncLifetime
             // StartAsync returns before ExecuteAsync has run (.NET 10 runs all of it as a Task): wait until the
             // engine listens for new peers, or b's handshake can come first and no one asks it at once.
             await Wait.UntilAsync(() => engine.IsRunning, Patience, "the engine is running");
-            await a.ConnectAsync(b);
+            await a.ConnectAsync(b, TestContext.Current.CancellationToken);
             await Wait.UntilAsync(() => learned.Sum() == 1, Patience, "a asked b on connect and learned b's address");
             Assert.Equal(1, asked.Sum());
             await Wait.UntilAsync(() =>

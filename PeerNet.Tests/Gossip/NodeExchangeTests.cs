@@ -13,9 +13,9 @@ public sealed class NodeExchangeTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     private async Task<MemoryNode> AskerAsync(Action<PeerNetOptions>? configure = null)
     {
@@ -34,19 +34,19 @@ public sealed class NodeExchangeTests : IAsyncLifetime
     {
         var a = await AskerAsync(o => o.Size = 50);
         var b = await _net.AddAsync("tcp://b:1", o => o.Advertise = ["tcp://b:1"]);
-        await b.Node.SaveAsync(["ws://10.0.0.1:8080/peer", "ws://10.0.0.2:8080/peer", "ws://169.254.0.9/peer", "ws://127.0.0.1:9/peer", "ws://10.0.0.3/peer"]);
-        await a.Node.SaveAsync(["ws://10.0.0.3/peer"]);
-        await a.Node.RemoveAsync(["ws://10.0.0.3/peer"]); // tombstoned at a
+        await b.Node.SaveAsync(["ws://10.0.0.1:8080/peer", "ws://10.0.0.2:8080/peer", "ws://169.254.0.9/peer", "ws://127.0.0.1:9/peer", "ws://10.0.0.3/peer"], TestContext.Current.CancellationToken);
+        await a.Node.SaveAsync(["ws://10.0.0.3/peer"], TestContext.Current.CancellationToken);
+        await a.Node.RemoveAsync(["ws://10.0.0.3/peer"], TestContext.Current.CancellationToken); // tombstoned at a
         using var learned = a.Services.Collect("peernet.exchange.addresses.learned");
         using var refused = a.Services.Collect("peernet.exchange.addresses.refused");
-        var peer = await a.ConnectAsync(b);
+        var peer = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
 
         Assert.True(a.Get<NodeExchange>().Ask(peer));
 
         await Wait.UntilAsync(() => learned.Sum() + refused.Sum() == 6, Patience, "all six answers handled");
         Assert.Equal(["tcp://b:1", "ws://10.0.0.1:8080/peer", "ws://10.0.0.2:8080/peer"], await KnownAsync(a));
         Assert.Equal(2, refused.Sum("reason", "scope")); // link-local, and loopback on a node that does not advertise one
-        var stats = (await a.Node.GetStatsAsync("tcp://b:1"))!;
+        var stats = (await a.Node.GetStatsAsync("tcp://b:1", TestContext.Current.CancellationToken))!;
         Assert.Equal(4, stats.Nodes.Rx); // b's own address, two private ones and the tombstoned one (skipped by the store)
     }
 

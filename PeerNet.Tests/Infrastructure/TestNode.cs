@@ -8,7 +8,7 @@ using PeerNet.Host.Hosting;
 
 namespace PeerNet.Tests.Infrastructure;
 
-/// <summary>A real PeerNet host listening on a free 127.0.0.1 port, with its own database file.</summary>
+/// <summary>A real PeerNet host listening on a free 127.0.0.1 port (or the URL a test gives), with its own database file.</summary>
 public sealed class TestNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -31,7 +31,8 @@ public sealed class TestNode : IAsyncDisposable
     /// <summary>The address this host's /peer endpoint answers on.</summary>
     public string PeerAddress => $"ws://127.0.0.1:{BaseAddress.Port}/peer";
 
-    public static async Task<TestNode> StartAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null, int port = 0)
+    /// <param name="url">Where HTTP listens (ASP.NET Core's urls setting); by default 127.0.0.1 on <paramref name="port"/>.</param>
+    public static async Task<TestNode> StartAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string? url = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -48,13 +49,17 @@ public sealed class TestNode : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
         builder.Configuration.AddInMemoryCollection(values);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls(url ?? $"http://127.0.0.1:{port}");
 
         var app = PeerNetHost.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestNode(app, new Uri(address));
+        return new TestNode(app, OnLoopback(new Uri(address)));
     }
+
+    // A host listening on every IP ([::] or 0.0.0.0) is still asked on loopback: test traffic never leaves the machine.
+    private static Uri OnLoopback(Uri address) =>
+        address.Host is "[::]" or "0.0.0.0" ? new UriBuilder(address) { Host = "127.0.0.1" }.Uri : address;
 
     public async Task StopAsync()
     {

@@ -14,9 +14,9 @@ public sealed class PeerSessionTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     [Fact]
     public async Task TwoNodes_Handshake_AndListEachOtherByNodeId()
@@ -24,7 +24,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1");
         var b = await _net.AddAsync("tcp://b:1");
 
-        var session = await a.ConnectAsync(b);
+        var session = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
 
         Assert.Equal(b.Identity.Id, session.RemoteId);
         Assert.True(session.IsPeerNet);
@@ -41,12 +41,12 @@ public sealed class PeerSessionTests : IAsyncLifetime
     {
         var a = await _net.AddAsync("tcp://a:1");
         var b = await _net.AddAsync("tcp://b:1");
-        await a.ConnectAsync(b);
-        await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1")));
-        await a.Store.FlushAsync();
+        await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1"), TestContext.Current.CancellationToken));
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(1, (await a.Store.GetStatsAsync(b.Address))?.Connections.Ok);
-        Assert.Equal(1, (await a.Store.GetStatsAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1")))?.Connections.Fail);
+        Assert.Equal(1, (await a.Store.GetStatsAsync(b.Address, TestContext.Current.CancellationToken))?.Connections.Ok);
+        Assert.Equal(1, (await a.Store.GetStatsAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1"), TestContext.Current.CancellationToken))?.Connections.Fail);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1");
         _net.Alias("tcp://a-again:1", a);
 
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://a-again:1")));
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://a-again:1"), TestContext.Current.CancellationToken));
 
         Assert.Equal(PeerConnectFailure.Self, ex.Failure);
         Assert.Contains("itself", ex.Message);
@@ -66,7 +66,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
     public async Task DiallingAnAdvertisedAddress_IsRefusedBeforeDialling()
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.Advertise = ["tcp://a:1"]);
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(a.Address));
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(a.Address, TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.Self, ex.Failure);
     }
 
@@ -76,12 +76,12 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1");
         var b = await _net.AddAsync("tcp://b:1");
         _net.Alias("tcp://b-alias:1", b);
-        var first = await a.ConnectAsync(b);
+        var first = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
 
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://b-alias:1")));
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://b-alias:1"), TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.AlreadyConnected, ex.Failure);
 
-        var again = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(b));
+        var again = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(b, TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.AlreadyConnected, again.Failure);
         Assert.True(first.IsHandshaken);
         Assert.Null(first.CloseReason);
@@ -96,7 +96,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
             var a = await _net.AddAsync($"tcp://a{run}:1");
             var b = await _net.AddAsync($"tcp://b{run}:1");
 
-            var dials = new[] { Try(a.ConnectAsync(b)), Try(b.ConnectAsync(a)) };
+            var dials = new[] { Try(a.ConnectAsync(b, TestContext.Current.CancellationToken)), Try(b.ConnectAsync(a, TestContext.Current.CancellationToken)) };
             await Task.WhenAll(dials);
 
             await Wait.UntilAsync(() => a.Network.Count == 1 && b.Network.Count == 1
@@ -126,7 +126,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
     public async Task AnOriginalNode_GetsItsAddrsAnsweredBeforeTheHandshake_AndCompletesIt()
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.Advertise = ["ws://a.example:8080/peer"]);
-        await a.Store.SaveAsync([PeerNet.Addressing.PeerAddress.Parse("ws://known.example:1/peer")]);
+        await a.Store.SaveAsync([PeerNet.Addressing.PeerAddress.Parse("ws://known.example:1/peer")], TestContext.Current.CancellationToken);
         await using var original = _net.Raw(a);
 
         // The original sends its _hello and _addrs together, and answers ours only later.
@@ -181,7 +181,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
         using var refusals = a.Services.Collect("peernet.connections.refused");
-        await b.ConnectAsync(a);
+        await b.ConnectAsync(a, TestContext.Current.CancellationToken);
 
         await using var pending = _net.Raw(a); // stays in its handshake: the pending cap is now full
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "b is a peer");
@@ -190,7 +190,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         Assert.Equal(1, refusals.Sum()); // at the peer cap (2 open) or the pending cap (1 pending), whichever is checked first
         Assert.Equal(1, refusals.Sum("reason", "peer_cap"));
 
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c));
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c, TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.CapReached, ex.Failure);
         Assert.Equal(1, a.Network.Count);
         Assert.Null(a.Network.Peers[0].CloseReason);
@@ -311,7 +311,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await session.SendAsync(big, cts.Token));
 
         var b = await _net.AddAsync("tcp://b:1");
-        await a.ConnectAsync(b); // others are still served
+        await a.ConnectAsync(b, TestContext.Current.CancellationToken); // others are still served
         Assert.Equal(2, a.Network.Count);
     }
 
@@ -338,8 +338,8 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1");
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
-        await a.ConnectAsync(b);
-        await c.ConnectAsync(a);
+        await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+        await c.ConnectAsync(a, TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => a.Network.Count == 2, Patience, "two peers");
 
         Assert.True(await a.Network.DisconnectAsync(b.Address));

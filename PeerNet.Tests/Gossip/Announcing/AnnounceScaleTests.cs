@@ -8,15 +8,15 @@ using PeerNet.Tests.Peers;
 namespace PeerNet.Tests.Gossip.Announcing;
 
 /// <summary>What a busy node costs: copies per announce at a hub, and memory under a flood of unique ids.</summary>
-public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly MemoryNet _net = new();
     private readonly List<MemoryNode> _nodes = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes)
             await node.Get<GossipEngine>().StopAsync(CancellationToken.None);
@@ -41,11 +41,11 @@ public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper outp
         var random = new Random(7);
         foreach (var (leaf, i) in leaves.Select((l, i) => (l, i)))
         {
-            await leaf.ConnectAsync(hub);
+            await leaf.ConnectAsync(hub, TestContext.Current.CancellationToken);
             // Each leaf also dials two other leaves: the hub is not the only way round.
             foreach (var j in Enumerable.Range(0, 50).Where(j => j != i).OrderBy(_ => random.Next()).Take(2))
             {
-                try { await leaf.ConnectAsync(leaves[j]); }
+                try { await leaf.ConnectAsync(leaves[j], TestContext.Current.CancellationToken); }
                 catch (PeerNet.Peers.PeerConnectException) { } // j dialled i already
             }
         }

@@ -14,13 +14,13 @@ public sealed class AnnounceWireTests : IAsyncLifetime
     private readonly MemoryNet _net = new();
     private MemoryNode _node = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _node = await _net.AddAsync("tcp://x:1", o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; });
         await _node.Get<GossipEngine>().StartAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _node.Get<GossipEngine>().StopAsync(CancellationToken.None);
         await _net.DisposeAsync();
@@ -94,7 +94,7 @@ public sealed class AnnounceWireTests : IAsyncLifetime
             var payload = new byte[1000];
             for (var i = 0; i < 1000 && ownDrops.Sum("reason", "own_send_overflow") == 0; i++)
             {
-                await foreach (var _ in node.Node.AnnounceAsync(new PeerNet.Gossip.Announcing.AnnounceMessage { Type = "big"u8.ToArray(), Data = payload }, TimeSpan.FromMilliseconds(1)))
+                await foreach (var _ in node.Node.AnnounceAsync(new PeerNet.Gossip.Announcing.AnnounceMessage { Type = "big"u8.ToArray(), Data = payload }, TimeSpan.FromMilliseconds(1), TestContext.Current.CancellationToken))
                 {
                 }
             }

@@ -32,7 +32,7 @@ public sealed class RequestHubTests : IDisposable
                 if (Interlocked.Increment(ref read) == total)
                     return;
             }
-        });
+        }, TestContext.Current.CancellationToken);
         for (var i = 0; i < total; i++)
         {
             hub.Publish(Request(i, "t"));
@@ -45,7 +45,7 @@ public sealed class RequestHubTests : IDisposable
         }
 
         Assert.Equal(500, stuck.Dropped); // its buffer filled; Publish never waited
-        await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        await reader.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal(total, read);
         Assert.Equal(0, keeping.Dropped);
     }
@@ -72,7 +72,7 @@ public sealed class RequestHubTests : IDisposable
                 break;
         }
         Assert.Equal(["chat1", "chat3"], got);
-        Assert.Equal(2, await all.ReadAllAsync().CountAsync()); // what it had before it left, then the end
+        Assert.Equal(2, await all.ReadAllAsync(TestContext.Current.CancellationToken).CountAsync(cancellationToken: TestContext.Current.CancellationToken)); // what it had before it left, then the end
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class RequestHubTests : IDisposable
         hub.RequestReceived += _ => throw new InvalidOperationException("handler bug");
         using var subscriber = hub.Subscribe();
         hub.Publish(Request(1, "t"));
-        var delivered = subscriber.ReadAllAsync().GetAsyncEnumerator();
+        var delivered = subscriber.ReadAllAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
         Assert.True(delivered.MoveNextAsync().AsTask().IsCompletedSuccessfully); // already buffered
     }
 }
