@@ -24,8 +24,8 @@ internal static class PingPayload
         Data = new byte[DataLength],
     };
 
-    /// <summary>What node B answers with.</summary>
-    public static ReadOnlyMemory<byte> ReplyData { get; } = new byte[DataLength];
+    /// <summary>What node B answers with (one message for every answer, as an application with a fixed answer would).</summary>
+    public static ReplyMessage Reply { get; } = new() { Data = new byte[DataLength] };
 
     /// <summary>A request frame as PeerNet writes it (length prefix included): id of 8 bytes, hops, limit, type, data.</summary>
     public static byte[] RequestFrame() => FrameWriter.ToFrame(new Message

@@ -10,10 +10,6 @@ namespace PeerNet.Peers;
 /// <summary>The read loop: frames (length checked first), parse, limits, then each message to its one handler.</summary>
 internal sealed partial class PeerSession
 {
-    // Unknown fields are skipped as the spec says, and not kept: otherwise a small announce could carry up to a
-    // frame's worth of bytes no field limit checks, held in every queue and cache the message reaches.
-    private static readonly MessageParser<Message> WireParser = Message.Parser.WithDiscardUnknownFields(true);
-
     private long _lastReceivedTicks;
 
     private async Task<string> ReadLoopAsync()
@@ -83,7 +79,9 @@ internal sealed partial class PeerSession
             Message message;
             try
             {
-                message = WireParser.ParseFrom(payload);
+                // Unknown fields are skipped as the spec says, and not kept: otherwise a small announce could carry up
+                // to a frame's worth of bytes no field limit checks, held in every queue and cache it reaches.
+                message = WireDecoder.Parse(payload);
             }
             catch (InvalidProtocolBufferException ex)
             {

@@ -13,10 +13,28 @@ public static class Messages
     /// <summary>A fresh random id.</summary>
     public static ByteString NewId(RandomSource random)
     {
-        Span<byte> id = stackalloc byte[GeneratedIdLength];
-        random.NextBytes(id);
-        return ByteString.CopyFrom(id);
+        // Ids are cut from a per-thread slab of random bytes instead of an array each: an id is immutable once made
+        // and no slice is ever handed out twice, so wrapping without a copy is safe; a slab lives while any id of it
+        // does (4 KB per 512 ids).
+        var slab = _idSlab;
+        if (slab is null || _idSlabUsed + GeneratedIdLength > slab.Length)
+        {
+            _idSlab = slab = new byte[IdSlabLength];
+            _idSlabUsed = 0;
+        }
+        var id = slab.AsMemory(_idSlabUsed, GeneratedIdLength);
+        _idSlabUsed += GeneratedIdLength;
+        random.NextBytes(id.Span);
+        return UnsafeByteOperations.UnsafeWrap(id);
     }
+
+    private const int IdSlabLength = 4096;
+
+    [ThreadStatic]
+    private static byte[]? _idSlab;
+
+    [ThreadStatic]
+    private static int _idSlabUsed;
 
     /// <summary><c>{ id, type: "_hello", hops: 0, limit: 1, data: node id + PeerNet extension }</c>.</summary>
     public static Message HelloRequest(ByteString id, NodeId self, HelloExtension extension)

@@ -49,7 +49,10 @@ public sealed record AnnounceMessage
             throw new ArgumentException($"hops must be at most PeerNet:MaxHops and at most limit, or no peer accepts the announce ({refusal}).", "hops");
     }
 
-    /// <summary>The wire request, with a random id when none was given.</summary>
+    /// <summary>
+    /// The wire request, with a random id when none was given. Type and data are copied once, at the first announce
+    /// of this message, and shared by later ones (a message announced again and again costs no copy each time).
+    /// </summary>
     internal Announce ToWire(RandomSource random)
     {
         var request = new Announce
@@ -59,9 +62,22 @@ public sealed record AnnounceMessage
             Limit = Limit, // always written, as the original does on what it forwards
         };
         if (Type is { } type)
-            request.Type = ByteString.CopyFrom(type.Span);
+            request.Type = _wireType ??= ByteString.CopyFrom(type.Span);
         if (Data is { } data)
-            request.Data = ByteString.CopyFrom(data.Span);
+            request.Data = _wireData ??= ByteString.CopyFrom(data.Span);
         return request;
     }
+
+    /// <summary>A copy made by <c>with</c>: the copied bytes are not carried over, since its fields may differ.</summary>
+    private AnnounceMessage(AnnounceMessage original)
+    {
+        Id = original.Id;
+        Type = original.Type;
+        Data = original.Data;
+        Limit = original.Limit;
+        Hops = original.Hops;
+    }
+
+    private ByteString? _wireType;
+    private ByteString? _wireData;
 }

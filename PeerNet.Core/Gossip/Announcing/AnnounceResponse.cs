@@ -12,7 +12,7 @@ namespace PeerNet.Gossip.Announcing;
 /// <param name="Data">Its payload (empty when absent).</param>
 /// <param name="Hops">Links it travelled beyond the first (0 from a direct peer).</param>
 /// <param name="Limit">Its limit field.</param>
-public sealed record AnnounceResponse(ReadOnlyMemory<byte> Id, ReadOnlyMemory<byte> Reply, ReadOnlyMemory<byte> Type, ReadOnlyMemory<byte> Data, uint Hops, uint Limit)
+public readonly record struct AnnounceResponse(ReadOnlyMemory<byte> Id, ReadOnlyMemory<byte> Reply, ReadOnlyMemory<byte> Type, ReadOnlyMemory<byte> Data, uint Hops, uint Limit)
 {
     /// <summary>The type as text; null when it is not valid UTF-8.</summary>
     public string? TypeText => Utf8Text.TryDecode(Type.Span);

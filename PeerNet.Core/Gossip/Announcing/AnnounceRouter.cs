@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -109,32 +108,15 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         message.Validate(_options.MaxHops);
         if (timeout is { } t && t <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(timeout), t, "must be positive");
-        return StreamAsync(message.ToWire(_random), timeout, cancellationToken);
+        // The deadline is kept by the loop, which completes the stream when it passes (and when the node stops).
+        return new OwnAnnounce(this, message.ToWire(_random), timeout, cancellationToken);
     }
 
-    private async IAsyncEnumerable<AnnounceResponse> StreamAsync(Announce request, TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // The deadline is kept by the loop, which completes the response queue when it passes (and when the node
-        // stops): the stream then simply ends. Only the caller's own token is watched here, and only when it can fire.
-        var now = ((IGossipScheduler)this).Now;
-        var deadline = timeout is { } t && t < TimeSpan.MaxValue - now ? now + t : TimeSpan.MaxValue;
-        var pending = new PendingAnnounce(request, deadline);
-        if (!_work.Writer.TryWrite(new Work(WorkKind.Publish, null, null, pending)))
-            yield break; // the node has stopped
-        try
-        {
-            var responses = pending.Responses;
-            while (await responses.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (responses.TryRead(out var response))
-                    yield return response;
-            }
-        }
-        finally
-        {
-            _work.Writer.TryWrite(new Work(WorkKind.EndAnnounce, null, null, pending));
-        }
-    }
+    /// <summary>Router time, for own announces' deadlines.</summary>
+    internal TimeSpan Now => _time.GetElapsedTime(_started);
+
+    /// <summary>Posts an own announce's start or end to the loop; false once the node has stopped.</summary>
+    internal bool Post(WorkKind kind, OwnAnnounce announce) => _work.Writer.TryWrite(new Work(kind, null, null, announce));
 
     /// <inheritdoc />
     void IGossipScheduler.Schedule(TimeSpan delay, Action callback)
@@ -196,13 +178,13 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
                 _rule.RemoveLink(work.Peer!);
                 break;
             case WorkKind.Publish:
-                var pending = (PendingAnnounce)work.State!;
+                var pending = (OwnAnnounce)work.State!;
                 _own.Open(pending, now);
                 _metrics.AnnounceOriginated();
                 _rule.Publish(pending.Request);
                 break;
             case WorkKind.EndAnnounce:
-                _own.End((PendingAnnounce)work.State!);
+                _own.End((OwnAnnounce)work.State!);
                 break;
             case WorkKind.Sweep:
                 _own.Sweep(now);
@@ -257,7 +239,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         var replyKey = IdKeys.Of(response.Reply); // one hash for both the own announces and the origins
         if (_own.TryGet(replyKey, out var pending))
         {
-            if (pending.Responses.TryWrite(AnnounceResponse.FromWire(response)))
+            if (pending.TryWrite(response))
             {
                 _metrics.ResponseDelivered();
             }
@@ -301,7 +283,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         metrics.ObserveCounter("peernet.announces.not_forwarded", "{announce}", "New requests not forwarded: the next hop would break MaxHops or the limit.", () => counters.NotForwarded);
     }
 
-    private enum WorkKind : byte
+    internal enum WorkKind : byte
     {
         Message,
         PeerUp,

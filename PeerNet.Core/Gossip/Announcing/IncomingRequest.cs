@@ -70,19 +70,24 @@ public sealed class IncomingRequest
     {
         ArgumentNullException.ThrowIfNull(reply);
         reply.Validate();
+        return SendReplyAsync(reply.WireType, reply.WireData, reply.Limit, cancellationToken);
+    }
+
+    private ValueTask<bool> SendReplyAsync(ByteString? type, ByteString? data, uint? limit, CancellationToken cancellationToken)
+    {
         var response = new Announce
         {
             Id = Messages.NewId(_random),
             Reply = _request.Id,
             Hops = 0,
-            Limit = reply.Limit ?? _request.Limit,
+            Limit = limit ?? _request.Limit,
         };
-        if (reply.Type is { } type)
-            response.Type = ByteString.CopyFrom(type.Span);
+        if (type is not null)
+            response.Type = type;
         else if (_request.HasType)
             response.Type = _request.Type;
-        if (reply.Data is { } data)
-            response.Data = ByteString.CopyFrom(data.Span);
+        if (data is not null)
+            response.Data = data;
         return _origin.IsClosed ? ValueTask.FromResult(false) : _origin.SendAsync(new Message { Response = response }, cancellationToken);
     }
 
@@ -91,6 +96,9 @@ public sealed class IncomingRequest
         ReplyAsync(ReplyMessage.Text(data), cancellationToken);
 
     /// <summary>Answers with <paramref name="data"/> (type and limit from the request).</summary>
-    public ValueTask<bool> ReplyAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-        ReplyAsync(new ReplyMessage { Data = data }, cancellationToken);
+    public ValueTask<bool> ReplyAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        PayloadRules.Validate(null, data, "a reply with them would be lost");
+        return SendReplyAsync(type: null, ByteString.CopyFrom(data.Span), limit: null, cancellationToken);
+    }
 }

@@ -7,10 +7,11 @@ namespace PeerNet.Gossip.Announcing;
 /// </summary>
 internal sealed class OwnAnnounces(TimeProvider time, Action requestSweep) : IDisposable
 {
-    private readonly Dictionary<UInt128, PendingAnnounce> _open = [];
+    private readonly Dictionary<UInt128, OwnAnnounce> _open = [];
     // By deadline (no deadline: TimeSpan.MaxValue). Ended announces stay until popped or compacted away (see Open), so
     // it holds at most about twice the live ones.
-    private readonly PriorityQueue<PendingAnnounce, TimeSpan> _deadlines = new();
+    private readonly PriorityQueue<OwnAnnounce, TimeSpan> _deadlines = new();
+    private readonly List<(OwnAnnounce, TimeSpan)> _live = []; // reused by the rebuild, so it allocates nothing
     private ITimer? _timer;
     private TimeSpan _armedFor = TimeSpan.MaxValue;
 
@@ -18,19 +19,24 @@ internal sealed class OwnAnnounces(TimeProvider time, Action requestSweep) : IDi
 
     public bool Contains(UInt128 key) => _open.ContainsKey(key);
 
-    public bool TryGet(UInt128 key, out PendingAnnounce pending) => _open.TryGetValue(key, out pending!);
+    public bool TryGet(UInt128 key, out OwnAnnounce pending) => _open.TryGetValue(key, out pending!);
 
     /// <summary>Starts waiting for answers to <paramref name="pending"/>; arms the timer when it is the earliest.</summary>
-    public void Open(PendingAnnounce pending, TimeSpan now)
+    public void Open(OwnAnnounce pending, TimeSpan now)
     {
         _open[pending.Key] = pending;
         // Ended announces linger in the queue until their deadline; rebuild it when they outnumber the open ones,
         // so it stays bounded by the announces actually in flight.
         if (_deadlines.Count > 64 && _deadlines.Count > 2 * _open.Count)
         {
-            var live = _deadlines.UnorderedItems.Where(e => !e.Element.Ended).ToList();
+            foreach (var (element, deadline) in _deadlines.UnorderedItems)
+            {
+                if (!element.Ended)
+                    _live.Add((element, deadline));
+            }
             _deadlines.Clear();
-            _deadlines.EnqueueRange(live);
+            _deadlines.EnqueueRange(_live);
+            _live.Clear();
         }
         _deadlines.Enqueue(pending, pending.Deadline);
         if (pending.Deadline < _armedFor)
@@ -38,14 +44,14 @@ internal sealed class OwnAnnounces(TimeProvider time, Action requestSweep) : IDi
     }
 
     /// <summary>Ends an own announce (idempotent): no more responses are routed to it and its stream finishes.</summary>
-    public void End(PendingAnnounce pending)
+    public void End(OwnAnnounce pending)
     {
         if (pending.Ended)
             return;
         pending.Ended = true;
         if (_open.TryGetValue(pending.Key, out var current) && current == pending)
             _open.Remove(pending.Key);
-        pending.Responses.Complete();
+        pending.Complete();
     }
 
     /// <summary>Ends the announces whose deadline passed; re-arms the timer for the next one.</summary>

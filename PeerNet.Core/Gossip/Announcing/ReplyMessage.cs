@@ -26,4 +26,21 @@ public sealed record ReplyMessage
     {
         PayloadRules.Validate(Type, Data, "a reply with them would be lost");
     }
+
+    /// <summary>The type on the wire: copied once, at the first reply with this message (null: the request's).</summary>
+    internal ByteString? WireType => Type is { } type ? _wireType ??= ByteString.CopyFrom(type.Span) : null;
+
+    /// <summary>The data on the wire: copied once, at the first reply with this message.</summary>
+    internal ByteString? WireData => Data is { } data ? _wireData ??= ByteString.CopyFrom(data.Span) : null;
+
+    /// <summary>A copy made by <c>with</c>: the copied bytes are not carried over, since its fields may differ.</summary>
+    private ReplyMessage(ReplyMessage original)
+    {
+        Data = original.Data;
+        Type = original.Type;
+        Limit = original.Limit;
+    }
+
+    private ByteString? _wireType;
+    private ByteString? _wireData;
 }

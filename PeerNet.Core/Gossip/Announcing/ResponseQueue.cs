@@ -13,9 +13,12 @@ namespace PeerNet.Gossip.Announcing;
 /// a small queue on its first response, and nothing per wait (a reusable value-task source). Continuations run on the
 /// thread pool, never on the writer's thread, so the router loop never runs the announcer's code.
 /// </remarks>
-internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
+internal class ResponseQueue<T> : IValueTaskSource<bool>
 {
     private readonly int _capacity;
+    // The first item waits in a field: most announces get few answers, and this spares them the queue's allocations.
+    private T _first = default!;
+    private bool _hasFirst;
     private Queue<T>? _items;
     private bool _completed;
     private bool _waiting;
@@ -38,7 +41,7 @@ internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
         get
         {
             lock (Gate)
-                return _items?.Count ?? 0;
+                return CountLocked;
         }
     }
 
@@ -47,9 +50,17 @@ internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
     {
         lock (Gate)
         {
-            if (_completed || (_items?.Count ?? 0) >= _capacity)
+            if (_completed || CountLocked >= _capacity)
                 return false;
-            (_items ??= new Queue<T>(1)).Enqueue(item);
+            if (!_hasFirst && (_items is null || _items.Count == 0))
+            {
+                _first = item;
+                _hasFirst = true;
+            }
+            else
+            {
+                (_items ??= new Queue<T>(1)).Enqueue(item);
+            }
             if (!TakeWaiter())
                 return true;
         }
@@ -77,6 +88,13 @@ internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
     {
         lock (Gate)
         {
+            if (_hasFirst)
+            {
+                item = _first;
+                _first = default!;
+                _hasFirst = false;
+                return true;
+            }
             if (_items is { Count: > 0 } items)
             {
                 item = items.Dequeue();
@@ -98,7 +116,7 @@ internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
             return ValueTask.FromCanceled<bool>(cancellationToken);
         lock (Gate)
         {
-            if (_items is { Count: > 0 })
+            if (CountLocked > 0)
                 return new ValueTask<bool>(true);
             if (_completed)
                 return new ValueTask<bool>(false);
@@ -114,6 +132,8 @@ internal sealed class ResponseQueue<T> : IValueTaskSource<bool>
             return new ValueTask<bool>(this, _waiter.Version);
         }
     }
+
+    private int CountLocked => (_hasFirst ? 1 : 0) + (_items?.Count ?? 0);
 
     private void CancelWait()
     {

@@ -162,8 +162,6 @@ public sealed partial class PlumtreeRule : IDisseminationRule
     {
         if (_eagerControlLinks > _settings.Fanout)
             DemoteOverCap(from);
-        _payloads.Set(key, new CachedPayload(frame), now);
-        Counters.PayloadEvictions = _payloads.Evictions;
 
         // Peers that announced the id to us have it: no IHAVE for them.
         var stamp = ++_stamp;
@@ -174,6 +172,7 @@ public sealed partial class PlumtreeRule : IDisseminationRule
         }
 
         Message? ihave = null; // one frame shared by every lazy peer when IHAVEs go out at once
+        var announced = false;
         foreach (var peer in _peers)
         {
             if (peer.IsEager && peer.TakesControl && !peer.Heard && !ReferenceEquals(peer, from))
@@ -187,14 +186,22 @@ public sealed partial class PlumtreeRule : IDisseminationRule
                 // where a batched flush could be dropped at a full queue), since they are the only way the announce
                 // reaches the source's lazy peers. There is one source per announce, so this costs little.
                 case TreeDelivery.Ihave when _settings.IhaveDelay > TimeSpan.Zero && !own:
+                    announced = true;
                     QueueIhave(peer, id);
                     break;
                 case TreeDelivery.Ihave:
+                    announced = true;
                     ihave ??= ControlFrames.Ihave(id);
                     SendControl(peer, ihave, own);
                     Counters.IhaveSent++;
                     break;
             }
+        }
+        // Only a peer this node sent an IHAVE can ask for the payload (GRAFT): with none, nothing needs keeping.
+        if (announced)
+        {
+            _payloads.Set(key, new CachedPayload(frame), now);
+            Counters.PayloadEvictions = _payloads.Evictions;
         }
     }
 

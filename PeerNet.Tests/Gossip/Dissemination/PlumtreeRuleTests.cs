@@ -67,8 +67,14 @@ public class PlumtreeRuleTests
         router.AddLink(second);
         var next = Announces.New();
         Assert.True(router.OnRequest(only, next));
-        Assert.Equal(1, router.PayloadCount);
+        Assert.Equal(0, router.PayloadCount); // its only other peer got a full copy: nobody was told of it to ask
         Assert.Single(second.Copies);
+
+        RecordingLink lazy = new("lazy");
+        router.AddLink(lazy);
+        router.OnControl(lazy, Announces.Prune());
+        Assert.True(router.OnRequest(only, Announces.New()));
+        Assert.Equal(1, router.PayloadCount); // an IHAVE goes to the lazy peer, which may GRAFT it
     }
 
     [Fact]
@@ -514,9 +520,10 @@ public class PlumtreeRuleTests
     [Fact]
     public void FloodOfUniqueIds_KeepsTheSeenCacheAtItsCapacity()
     {
-        RecordingLink a = new("a"), full = new("full") { Accepts = false }; // a second peer: payloads are kept for it
+        RecordingLink a = new("a"), full = new("full") { Accepts = false }; // a lazy second peer: payloads are kept for it
         var settings = new DisseminationSettings();
         var router = Router(settings, a, full);
+        router.OnControl(full, Announces.Prune());
         var request = new Announce { Hops = 0 };
         Span<byte> id = stackalloc byte[8];
         for (var i = 0; i < 1_000_000; i++)

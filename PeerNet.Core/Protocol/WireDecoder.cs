@@ -1,0 +1,116 @@
+using System.Buffers;
+using Google.Protobuf;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Protocol;
+
+/// <summary>
+/// Parses a received frame into a <see cref="Message"/> with one array per frame instead of one per bytes field:
+/// the frame is copied once and each bytes field of a request or response wraps a slice of that copy.
+/// </summary>
+/// <remarks>
+/// Written by hand because Google.Protobuf copies every bytes field into an array of its own (a request has three,
+/// a response four: a fifth of what an announce round trip allocated) and has no zero-copy option. It decodes only
+/// the plain case: one request or response whose fields are all known, each once, well formed. Anything else (a
+/// control frame, an unknown or repeated field, a group, a long varint, a truncated field) goes to the library's
+/// parser, which then gives its exact result or error; so unknown fields are still discarded and never keep a frame
+/// alive through a slice.
+/// </remarks>
+internal static class WireDecoder
+{
+    private static readonly MessageParser<Message> Library = Message.Parser.WithDiscardUnknownFields(true);
+
+    /// <summary>Parses <paramref name="frame"/> (one frame's payload, without its length prefix).</summary>
+    /// <exception cref="InvalidProtocolBufferException">The payload is not a protobuf <see cref="Message"/>.</exception>
+    public static Message Parse(in ReadOnlySequence<byte> frame)
+    {
+        var bytes = frame.ToArray();
+        return TryDecode(bytes, out var message) ? message : Library.ParseFrom(bytes);
+    }
+
+    /// <summary>The plain case; false for anything the library must decide.</summary>
+    internal static bool TryDecode(byte[] bytes, out Message message)
+    {
+        message = null!;
+        var span = bytes.AsSpan();
+        var position = 0;
+        if (!TryReadVarint32(span, ref position, out var tag))
+            return false;
+        var field = tag >> 3;
+        if ((tag & 7) != 2 || field is not (1 or 2))
+            return false; // a control frame, an empty message, or anything unusual
+        if (!TryReadLength(span, ref position, out var length) || position + length != span.Length)
+            return false; // truncated, or more fields after the announce
+        if (!TryDecodeAnnounce(bytes, position, length, out var announce))
+            return false;
+        message = field == 1 ? new Message { Request = announce } : new Message { Response = announce };
+        return true;
+    }
+
+    private static bool TryDecodeAnnounce(byte[] bytes, int start, int length, out Announce announce)
+    {
+        announce = new Announce();
+        var span = bytes.AsSpan(0, start + length);
+        var position = start;
+        var seen = 0;
+        while (position < span.Length)
+        {
+            if (!TryReadVarint32(span, ref position, out var tag))
+                return false;
+            var field = (int)(tag >> 3);
+            var wireType = tag & 7;
+            if (field is < 1 or > 6 || (seen & (1 << field)) != 0)
+                return false; // unknown (to be discarded by the library) or repeated (the library merges)
+            seen |= 1 << field;
+            if (field is 2 or 6)
+            {
+                if (wireType != 0 || !TryReadVarint32(span, ref position, out var value))
+                    return false;
+                if (field == 2) announce.Hops = value;
+                else announce.Limit = value;
+                continue;
+            }
+            if (wireType != 2 || !TryReadLength(span, ref position, out var size) || size > span.Length - position)
+                return false;
+            var slice = UnsafeByteOperations.UnsafeWrap(bytes.AsMemory(position, size));
+            position += size;
+            switch (field)
+            {
+                case 1: announce.Id = slice; break;
+                case 3: announce.Reply = slice; break;
+                case 4: announce.Type = slice; break;
+                default: announce.Data = slice; break;
+            }
+        }
+        return true;
+    }
+
+    private static bool TryReadLength(ReadOnlySpan<byte> span, ref int position, out int length)
+    {
+        if (!TryReadVarint32(span, ref position, out var value) || value > int.MaxValue)
+        {
+            length = 0;
+            return false;
+        }
+        length = (int)value;
+        return true;
+    }
+
+    /// <summary>A varint of at most 5 bytes that fits 32 bits (longer ones, legal but never sent, go to the library).</summary>
+    private static bool TryReadVarint32(ReadOnlySpan<byte> span, ref int position, out uint value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            if (position >= span.Length)
+                return false;
+            var b = span[position++];
+            if (shift == 28 && b > 0x0F)
+                return false;
+            value |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80)
+                return true;
+        }
+        return false;
+    }
+}
