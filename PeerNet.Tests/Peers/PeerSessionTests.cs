@@ -130,7 +130,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await using var original = _net.Raw(a);
 
         // The original sends its _hello and _addrs together, and answers ours only later.
-        await original.SendAsync(Convert.FromHexString(PeerNet.Tests.Protocol.WireVectors.OriginalHelloAndAddrsMessage));
+        await original.SendAsync(Convert.FromHexString(WireVectors.OriginalHelloAndAddrsMessage));
         var ourHello = await original.ReadAsync();
         Assert.Equal("_hello", ourHello!.Request.Type.ToStringUtf8());
         Assert.True(HelloExtension.TryRead(ourHello.Request.Data.Span, out _));

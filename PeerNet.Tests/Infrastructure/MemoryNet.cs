@@ -6,10 +6,9 @@ using PeerNet.Addressing;
 using PeerNet.Peers;
 using PeerNet.Protocol;
 using PeerNet.Storage;
-using PeerNet.Tests.Infrastructure;
 using PeerNet.Transport;
 
-namespace PeerNet.Tests.Peers;
+namespace PeerNet.Tests.Infrastructure;
 
 /// <summary>
 /// Nodes wired by in-memory pipes: a transport registered for <c>tcp</c> routes each address to a node of this

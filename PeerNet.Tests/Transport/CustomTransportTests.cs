@@ -9,7 +9,7 @@ using PeerNet.Addressing;
 using PeerNet.Tests.Infrastructure;
 using PeerNet.Transport;
 
-namespace PeerNet.Tests.Peers;
+namespace PeerNet.Tests.Transport;
 
 /// <summary>A transport registered for a scheme of its own: its addresses are valid everywhere and dial through it.</summary>
 public sealed class CustomTransportTests
