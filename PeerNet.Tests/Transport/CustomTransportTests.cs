@@ -69,7 +69,9 @@ public sealed class CustomTransportTests
     [Fact]
     public async Task RestNodesApi_TakesARegisteredScheme_LikeTheLibrary()
     {
-        await using var factory = new ApiFactory().WithWebHostBuilder(b =>
+        // The derived factory does not dispose the one it came from, whose folder holds the database.
+        await using var api = new ApiFactory();
+        await using var factory = api.WithWebHostBuilder(b =>
             b.ConfigureServices(s => s.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, NoDialTransport>())));
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ApiKey);
