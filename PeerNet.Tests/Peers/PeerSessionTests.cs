@@ -173,11 +173,15 @@ public sealed class PeerSessionTests : IAsyncLifetime
         Assert.True(a.Network.Peers[0].Counters.MessagesIgnored >= 1);
     }
 
-    [Fact]
-    public async Task Caps_CloseNewConnectionsAtOnce_AndLeaveExistingPeersAlone()
+    // One peer and one pending handshake are open. The peer cap counts every open connection, so at MaxPeers 2 it
+    // is the one that refuses; at MaxPeers 3 there is room below it, and the pending-handshake cap (1) refuses.
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public async Task Caps_CloseNewConnectionsAtOnce_AndLeaveExistingPeersAlone(int maxPeers, bool atThePeerCap)
     {
         // A handshake timeout far beyond the test: the pending connection must still be pending at the end.
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = 2; o.MaxPendingHandshakes = 1; o.HandshakeTimeout = 60_000; });
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = maxPeers; o.MaxPendingHandshakes = 1; o.HandshakeTimeout = 60_000; });
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
         await b.ConnectAsync(a);
@@ -186,18 +190,23 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "b is a peer");
         await using var refused = _net.Raw(a);
         Assert.True(await refused.ClosedWithinAsync(Patience));
-        Assert.Equal(1, a.Network.RefusedAtPendingCap + a.Network.RefusedAtPeerCap);
+        Assert.Equal((atThePeerCap ? 1 : 0, atThePeerCap ? 0 : 1), (a.Network.RefusedAtPeerCap, a.Network.RefusedAtPendingCap));
 
+        // Dialling out meets the same cap.
         var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c));
         Assert.Equal(PeerConnectFailure.CapReached, ex.Failure);
+        Assert.Contains(atThePeerCap ? "MaxPeers" : "MaxPendingHandshakes", ex.Message);
+        Assert.Equal((atThePeerCap ? 2 : 0, atThePeerCap ? 0 : 2), (a.Network.RefusedAtPeerCap, a.Network.RefusedAtPendingCap));
         Assert.Equal(1, a.Network.Count);
+        Assert.Equal(2, a.Network.OpenConnections); // b and the pending one
         Assert.Null(a.Network.Peers[0].CloseReason);
     }
 
     [Fact]
     public async Task PerAddressCap_AppliesToOneRemoteAddress_LoopbackExempt()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxConnectionsPerAddress = 2; o.HandshakeTimeout = 30_000; });
+        // Virtual time: no handshake times out, so every connection still open at the end was accepted, not spared.
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxConnectionsPerAddress = 2; o.HandshakeTimeout = 30_000; }, new FakeTimeProvider());
         var remote = IPAddress.Parse("10.1.2.3");
         await using var one = _net.Raw(a, remote);
         await using var two = _net.Raw(a, remote);
@@ -209,7 +218,9 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await using var local1 = _net.Raw(a);
         await using var local2 = _net.Raw(a);
         await using var local3 = _net.Raw(a);
-        Assert.False(await local3.ClosedWithinAsync(TimeSpan.FromMilliseconds(300)));
+        // Accepted: the node opened a session and says hello on it (a refused connection is closed before either).
+        Assert.Equal("_hello", (await local3.ReadAsync(Patience))!.Request.Type.ToStringUtf8());
+        Assert.Equal(6, a.Network.OpenConnections); // all but the third from 10.1.2.3
         Assert.Equal(1, a.Network.RefusedAtAddressCap);
     }
 
@@ -315,7 +326,8 @@ public sealed class PeerSessionTests : IAsyncLifetime
     [Fact]
     public async Task AFrameLongerThanMaxFrameLength_ClosesTheConnection()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => o.MaxFrameLength = 4096);
+        // Virtual time: the handshake cannot time out, so only the frames decide what is closed.
+        var a = await _net.AddAsync("tcp://a:1", o => o.MaxFrameLength = 4096, new FakeTimeProvider());
         await using var peer = _net.Raw(a);
         await peer.SendAsync(Convert.FromHexString("8120")); // 4097
         Assert.True(await peer.ClosedWithinAsync(Patience));
@@ -323,7 +335,11 @@ public sealed class PeerSessionTests : IAsyncLifetime
 
         await using var fine = _net.Raw(a);
         await fine.SendAsync(FrameWriter.ToFrame(new Message { Request = new Announce { Id = Bytes("01"), Hops = 0, Data = ByteString.CopyFrom(new byte[1024]) } }));
-        Assert.False(await fine.ClosedWithinAsync(TimeSpan.FromMilliseconds(300)));
+        // Frames are read in order: the handshake after the 1 KiB frame completes only if that frame was taken.
+        await fine.HandshakeAsync();
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake after the 1 KiB frame completes");
+        Assert.Null(a.Network.Peers[0].CloseReason);
+        Assert.Equal(1, a.Network.ProtocolViolations);
     }
 
     [Fact]
