@@ -70,7 +70,7 @@ internal static class PingPongBench
 
         stop.Cancel();
         await answering;
-        Console.Error.WriteLine($"pingpong: lost {lost}, subscriber drops {subscription.Dropped}, A queue drops {a.Node.Announces.QueueDrops}, B queue drops {b.Node.Announces.QueueDrops}");
+        Console.Error.WriteLine($"pingpong: lost {lost}, subscriber drops {subscription.Dropped}");
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             bench = "pingpong",

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using PeerNet.Gossip.Dissemination;
-using PeerNet.Gossip.Dissemination.Simulation;
+using PeerNet.Simulation;
 using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 

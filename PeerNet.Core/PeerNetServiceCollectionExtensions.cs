@@ -49,6 +49,9 @@ public static class PeerNetServiceCollectionExtensions
                 filters.AddFilter("PeerNet", LogLevel.Debug);
         }));
 
+        services.AddMetrics(); // IMeterFactory: one PeerNet meter per node (per service provider)
+        services.TryAddSingleton<PeerNetMetrics>();
+        services.TryAddSingleton<PeerNetLimits>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RandomSource>();
         services.TryAddSingleton(sp => new StoreLocation(

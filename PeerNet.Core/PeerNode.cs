@@ -51,8 +51,8 @@ public sealed class PeerNode
     /// <summary>Handshaken peer connections right now.</summary>
     public int ConnectionCount => _network.Count;
 
-    /// <summary>The connections, for the engine.</summary>
-    public PeerNetwork Network => _network;
+    /// <summary>The connections (the engine's and tests' way in; the host calls the facade only).</summary>
+    internal PeerNetwork Network => _network;
 
     /// <summary>True while the node runs (after start, before shutdown).</summary>
     public bool IsRunning => _running && _store.IsReady;
@@ -63,8 +63,8 @@ public sealed class PeerNode
     /// <summary>This node's address rules (built-in schemes plus those of registered transports).</summary>
     public AddressRules AddressRules => _rules;
 
-    /// <summary>The underlying store, for the engine.</summary>
-    public PeerStore Store => _store;
+    /// <summary>The underlying store (the engine's and tests' way in; the host calls the facade only).</summary>
+    internal PeerStore Store => _store;
 
     /// <summary>
     /// Saves addresses (the original's <c>save(nodes)</c>): validated and normalized first; a batch with any invalid
@@ -74,6 +74,10 @@ public sealed class PeerNode
     public Task<int> SaveAsync(IEnumerable<string> addresses, CancellationToken cancellationToken = default) =>
         _store.SaveAsync(_rules.ParseAll(addresses, nameof(addresses)), cancellationToken);
 
+    /// <summary>As <see cref="SaveAsync(IEnumerable{string}, CancellationToken)"/>, for addresses already parsed by <see cref="AddressRules"/>.</summary>
+    public Task<int> SaveAsync(IReadOnlyList<PeerAddress> addresses, CancellationToken cancellationToken = default) =>
+        _store.SaveAsync(addresses, cancellationToken);
+
     /// <summary>
     /// Removes addresses and their stats (the original's <c>remove(nodes)</c>); node exchange will not learn them again
     /// for <see cref="PeerNetOptions.RemovedTtl"/>. Completes once committed and returns how many were known.
@@ -81,6 +85,10 @@ public sealed class PeerNode
     /// <exception cref="InvalidPeerAddressException">Some addresses are invalid; nothing was removed.</exception>
     public Task<int> RemoveAsync(IEnumerable<string> addresses, CancellationToken cancellationToken = default) =>
         _store.RemoveAsync(_rules.ParseAll(addresses, nameof(addresses)), cancellationToken);
+
+    /// <summary>As <see cref="RemoveAsync(IEnumerable{string}, CancellationToken)"/>, for addresses already parsed by <see cref="AddressRules"/>.</summary>
+    public Task<int> RemoveAsync(IReadOnlyList<PeerAddress> addresses, CancellationToken cancellationToken = default) =>
+        _store.RemoveAsync(addresses, cancellationToken);
 
     /// <summary>Streams every known address (the original's <c>known()</c>).</summary>
     public IAsyncEnumerable<string> KnownAsync(CancellationToken cancellationToken = default) => _store.KnownAsync(cancellationToken);
@@ -96,7 +104,11 @@ public sealed class PeerNode
     /// <summary>Connection statistics of an address (the original's <c>getStats(addr)</c>); null when it is neither known nor counted.</summary>
     /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>
     public Task<PeerStats?> GetStatsAsync(string address, CancellationToken cancellationToken = default) =>
-        _store.GetStatsAsync(_rules.Parse(address, nameof(address)), cancellationToken);
+        GetStatsAsync(_rules.Parse(address, nameof(address)), cancellationToken);
+
+    /// <summary>As <see cref="GetStatsAsync(string, CancellationToken)"/>, for an address already parsed by <see cref="AddressRules"/>.</summary>
+    public Task<PeerStats?> GetStatsAsync(PeerAddress address, CancellationToken cancellationToken = default) =>
+        _store.GetStatsAsync(address, cancellationToken);
 
     /// <summary>
     /// Connects to a peer (the original's <c>connect(addr)</c>) and completes once the handshake has; returns the peer.
@@ -110,8 +122,8 @@ public sealed class PeerNode
     /// <exception cref="PeerConnectException">The connection or handshake failed.</exception>
     public async Task<PeerInfo> ConnectAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
-        var session = await _network.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
-        return Describe(session);
+        var peer = await _network.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+        return peer.Describe();
     }
 
     /// <summary>Closes the connection to <paramref name="address"/> (the original's <c>disconnect(addr)</c>); false when not connected.</summary>
@@ -178,11 +190,8 @@ public sealed class PeerNode
         remove => _requests.RequestReceived -= value;
     }
 
-    /// <summary>The announce router (counters of the dissemination rule and of replies).</summary>
-    public AnnounceRouter Announces => _announces;
-
-    private static PeerInfo Describe(PeerSession session) =>
-        new(session.Address?.Value, session.RemoteId!.Value.ToString(), session.Direction, session.HandshakenAt ?? session.ConnectedAt, session.Transport, session.IsPeerNet);
+    /// <summary>The announce router (the engine's and tests' way in; the host calls the facade only).</summary>
+    internal AnnounceRouter Announces => _announces;
 
     internal void MarkRunning(bool running) => _running = running;
 }

@@ -15,9 +15,3 @@ public sealed class InvalidPeerAddressException : ArgumentException
             ? $"Invalid peer address '{PeerAddress.Shorten(errors[0].Address)}': {errors[0].Reason}."
             : $"{errors.Count} invalid peer addresses, first '{PeerAddress.Shorten(errors[0].Address)}': {errors[0].Reason}.";
 }
-
-/// <summary>An address rejected by validation.</summary>
-/// <param name="Index">Its position in the batch.</param>
-/// <param name="Address">The address as given.</param>
-/// <param name="Reason">Why it is not valid.</param>
-public sealed record InvalidAddress(int Index, string? Address, string Reason);

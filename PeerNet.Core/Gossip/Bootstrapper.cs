@@ -33,12 +33,14 @@ public sealed partial class Bootstrapper
     private readonly PeerStore _store;
     private readonly AddressRules _rules;
     private readonly PeerNetOptions _options;
+    private readonly PeerNetMetrics _metrics;
     private readonly ILogger _logger;
-    private long _dials, _dialsSucceeded;
 
     /// <summary>Creates the bootstrapper of a node.</summary>
-    public Bootstrapper(PeerNetwork network, PeerStore store, AddressRules rules, IOptions<PeerNetOptions> options, TimeProvider time, ILogger<Bootstrapper> logger)
+    public Bootstrapper(PeerNetwork network, PeerStore store, AddressRules rules, IOptions<PeerNetOptions> options, TimeProvider time,
+        PeerNetMetrics metrics, ILogger<Bootstrapper> logger)
     {
+        _metrics = metrics;
         _network = network;
         _store = store;
         _rules = rules;
@@ -49,12 +51,6 @@ public sealed partial class Bootstrapper
 
     /// <summary>Addresses in back-off.</summary>
     public DialBackoff Backoff { get; }
-
-    /// <summary>Dials made since start.</summary>
-    public long Dials => Interlocked.Read(ref _dials);
-
-    /// <summary>Dials that completed their handshake.</summary>
-    public long DialsSucceeded => Interlocked.Read(ref _dialsSucceeded);
 
     /// <summary>
     /// One round: when fewer than <see cref="PeerNetOptions.Connections"/> peers are handshaken, dials up to the
@@ -109,16 +105,16 @@ public sealed partial class Bootstrapper
 
     private async Task DialAsync(PeerAddress address, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _dials);
         try
         {
             var session = await _network.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _dialsSucceeded);
+            _metrics.Dial(ok: true);
             Backoff.RecordSuccess(address.Value);
             Log.Dialled(_logger, address.Value, session.RemoteId?.ToString() ?? "?");
         }
         catch (PeerConnectException ex)
         {
+            _metrics.Dial(ok: false);
             switch (ex.Failure)
             {
                 case PeerConnectFailure.AlreadyConnected:

@@ -19,6 +19,9 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
     /// <summary>Entries pushed out early because the cache was full.</summary>
     public long Evictions { get; private set; }
 
+    /// <summary>The node-wide bound this cache is (counts evictions as hits, watches occupancy), when it is one.</summary>
+    public LimitBound? Bound { get; init; }
+
     public bool Contains(TKey key, TimeSpan now)
     {
         Expire(now);
@@ -46,6 +49,7 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
         {
             RemoveOldest();
             Evictions++;
+            Bound?.Hit();
         }
         var stamp = ++_stamp;
         _entries[key] = (value, stamp);
@@ -53,6 +57,8 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
         // Renewals leave stale queue entries behind; compact before they outgrow the map.
         if (_order.Count > 2 * Capacity)
             Compact();
+        if (!existed)
+            Bound?.Observe(_entries.Count);
         return !existed;
     }
 

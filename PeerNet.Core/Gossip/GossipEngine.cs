@@ -2,8 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerNet.Peers;
-using PeerNet.Protocol;
-using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Gossip;
 
@@ -14,7 +12,7 @@ namespace PeerNet.Gossip;
 /// shutdown ends them. Registered after the service that opens the store, so it starts after it and stops before it
 /// (the store's pending writes are flushed last).
 /// </summary>
-public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandler
+public sealed partial class GossipEngine : BackgroundService
 {
     /// <summary>How often bootstrap checks its peer count when node exchange is off (Interval 0).</summary>
     public static readonly TimeSpan DefaultBootstrapPeriod = TimeSpan.FromSeconds(5);
@@ -29,9 +27,9 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
     private readonly Announcing.AnnounceRouter _announces;
     private readonly PeerNetOptions _options;
     private readonly TimeProvider _time;
+    private readonly PeerNetMetrics _metrics;
     private readonly ILogger _logger;
     private readonly LoopTrigger _bootstrapTrigger = new();
-    private long _loopFailures;
     private volatile bool _running;
 
     /// <summary>Creates the engine of a node.</summary>
@@ -43,6 +41,7 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
         Announcing.AnnounceRouter announces,
         IOptions<PeerNetOptions> options,
         TimeProvider time,
+        PeerNetMetrics metrics,
         ILogger<GossipEngine> logger)
     {
         _network = network;
@@ -52,26 +51,19 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
         _announces = announces;
         _options = options.Value;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
     }
 
     /// <summary>True from start until shutdown: the loops are running.</summary>
     public bool IsRunning => _running;
 
-    /// <summary>Loop rounds that failed (logged; the loop went on).</summary>
-    public long LoopFailures => Interlocked.Read(ref _loopFailures);
-
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        // Listen before anything runs (.NET 10 runs ExecuteAsync entirely in the background): a peer that completes
-        // its handshake right after start is still asked for addresses and joins the announce tree.
+        // Sessions hand their messages to node exchange and the announce router directly; the engine only schedules.
         _announces.Start();
-        _network.MessageHandler = this;
-        _network.PeerConnected += OnPeerConnected;
         _network.PeerDisconnected += OnPeerDisconnected;
-        foreach (var peer in _network.Peers)
-            _announces.OnPeerConnected(peer); // peers that connected before the engine started (a repeat is ignored)
         return base.StartAsync(cancellationToken);
     }
 
@@ -86,34 +78,13 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _running = false;
-        _network.PeerConnected -= OnPeerConnected;
         _network.PeerDisconnected -= OnPeerDisconnected;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await _announces.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public void OnMessage(PeerSession peer, Message message)
+    private void OnPeerDisconnected(Peer peer, string reason)
     {
-        // _addrs answers go to node exchange; announces, replies and control frames to the announce router.
-        if (message.KindCase == Message.KindOneofCase.Response && message.Response.Type.Equals(MessageTypes.Addrs))
-            _exchange.OnResponse(peer, message.Response);
-        else
-            _announces.OnMessage(peer, message);
-    }
-
-    private void OnPeerConnected(PeerSession peer)
-    {
-        _announces.OnPeerConnected(peer);
-        // Ask at once, as the original does: a new node learns the network in its first second.
-        if (_options.Interval > 0)
-            _exchange.Ask(peer);
-    }
-
-    private void OnPeerDisconnected(PeerSession peer, string reason)
-    {
-        _announces.OnPeerDisconnected(peer);
-        _exchange.Forget(peer);
         if (_options.Bootstrap)
             _bootstrapTrigger.Fire();
     }
@@ -189,7 +160,7 @@ public sealed partial class GossipEngine : BackgroundService, IPeerMessageHandle
         }
         catch (Exception ex)
         {
-            Interlocked.Increment(ref _loopFailures);
+            _metrics.RoundFailed(name);
             Log.RoundFailed(_logger, ex, name);
         }
     }

@@ -11,129 +11,176 @@ using PeerNet.Storage;
 namespace PeerNet.Gossip;
 
 /// <summary>
-/// This node's side of node exchange: asks handshaken peers for <see cref="PeerNetOptions.Size"/> addresses
-/// (<c>_addrs</c>) and saves what answers its own requests, after validation and the <see cref="AddressScope"/>
-/// check, skipping tombstoned addresses (the store does that in the same transaction). Answering peers' requests
-/// is the session's job. Thread-safe: responses arrive on every peer's read loop.
+/// Node exchange, both sides. Asking: handshaken peers are asked for <see cref="PeerNetOptions.Size"/> addresses
+/// (<c>_addrs</c>) when they connect and every <see cref="PeerNetOptions.Interval"/>; what answers this node's own
+/// request is saved after validation and the <see cref="AddressScope"/> check, skipping tombstoned addresses (the
+/// store does that in the same transaction). Answering: a peer's own request (hops 0) gets advertised addresses
+/// first, then a random sample of the store. Per-peer state lives on the peer (<see cref="ExchangeState"/>).
+/// Thread-safe: requests and responses arrive on every peer's read loop.
 /// </summary>
-public sealed partial class NodeExchange
+public sealed partial class NodeExchange : IAddrsHandler
 {
-    /// <summary>
-    /// Most addresses accepted per request: an original peer also relays its own peers' answers to us (each twice),
-    /// so a little over Size is normal; far more is a peer stuffing the store.
-    /// </summary>
-    public const int AnswerAllowanceFactor = 8;
-
     private readonly PeerStore _store;
     private readonly AddressScope _scope;
     private readonly PeerNetOptions _options;
+    private readonly IReadOnlyList<string> _advertised;
     private readonly RandomSource _random;
+    private readonly PeerNetMetrics _metrics;
+    private readonly PeerNetLimits _limits;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
-    // One outstanding request per peer: bounded by the number of peers.
-    private readonly Dictionary<PeerSession, Pending> _pending = [];
-    private long _asked, _learned, _refused, _unsolicited, _dropped;
 
     /// <summary>Creates the node exchange of a node.</summary>
-    public NodeExchange(PeerStore store, NodeIdentity identity, IOptions<PeerNetOptions> options, RandomSource random, ILogger<NodeExchange> logger)
+    public NodeExchange(PeerStore store, NodeIdentity identity, IOptions<PeerNetOptions> options, RandomSource random,
+        PeerNetMetrics metrics, PeerNetLimits limits, ILogger<NodeExchange> logger)
     {
         _store = store;
         _scope = AddressScope.For(identity.Advertised);
         _options = options.Value;
+        _advertised = identity.AdvertisedAddresses;
         _random = random;
+        _metrics = metrics;
+        _limits = limits;
         _logger = logger;
     }
 
-    /// <summary>_addrs requests sent.</summary>
-    public long Asked => Interlocked.Read(ref _asked);
-
-    /// <summary>Addresses accepted from answers and queued for saving (tombstoned ones are skipped by the store).</summary>
-    public long Learned => Interlocked.Read(ref _learned);
-
-    /// <summary>Addresses refused: invalid, out of scope, or past the per-request allowance.</summary>
-    public long Refused => Interlocked.Read(ref _refused);
-
-    /// <summary>_addrs responses that answer no request of ours to that peer.</summary>
-    public long Unsolicited => Interlocked.Read(ref _unsolicited);
-
-    /// <summary>Learned addresses dropped because the store's write queue was full.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
-
     /// <summary>Asks <paramref name="peer"/> for addresses; a newer request replaces the unanswered rest of the previous one.</summary>
-    public bool Ask(PeerSession peer)
+    public bool Ask(Peer peer)
     {
+        ArgumentNullException.ThrowIfNull(peer);
         var id = Messages.NewId(_random);
-        lock (_gate)
+        var state = peer.Exchange;
+        lock (state.Gate)
         {
-            _pending[peer] = new Pending(id); // replaces the previous request's
+            state.PendingId = id;
+            state.Answers = 0;
         }
         if (!peer.TrySend(Messages.AddrsRequest(id, _options.Size)))
         {
-            Forget(peer);
+            lock (state.Gate)
+                state.PendingId = null;
             return false;
         }
-        Interlocked.Increment(ref _asked);
+        _metrics.ExchangeAsked();
         return true;
     }
 
-    /// <summary>The peer is gone: its request will not be answered.</summary>
-    public void Forget(PeerSession peer)
+    void IAddrsHandler.OnPeerUp(Peer peer)
     {
-        lock (_gate)
-        {
-            _pending.Remove(peer);
-        }
+        // Ask at once, as the original does: a new node learns the network in its first second.
+        if (_options.Interval > 0)
+            Ask(peer);
     }
 
-    /// <summary>An _addrs response from <paramref name="peer"/>: saved when it answers our request to that peer.</summary>
-    public void OnResponse(PeerSession peer, Announce response)
+    void IAddrsHandler.OnAddrsRequest(Peer peer, Announce request)
     {
-        bool accepted;
-        lock (_gate)
+        // Answered only for the peer itself (hops 0): the original relays others' requests one hop on.
+        if (request.Hops != 0)
         {
-            accepted = _pending.TryGetValue(peer, out var pending) && pending.Id.Equals(response.Reply);
-            if (accepted && ++pending!.Answers > _options.Size * AnswerAllowanceFactor)
+            Ignore(peer, "relayed _addrs request");
+            return;
+        }
+        // One answer in flight per peer: a peer flooding requests gets the rest dropped, not a task each.
+        if (Interlocked.CompareExchange(ref peer.Exchange.Answering, 1, 0) != 0)
+        {
+            Ignore(peer, "_addrs request while the previous one is being answered");
+            return;
+        }
+        _ = AnswerAsync(peer, request);
+    }
+
+    void IAddrsHandler.OnAddrsResponse(Peer peer, Announce response)
+    {
+        var state = peer.Exchange;
+        bool accepted;
+        lock (state.Gate)
+        {
+            accepted = state.PendingId is { } id && id.Equals(response.Reply);
+            if (accepted && ++state.Answers > _limits.ExchangeAllowance.Capacity)
             {
-                Interlocked.Increment(ref _refused);
-                LogRefused(peer, response.Data, "more answers than the request allows");
+                _limits.ExchangeAllowance.Hit();
+                Refuse(peer, response.Data, "allowance", "more answers than the request allows");
                 return;
             }
         }
         if (!accepted)
         {
             // The original relays answers to others' requests: expected, never trusted.
-            Interlocked.Increment(ref _unsolicited);
+            _metrics.AddressRefused("unsolicited");
             Log.Unsolicited(_logger, peer);
             return;
         }
 
         var text = DecodeAddress(response.Data);
-        string? refusal;
         PeerAddress? address = null;
-        if (text is null)
-            refusal = "not UTF-8 text";
         // Learned addresses must be ws, wss or tcp (the wire spec): a custom transport's scheme is for explicit saves.
-        else if (!PeerAddress.TryParse(text, out address, out var error))
-            refusal = error;
-        else
-            refusal = _scope.Refusal(address);
-        if (refusal is not null)
+        if (text is null)
         {
-            Interlocked.Increment(ref _refused);
-            LogRefused(peer, response.Data, refusal);
+            Refuse(peer, response.Data, "invalid", "not UTF-8 text");
+            return;
+        }
+        if (!PeerAddress.TryParse(text, out address, out var error))
+        {
+            Refuse(peer, response.Data, "invalid", error);
+            return;
+        }
+        if (_scope.Refusal(address) is { } outOfScope)
+        {
+            Refuse(peer, response.Data, "scope", outOfScope);
             return;
         }
 
         // The store's writer batches these (and the counters) into few transactions.
-        if (!_store.TrySaveLearned([address!]))
+        if (!_store.TrySaveLearned([address]))
         {
-            Interlocked.Increment(ref _dropped);
-            Log.StoreFull(_logger, address!.Value);
+            _metrics.AddressRefused("store_full");
+            Log.StoreFull(_logger, address.Value);
             return;
         }
-        Interlocked.Increment(ref _learned);
+        _metrics.AddressLearned();
         if (peer.Address is { } from)
             _store.TryRecord(from, StatField.NodesRx);
+    }
+
+    private async Task AnswerAsync(Peer peer, Announce request)
+    {
+        try
+        {
+            var count = Messages.RequestedAddressCount(request.Data, PeerNetLimits.MaxAddressesPerAnswer);
+            var addresses = await PickAsync(count, peer.Closing).ConfigureAwait(false);
+            var sent = 0;
+            foreach (var address in addresses)
+            {
+                var response = Messages.AddrsResponse(Messages.NewId(_random), request.Id, request.Limit, address);
+                if (!await peer.SendAsync(response, peer.Closing).ConfigureAwait(false))
+                    break;
+                sent++;
+            }
+            _metrics.AddressesSent(sent);
+            if (sent > 0 && peer.Address is { } address1)
+                _store.TryRecord(address1, StatField.NodesTx, sent);
+        }
+        catch (OperationCanceledException) when (peer.Closing.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.AnswerFailed(_logger, ex, peer);
+        }
+        finally
+        {
+            Volatile.Write(ref peer.Exchange.Answering, 0);
+        }
+    }
+
+    /// <summary>Addresses to answer with: advertised ones first, then a random sample of the store.</summary>
+    private async Task<IReadOnlyList<string>> PickAsync(int count, CancellationToken cancellationToken)
+    {
+        if (count <= 0)
+            return [];
+        var picked = _advertised.Take(count).ToList();
+        if (picked.Count < count)
+            picked.AddRange(await _store.SampleAsync(count - picked.Count, cancellationToken).ConfigureAwait(false));
+        return picked;
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -150,30 +197,37 @@ public sealed partial class NodeExchange
         }
     }
 
-    private sealed class Pending(ByteString id)
+    private void Ignore(Peer peer, string reason)
     {
-        public ByteString Id { get; } = id;
-
-        public int Answers { get; set; }
+        Interlocked.Increment(ref peer.Counters.Unsolicited);
+        _metrics.MessageDropped("unsolicited");
+        Log.Ignored(_logger, peer, reason);
     }
 
     /// <summary>Describes the refused bytes only when Debug is on: a flooding peer must not pay for the text.</summary>
-    private void LogRefused(PeerSession peer, ByteString data, string reason)
+    private void Refuse(Peer peer, ByteString data, string tag, string reason)
     {
+        _metrics.AddressRefused(tag);
         if (_logger.IsEnabled(LogLevel.Debug))
             Log.Refused(_logger, peer, Messages.Describe(data), reason);
     }
 
     private static partial class Log
     {
-        // Event ids 420-439 belong to node exchange. Next free: 423.
+        // Event ids 420-439 belong to node exchange. Next free: 425.
         [LoggerMessage(420, LogLevel.Debug, "Node exchange: refused address '{Address}' from {Peer}: {Reason}")]
-        public static partial void Refused(ILogger logger, PeerSession peer, string address, string reason);
+        public static partial void Refused(ILogger logger, Peer peer, string address, string reason);
 
         [LoggerMessage(421, LogLevel.Debug, "Node exchange: dropped an _addrs response from {Peer} that answers no request of ours to it")]
-        public static partial void Unsolicited(ILogger logger, PeerSession peer);
+        public static partial void Unsolicited(ILogger logger, Peer peer);
 
         [LoggerMessage(422, LogLevel.Debug, "Node exchange: store write queue full, dropped learned address {Address}")]
         public static partial void StoreFull(ILogger logger, string address);
+
+        [LoggerMessage(423, LogLevel.Debug, "Node exchange: ignored a request from {Peer}: {Reason}")]
+        public static partial void Ignored(ILogger logger, Peer peer, string reason);
+
+        [LoggerMessage(424, LogLevel.Debug, "Node exchange: answering {Peer}'s _addrs request failed")]
+        public static partial void AnswerFailed(ILogger logger, Exception exception, Peer peer);
     }
 }

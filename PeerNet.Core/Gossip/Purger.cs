@@ -6,17 +6,6 @@ using PeerNet.Storage;
 
 namespace PeerNet.Gossip;
 
-/// <summary>The original's purge rule: an address that had connection attempts and none (or under 20%) succeeded.</summary>
-public static class PurgePolicy
-{
-    /// <summary>Smallest share of successful connections an address must keep.</summary>
-    public const double MinSuccessRatio = 0.2;
-
-    /// <summary>True when an address with these counters should be forgotten.</summary>
-    public static bool IsDead(long ok, long fail) =>
-        ok + fail > 0 && (ok == 0 || (double)ok / (ok + fail) < MinSuccessRatio);
-}
-
 /// <summary>
 /// Forgets dead addresses: checks a random sample of <see cref="PeerNetOptions.PurgeSample"/> stored addresses
 /// and removes those <see cref="PurgePolicy"/> condemns, except one connected right now and the configured seeds
@@ -29,12 +18,14 @@ public sealed partial class Purger
     private readonly AddressRules _rules;
     private readonly PeerNetOptions _options;
     private readonly HashSet<string> _seeds;
+    private readonly PeerNetMetrics _metrics;
     private readonly ILogger _logger;
-    private long _purged;
 
     /// <summary>Creates the purger of a node.</summary>
-    public Purger(PeerNetwork network, PeerStore store, AddressRules rules, NodeIdentity identity, IOptions<PeerNetOptions> options, ILogger<Purger> logger)
+    public Purger(PeerNetwork network, PeerStore store, AddressRules rules, NodeIdentity identity, IOptions<PeerNetOptions> options,
+        PeerNetMetrics metrics, ILogger<Purger> logger)
     {
+        _metrics = metrics;
         _network = network;
         _store = store;
         _rules = rules;
@@ -42,9 +33,6 @@ public sealed partial class Purger
         _seeds = new HashSet<string>(identity.Seeds.Select(s => s.Value), StringComparer.Ordinal);
         _logger = logger;
     }
-
-    /// <summary>Addresses purged since start.</summary>
-    public long Purged => Interlocked.Read(ref _purged);
 
     /// <summary>One purge round; returns the addresses it removed.</summary>
     public async Task<IReadOnlyList<string>> RunOnceAsync(CancellationToken cancellationToken)
@@ -76,7 +64,7 @@ public sealed partial class Purger
         if (dead.Count > 0)
         {
             await _store.RemoveAsync(dead, cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _purged, dead.Count);
+            _metrics.Purged(dead.Count);
         }
         return dead.ConvertAll(a => a.Value);
     }

@@ -1,21 +1,24 @@
 namespace PeerNet.Peers;
 
-/// <summary>Traffic and trouble counters of one peer session (thread-safe; read for metrics and debugging).</summary>
+/// <summary>
+/// Traffic and trouble counters of one connection (read from any thread). Traffic has one writer each (the read
+/// loop, the writer loop); node-wide totals are on the <c>PeerNet</c> meter.
+/// </summary>
 public sealed class PeerCounters
 {
     internal long FramesIn, FramesOut, BytesIn, BytesOut, Discarded, Violations, Dropped, Unsolicited;
 
     /// <summary>Frames received (keep-alives included).</summary>
-    public long FramesReceived => Interlocked.Read(ref FramesIn);
+    public long FramesReceived => Volatile.Read(ref FramesIn);
 
     /// <summary>Frames sent.</summary>
-    public long FramesSent => Interlocked.Read(ref FramesOut);
+    public long FramesSent => Volatile.Read(ref FramesOut);
 
     /// <summary>Bytes received.</summary>
-    public long BytesReceived => Interlocked.Read(ref BytesIn);
+    public long BytesReceived => Volatile.Read(ref BytesIn);
 
     /// <summary>Bytes sent.</summary>
-    public long BytesSent => Interlocked.Read(ref BytesOut);
+    public long BytesSent => Volatile.Read(ref BytesOut);
 
     /// <summary>Messages discarded for breaking a field limit.</summary>
     public long MessagesDiscarded => Interlocked.Read(ref Discarded);

@@ -41,14 +41,3 @@ public readonly record struct HelloExtension(byte Version, HelloFeatures Feature
         return true;
     }
 }
-
-/// <summary>Features a PeerNet node announces in its _hello extension.</summary>
-[Flags]
-public enum HelloFeatures : byte
-{
-    /// <summary>None.</summary>
-    None = 0,
-
-    /// <summary>Takes the dissemination rule's control frames (only ever sent to peers that set this).</summary>
-    ControlFrames = 1,
-}

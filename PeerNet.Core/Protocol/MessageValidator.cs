@@ -2,29 +2,6 @@ using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Protocol;
 
-/// <summary>What to do with a received message.</summary>
-public enum Verdict
-{
-    /// <summary>Handle it.</summary>
-    Accept,
-
-    /// <summary>An empty Message (a keep-alive, or one with neither request nor response): ignore it silently.</summary>
-    Ignore,
-
-    /// <summary>A field breaks a limit: drop this message, count it, keep the connection.</summary>
-    Discard,
-
-    /// <summary>The peer broke the protocol: count it and close the connection.</summary>
-    Violation,
-}
-
-/// <summary>A verdict and, unless accepted, why.</summary>
-public readonly record struct Validation(Verdict Verdict, string? Reason)
-{
-    internal static readonly Validation Accepted = new(Verdict.Accept, null);
-    internal static readonly Validation Empty = new(Verdict.Ignore, null);
-}
-
 /// <summary>Checks every limit of the wire spec on a received message.</summary>
 public static class MessageValidator
 {
@@ -32,7 +9,7 @@ public static class MessageValidator
     public static Validation Validate(Message message, int maxHops)
     {
         if (message.KindCase == Message.KindOneofCase.Control)
-            return Gossip.Dissemination.ControlFrameValidator.Validate(message.Control);
+            return ControlFrameValidator.Validate(message.Control);
         var isRequest = message.KindCase == Message.KindOneofCase.Request;
         var announce = message.KindCase switch
         {
@@ -52,13 +29,8 @@ public static class MessageValidator
             return new(Verdict.Discard, $"type of {announce.Type.Length} bytes (max {ProtocolLimits.MaxTypeLength})");
         if (announce.Data.Length > ProtocolLimits.MaxDataLength)
             return new(Verdict.Discard, $"data of {announce.Data.Length} bytes (max {ProtocolLimits.MaxDataLength})");
-        if (isRequest)
-        {
-            if (announce.Hops > maxHops)
-                return new(Verdict.Discard, $"hops {announce.Hops} over the maximum {maxHops}");
-            if (announce.Limit != 0 && announce.Hops > announce.Limit)
-                return new(Verdict.Discard, $"hops {announce.Hops} over the request's limit {announce.Limit}");
-        }
+        if (isRequest && !HopRule.Accepts(announce.Hops, announce.Limit, maxHops))
+            return new(Verdict.Discard, HopRule.Refusal(announce.Hops, announce.Limit, maxHops));
         return Validation.Accepted;
     }
 }

@@ -24,6 +24,8 @@ public sealed partial class PeerStore : IAsyncDisposable
                 .Select(n => n.Address)
                 .Take(take));
 
+    private readonly PeerNetMetrics _metrics;
+    private readonly PeerNetLimits _limits;
     private readonly IDbContextFactory<PeerStoreContext> _contexts;
     private readonly PeerNetOptions _options;
     private readonly StoreLocation _location;
@@ -46,8 +48,13 @@ public sealed partial class PeerStore : IAsyncDisposable
         TimeProvider time,
         RandomSource random,
         NodeIdentity identity,
+        PeerNetMetrics metrics,
+        PeerNetLimits limits,
         ILogger<PeerStore> logger)
     {
+        _metrics = metrics;
+        _limits = limits;
+        metrics.ObserveGauge("peernet.store.addresses", "{address}", "Addresses the store knows.", () => Count);
         _contexts = contexts;
         _options = options.Value;
         _location = location;
@@ -102,7 +109,7 @@ public sealed partial class PeerStore : IAsyncDisposable
         var checkpointer = _location.IsInMemory ? null : new WalCheckpointer(_location.ConnectionString, _logger);
         _checkpointer = checkpointer;
         _writer = new PeerStoreWriter(_applier, _options, _time, _logger,
-            delta => Interlocked.Add(ref _count, delta), () => checkpointer?.Signal());
+            delta => Interlocked.Add(ref _count, delta), () => checkpointer?.Signal(), _metrics, _limits.StoreQueue);
         _writer.Start();
         IsReady = true;
         Log.StoreOpened(_logger, _location.DisplayName, _count);

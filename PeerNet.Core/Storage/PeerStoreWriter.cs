@@ -24,14 +24,19 @@ internal sealed partial class PeerStoreWriter
     private readonly Action<long> _onNodeDelta;
     private readonly Action _onCommit;
     private readonly List<StoreWrite> _batch = [];
+    private readonly PeerNetMetrics? _metrics;
+    private readonly LimitBound? _queueBound;
     private long _dropped;
     private long _committed;
     private bool _hasWaiter;
     private long _lastExpiry;
     private Task? _loop;
 
-    public PeerStoreWriter(StoreBatchApplier applier, PeerNetOptions options, TimeProvider time, ILogger logger, Action<long> onNodeDelta, Action onCommit)
+    public PeerStoreWriter(StoreBatchApplier applier, PeerNetOptions options, TimeProvider time, ILogger logger, Action<long> onNodeDelta, Action onCommit,
+        PeerNetMetrics? metrics = null, LimitBound? queueBound = null)
     {
+        _metrics = metrics;
+        _queueBound = queueBound;
         _onCommit = onCommit;
         _applier = applier;
         _time = time;
@@ -79,6 +84,8 @@ internal sealed partial class PeerStoreWriter
         if (_queue.Writer.TryWrite(write))
             return true;
         var dropped = Interlocked.Increment(ref _dropped);
+        _metrics?.StoreWriteDropped();
+        _queueBound?.Hit();
         Log.BackgroundWriteDropped(_logger, write.Kind, dropped);
         return false;
     }
@@ -153,11 +160,13 @@ internal sealed partial class PeerStoreWriter
     private bool Commit()
     {
         var now = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
         try
         {
             var (changed, nodeDelta) = _applier.Apply(_batch, now.ToUnixTimeMilliseconds(), (now - _removedTtl).ToUnixTimeMilliseconds());
             _onNodeDelta(nodeDelta);
             Interlocked.Increment(ref _committed);
+            _metrics?.StoreBatch(_time.GetElapsedTime(started));
             _onCommit();
             for (var i = 0; i < _batch.Count; i++)
                 _batch[i].Done?.TrySetResult(changed[i]);

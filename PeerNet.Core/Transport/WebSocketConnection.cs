@@ -42,8 +42,8 @@ public sealed class WebSocketConnection : PeerConnection
         // receive loop's thread as each chunk is flushed, instead of one more thread-pool hop per received chunk.
         var options = new PipeOptions(
             readerScheduler: PipeScheduler.Inline,
-            pauseWriterThreshold: 64 * 1024,
-            resumeWriterThreshold: 32 * 1024,
+            pauseWriterThreshold: PeerNetLimits.ReceivePipePauseBytes,
+            resumeWriterThreshold: PeerNetLimits.ReceivePipeResumeBytes,
             useSynchronizationContext: false);
         _input = new Pipe(options);
         _output = new SocketWriter(this);

@@ -87,29 +87,3 @@ internal static class ConnectionsApi
                 detail: $"No connection to {address ?? peerId}.");
     }
 }
-
-/// <summary>A peer to dial.</summary>
-public sealed record ConnectRequest
-{
-    /// <summary>The address: ws://, wss:// or tcp://.</summary>
-    /// <example>ws://10.1.2.3:8080/peer</example>
-    public string? Address { get; init; }
-}
-
-/// <summary>A completed handshake.</summary>
-/// <param name="Address">The normalized address dialled.</param>
-/// <param name="PeerId">The peer's node id, 32 hex characters.</param>
-public sealed record ConnectedResponse(string Address, string PeerId);
-
-/// <summary>One handshaken peer.</summary>
-/// <param name="Address">The address dialled; null for inbound peers.</param>
-/// <param name="PeerId">The peer's node id, 32 hex characters.</param>
-/// <param name="Direction">inbound or outbound.</param>
-/// <param name="Since">When the handshake completed.</param>
-/// <param name="Transport">ws, wss, tcp or stream.</param>
-/// <param name="PeerNet">True for a PeerNet node, false for an original peernet node.</param>
-public sealed record ConnectionItem(string? Address, string PeerId, string Direction, DateTimeOffset Since, string Transport, bool PeerNet)
-{
-    internal static ConnectionItem From(PeerInfo p) =>
-        new(p.Address, p.PeerId, p.Direction == PeerDirection.Inbound ? "inbound" : "outbound", p.Since, p.Transport, p.IsPeerNet);
-}

@@ -54,7 +54,7 @@ internal static class NodesApi
     {
         if (!TryParseBatch(node.AddressRules, request, "saved", out var addresses, out var problem))
             return problem;
-        var saved = await node.Store.SaveAsync(addresses, cancellationToken);
+        var saved = await node.SaveAsync(addresses, cancellationToken);
         return TypedResults.Ok(new SavedResponse(saved));
     }
 
@@ -63,7 +63,7 @@ internal static class NodesApi
     {
         if (!TryParseBatch(node.AddressRules, request, "removed", out var addresses, out var problem))
             return problem;
-        var removed = await node.Store.RemoveAsync(addresses, cancellationToken);
+        var removed = await node.RemoveAsync(addresses, cancellationToken);
         return TypedResults.Ok(new RemovedResponse(removed));
     }
 
@@ -72,7 +72,7 @@ internal static class NodesApi
     {
         if (!node.AddressRules.TryParse(address, out var parsed, out var error))
             return Invalid("address", address is null ? "address is required (?address=ws://host:port/path)." : $"'{PeerAddress.Shorten(address)}': {error}.");
-        var stats = await node.Store.GetStatsAsync(parsed, cancellationToken);
+        var stats = await node.GetStatsAsync(parsed, cancellationToken);
         return stats is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown address",
                 detail: $"'{parsed.Value}' is neither known nor has stats.")

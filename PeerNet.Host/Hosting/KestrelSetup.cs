@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace PeerNet.Host.Hosting;
 
 /// <summary>
-/// Kestrel's listeners. With <c>PeerNet:TcpPort</c> set, the raw TCP listener is added next to HTTP. Kestrel ignores
-/// the configured URLs once any endpoint is added in code, so the HTTP URLs (ASPNETCORE_URLS, --urls,
-/// ASPNETCORE_HTTP_PORTS) are re-added here from the same settings.
+/// Kestrel's listeners. With <c>PeerNet:TcpPort</c> set, the raw TCP listener is added next to HTTP. Kestrel drops
+/// the configured URLs (ASPNETCORE_URLS, --urls, HTTP_PORTS) once any endpoint is added in code, so they are
+/// re-added here exactly as Kestrel binds them: <c>*</c>, <c>+</c> and host names on every IP, IPv6 and IPv4;
+/// <c>localhost</c> on both loopbacks. Kestrel:Endpoints it keeps binding itself.
 /// </summary>
 internal static class KestrelSetup
 {
@@ -20,46 +21,59 @@ internal static class KestrelSetup
             if (tcpPort <= 0)
                 return;
 
-            var urls = HttpUrls(context.Configuration).ToList();
-            foreach (var url in urls)
-                Listen(kestrel, url);
-            // A node whose HTTP listens on one IP (loopback, say) takes tcp peers on that IP too; otherwise on all.
-            Action<ListenOptions> tcp = listen => listen.UseConnectionHandler<TcpPeerHandler>();
-            var hosts = urls.Select(Host).Distinct().ToList();
-            if (hosts is ["localhost"])
-                kestrel.ListenLocalhost(tcpPort, tcp);
-            else if (hosts is [var only] && IPAddress.TryParse(only, out var ip) && !ip.Equals(IPAddress.Any) && !ip.Equals(IPAddress.IPv6Any))
-                kestrel.Listen(ip, tcpPort, tcp);
-            else
-                kestrel.ListenAnyIP(tcpPort, tcp);
+            var http = HttpListenUrls.From(context.Configuration);
+            var urls = http.Urls.Select(ServerUrl.Parse).ToList();
+            if (http.Source != HttpListenSource.KestrelEndpoints)
+                foreach (var url in urls)
+                    ListenHttp(kestrel, url);
+            ListenTcp(kestrel, tcpPort, urls);
         });
     }
 
-    private static IEnumerable<string> HttpUrls(IConfiguration configuration)
+    // The same listener Kestrel's address binder makes for the URL (its AddressBinder.ParseAddress).
+    private static void ListenHttp(KestrelServerOptions kestrel, ServerUrl url)
     {
-        var urls = configuration["urls"] ?? configuration["ASPNETCORE_URLS"];
-        if (!string.IsNullOrWhiteSpace(urls))
-            return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var ports = configuration["http_ports"] ?? configuration["ASPNETCORE_HTTP_PORTS"];
-        if (!string.IsNullOrWhiteSpace(ports))
-            return ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}");
-        return ["http://localhost:5000"];
+        Action<ListenOptions> scheme = url.Https ? listen => listen.UseHttps() : _ => { };
+        switch (url.Kind)
+        {
+            case ServerUrlKind.UnixSocket:
+                kestrel.ListenUnixSocket(url.Pipe!, scheme);
+                break;
+            case ServerUrlKind.NamedPipe:
+                kestrel.ListenNamedPipe(url.Pipe!, scheme);
+                break;
+            case ServerUrlKind.Localhost:
+                kestrel.ListenLocalhost(url.Port, scheme);
+                break;
+            case ServerUrlKind.Ip:
+                kestrel.Listen(url.Ip!, url.Port, scheme); // [::] is dual-stack: Kestrel sets DualMode for IPv6Any
+                break;
+            default:
+                kestrel.ListenAnyIP(url.Port, scheme);
+                break;
+        }
     }
 
-    private static string Host(string url) => ToUri(url).Host.Trim('[', ']');
-
-    private static Uri ToUri(string url) =>
-        new(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
-
-    private static void Listen(KestrelServerOptions kestrel, string url)
+    // tcp peers are taken where HTTP is reachable: on every IP as soon as one HTTP URL is a wildcard (or only
+    // sockets are configured), else on HTTP's own IPs and loopbacks, so a loopback-only node stays loopback-only.
+    private static void ListenTcp(KestrelServerOptions kestrel, int port, IReadOnlyList<ServerUrl> http)
     {
-        var uri = ToUri(url);
-        Action<ListenOptions> https = uri.Scheme == Uri.UriSchemeHttps ? o => o.UseHttps() : _ => { };
-        if (uri.Host == "localhost")
-            kestrel.ListenLocalhost(uri.Port, https);
-        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
-            kestrel.Listen(ip, uri.Port, https);
-        else
-            kestrel.ListenAnyIP(uri.Port, https);
+        Action<ListenOptions> tcp = listen => listen.UseConnectionHandler<TcpPeerHandler>();
+        var network = http.Where(url => url.IsNetwork).ToList();
+        if (network.Count == 0 || network.Any(url => url.IsWildcard))
+        {
+            kestrel.ListenAnyIP(port, tcp);
+            return;
+        }
+
+        var localhost = network.Any(url => url.Kind == ServerUrlKind.Localhost);
+        if (localhost)
+            kestrel.ListenLocalhost(port, tcp);
+        foreach (var ip in network.Where(url => url.Kind == ServerUrlKind.Ip).Select(url => url.Ip!).Distinct())
+        {
+            if (localhost && (ip.Equals(IPAddress.Loopback) || ip.Equals(IPAddress.IPv6Loopback)))
+                continue; // already bound by ListenLocalhost
+            kestrel.Listen(ip, port, tcp);
+        }
     }
 }

@@ -15,8 +15,8 @@ public static class PeerNetHost
     /// <summary>Builds, runs and logs a fatal start failure (such as invalid options) before exiting with 1.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args is [HealthProbe.Argument])
-            return await HealthProbe.RunAsync();
+        if (args is [HealthProbe.Argument, .. var settings])
+            return await HealthProbe.RunAsync(settings);
         try
         {
             await using var app = Build(WebApplication.CreateBuilder(args));

@@ -14,9 +14,9 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TestCluster.Patience;
     private readonly TestCluster _cluster = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 
     private async Task<List<TestNode>> StartAsync(int count) =>
         [.. await _cluster.StartAsync(count, _ => TestNodeOptions.With(("PeerNet:Interval", "0"), ("PeerNet:Purge", "0")))];
@@ -82,7 +82,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Line_Limit2_ReachesHosts2And3_Not4()
+    public async Task Line_Limit2FromN0_ReachesN1ToN3_NotN4_AsAnOriginalLine()
     {
         var line = await LineAsync();
         var sidecars = new List<SseStream>();
@@ -90,14 +90,32 @@ public sealed class AnnounceApiTests : IAsyncLifetime
             sidecars.Add(await SubscribeAsync(node));
 
         await AnnounceAsync(line[0], new { id = "11110001", type = "ping", limit = 2 }, timeoutMs: 100);
-        // Links are FIFO: once a later unlimited announce reaches host 4, the first would have been there before it.
+        // Links are FIFO: once a later unlimited announce reaches n4, the first would have been there before it.
         await AnnounceAsync(line[0], new { id = "11110002", type = "ping" }, timeoutMs: 100);
 
         string Id(JsonElement e) => e.GetProperty("id").GetString()!;
-        Assert.Equal("11110001", Id((await sidecars[0].NextAsync(Patience))!.Value)); // host 2
-        Assert.Equal("11110001", Id((await sidecars[1].NextAsync(Patience))!.Value)); // host 3
-        Assert.Equal("11110002", Id((await sidecars[2].NextAsync(Patience))!.Value)); // host 4: only the unlimited one
-        Assert.Equal("11110002", Id((await sidecars[3].NextAsync(Patience))!.Value)); // host 5
+        for (var n = 1; n <= 3; n++)
+        {
+            var request = (await sidecars[n - 1].NextAsync(Patience))!.Value;
+            Assert.Equal(("11110001", n - 1), (Id(request), request.GetProperty("hops").GetInt32()));
+        }
+        Assert.Equal("11110002", Id((await sidecars[3].NextAsync(Patience))!.Value)); // n4: only the unlimited one
+    }
+
+    [Fact]
+    public async Task OwnAnnounce_WithHopsEqualToItsLimit_IsAccepted_AndReachesN1Only()
+    {
+        var line = await LineAsync();
+        var n1 = await SubscribeAsync(line[1]);
+        var n2 = await SubscribeAsync(line[2]);
+
+        await AnnounceAsync(line[0], new { id = "22220001", type = "ping", hops = 2, limit = 2 }, timeoutMs: 100);
+        await AnnounceAsync(line[0], new { id = "22220002", type = "ping" }, timeoutMs: 100);
+
+        string Id(JsonElement e) => e.GetProperty("id").GetString()!;
+        var first = (await n1.NextAsync(Patience))!.Value;
+        Assert.Equal(("22220001", 2), (Id(first), first.GetProperty("hops").GetInt32()));
+        Assert.Equal("22220002", Id((await n2.NextAsync(Patience))!.Value)); // n1 accepted at the limit, forwarded nothing
     }
 
     [Fact]
@@ -120,6 +138,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
         foreach (var node in nodes)
             sidecars.Add(await SubscribeAsync(node));
         var seen = nodes.Select(_ => new List<string>()).ToList();
+        var received = nodes.Select(x => x.Services.Collect("peernet.announces.received")).ToList(); // new requests, from now on
 
         async Task ReceiveAllAsync(int announcer, string id)
         {
@@ -161,7 +180,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
         foreach (var (ids, i) in seen.Select((s, i) => (s, i)))
             Assert.Equal(ids.Distinct().Count(), ids.Count);
         foreach (var (node, i) in nodes.Select((x, i) => (x, i)))
-            Assert.Equal(seen[i].Count, node.Node.Announces.RequestsDelivered);
+            Assert.Equal(seen[i].Count, received[i].Sum());
     }
 
     [Theory]
@@ -176,7 +195,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     public async Task BadAnnounceFields_Answer400NamingTheField_BeforeAnythingIsSent(string body, string? field)
     {
         var node = (await StartAsync(1))[0];
-        var response = await node.Client.PostAsync("/api/announce?timeoutMs=50", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await node.Client.PostAsync("/api/announce?timeoutMs=50", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         if (field is null && body.Contains("\"t\""))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -186,7 +205,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         if (field is not null)
         {
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
         }
     }
@@ -195,15 +214,15 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     public async Task OversizeFields_TimeoutOutOfRange_AndUnknownHandles_AreRejected()
     {
         var node = (await StartAsync(1))[0];
-        var big = await node.Client.PostAsJsonAsync("/api/announce", new { data = new string('x', 1025) });
+        var big = await node.Client.PostAsJsonAsync("/api/announce", new { data = new string('x', 1025) }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, big.StatusCode);
-        Assert.Contains("data", await big.Content.ReadAsStringAsync());
-        var longType = await node.Client.PostAsJsonAsync("/api/announce", new { type = new string('t', 65) });
+        Assert.Contains("data", await big.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var longType = await node.Client.PostAsJsonAsync("/api/announce", new { type = new string('t', 65) }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, longType.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?timeoutMs=60001", new { })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?max=0", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?timeoutMs=60001", new { }, cancellationToken: TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client.PostAsJsonAsync("/api/announce?max=0", new { }, cancellationToken: TestContext.Current.CancellationToken)).StatusCode);
 
-        var unknown = await node.Client.PostAsJsonAsync("/api/requests/0123456789abcdef0123456789abcdef/reply", new { data = "x" });
+        var unknown = await node.Client.PostAsJsonAsync("/api/requests/0123456789abcdef0123456789abcdef/reply", new { data = "x" }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }

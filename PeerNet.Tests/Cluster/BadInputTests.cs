@@ -25,7 +25,7 @@ public sealed class BadInputTests : IAsyncLifetime
     private TestNode _host = null!;
     private TestNode _friend = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _host = await _cluster.StartAsync(new TestNodeOptions
         {
@@ -41,7 +41,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, connected.StatusCode);
     }
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 
     /// <summary>The host still serves: REST answers and the friendly peer is still connected, both ways.</summary>
     private async Task AssertTheHostStillServesAsync()
@@ -98,11 +98,11 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("request without id or hops", "020a00")]
     public async Task AViolation_ClosesTheConnection_AndIsCounted(string name, string hex)
     {
-        var before = _host.Node.Network.ProtocolViolations;
+        using var violations = _host.Services.Collect("peernet.protocol.violations");
         await using var stream = await TcpAsync();
-        await stream.WriteAsync(Convert.FromHexString(hex));
+        await stream.WriteAsync(Convert.FromHexString(hex), TestContext.Current.CancellationToken);
         Assert.True(await ClosedAsync(stream), name);
-        await Wait.UntilAsync(() => _host.Node.Network.ProtocolViolations > before, Patience, $"the {name} violation is counted");
+        await Wait.UntilAsync(() => violations.Sum() == 1, Patience, $"the {name} violation is counted");
         await AssertTheHostStillServesAsync();
     }
 
@@ -110,7 +110,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task ATruncatedFrameThenClose_EndsOnlyThatConnection()
     {
         var stream = await TcpAsync();
-        await stream.WriteAsync(Convert.FromHexString("260a240a04"));
+        await stream.WriteAsync(Convert.FromHexString("260a240a04"), TestContext.Current.CancellationToken);
         stream.Socket.Shutdown(SocketShutdown.Send);
         Assert.True(await ClosedAsync(stream));
         stream.Dispose();
@@ -121,17 +121,18 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task FieldsOverTheirLimits_AreDiscarded_AndTheConnectionLives()
     {
-        var before = _host.Node.Network.MessagesDiscarded;
+        using var dropped = _host.Services.Collect("peernet.messages.dropped");
+        using var violations = _host.Services.Collect("peernet.protocol.violations");
         await using var stream = await TcpAsync();
-        await stream.WriteAsync(Hello(0x40));
-        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 0, Type = ByteString.CopyFromUtf8("x"), Data = ByteString.CopyFrom(new byte[2000]) }));
-        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[65]), Hops = 0 }));
+        await stream.WriteAsync(Hello(0x40), TestContext.Current.CancellationToken);
+        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 0, Type = ByteString.CopyFromUtf8("x"), Data = ByteString.CopyFrom(new byte[2000]) }), TestContext.Current.CancellationToken);
+        await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[65]), Hops = 0 }), TestContext.Current.CancellationToken);
         await stream.WriteAsync(Frame(new Announce { Id = ByteString.CopyFrom(new byte[8]), Hops = 65, // over the default MaxHops of 64
-            Type = ByteString.CopyFromUtf8("x") }));
-        await Wait.UntilAsync(() => _host.Node.Network.MessagesDiscarded == before + 3, Patience, "three discards");
+            Type = ByteString.CopyFromUtf8("x") }), TestContext.Current.CancellationToken);
+        await Wait.UntilAsync(() => dropped.Sum("reason", "field_limit") == 3, Patience, "three discards");
 
         // Still open: nothing broke the protocol, and the connection counts beside the friend's.
-        Assert.Equal(0, _host.Node.Network.ProtocolViolations);
+        Assert.Equal(0, violations.Sum());
         Assert.Equal(2, _host.Node.Network.OpenConnections);
         await AssertTheHostStillServesAsync();
     }
@@ -142,7 +143,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var strict = await _cluster.StartAsync(new TestNodeOptions { Tcp = true, Settings = new Dictionary<string, string?> { ["PeerNet:HandshakeTimeout"] = "500" } });
         await using var quiet = await TcpAsync(strict.TcpPort);
         await using var helloOnly = await TcpAsync(strict.TcpPort);
-        await helloOnly.WriteAsync(Hello(0x50)); // says hello, but never answers ours
+        await helloOnly.WriteAsync(Hello(0x50), TestContext.Current.CancellationToken); // says hello, but never answers ours
         Assert.True(await ClosedAsync(quiet));
         Assert.True(await ClosedAsync(helloOnly));
         await AssertTheHostStillServesAsync();
@@ -169,7 +170,7 @@ public sealed class BadInputTests : IAsyncLifetime
             socket.Abort();
 
         await Wait.UntilAsync(() => _host.Node.Network.OpenConnections == 1, Patience, "every dropped connection is cleaned up");
-        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync("/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync("/readyz", TestContext.Current.CancellationToken)).StatusCode);
         await AssertTheHostStillServesAsync();
     }
 }

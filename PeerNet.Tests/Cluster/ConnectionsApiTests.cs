@@ -23,10 +23,10 @@ public sealed class ConnectionsApiTests
         var b = await cluster.StartAsync();
         var address = transport == "ws" ? a.PeerAddress : a.TcpAddress;
 
-        var response = await b.Client.PostAsJsonAsync("/api/connections", new { address });
+        var response = await b.Client.PostAsJsonAsync("/api/connections", new { address }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var connected = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var connected = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(address, connected.GetProperty("address").GetString());
         Assert.Equal(a.Node.Id, connected.GetProperty("peerId").GetString());
 
@@ -38,7 +38,7 @@ public sealed class ConnectionsApiTests
         var fromA = (await ConnectionsAsync(a))[0];
         Assert.Equal(JsonValueKind.Null, fromA.GetProperty("address").ValueKind);
         Assert.Equal((b.Node.Id, "inbound"), (fromA.GetProperty("peerId").GetString(), fromA.GetProperty("direction").GetString()));
-        Assert.Equal(1, (await a.Client.GetFromJsonAsync<JsonElement>("/api/node")).GetProperty("connections").GetInt32());
+        Assert.Equal(1, (await a.Client.GetFromJsonAsync<JsonElement>("/api/node", cancellationToken: TestContext.Current.CancellationToken)).GetProperty("connections").GetInt32());
 
         // Counters are background writes: committed within PeerNet:StoreFlushInterval.
         await Wait.UntilAsync(async () =>
@@ -55,21 +55,21 @@ public sealed class ConnectionsApiTests
         await using var cluster = new TestCluster();
         var (a, b) = (await cluster.StartAsync(), await cluster.StartAsync());
         var aAddress = a.PeerAddress;
-        Assert.Equal(HttpStatusCode.OK, (await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress }, cancellationToken: TestContext.Current.CancellationToken)).StatusCode);
 
-        var twice = await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress });
+        var twice = await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
 
-        var self = await b.Client.PostAsJsonAsync("/api/connections", new { address = b.PeerAddress });
+        var self = await b.Client.PostAsJsonAsync("/api/connections", new { address = b.PeerAddress }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadGateway, self.StatusCode);
-        Assert.Contains("itself", (await self.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Contains("itself", (await self.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("detail").GetString());
 
         using var nobody = LoopbackPort.Refusing(); // bound, never listening: the dial is refused at once
-        var unreachable = await b.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{nobody.Port}/peer" });
+        var unreachable = await b.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{nobody.Port}/peer" }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadGateway, unreachable.StatusCode);
         Assert.Equal("application/problem+json", unreachable.Content.Headers.ContentType?.MediaType);
 
-        var bad = await b.Client.PostAsJsonAsync("/api/connections", new { address = "http://x" });
+        var bad = await b.Client.PostAsJsonAsync("/api/connections", new { address = "http://x" }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Single(await ConnectionsAsync(b));
     }
@@ -80,16 +80,16 @@ public sealed class ConnectionsApiTests
         await using var cluster = new TestCluster();
         var (a, b, c) = (await cluster.StartAsync(), await cluster.StartAsync(), await cluster.StartAsync());
         var aAddress = a.PeerAddress;
-        await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress });
-        await c.Client.PostAsJsonAsync("/api/connections", new { address = aAddress });
+        await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress }, cancellationToken: TestContext.Current.CancellationToken);
+        await c.Client.PostAsJsonAsync("/api/connections", new { address = aAddress }, cancellationToken: TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => a.Node.ConnectionCount == 2, Patience, "a has two peers");
 
-        Assert.Equal(HttpStatusCode.NoContent, (await b.Client.DeleteAsync("/api/connections?address=" + Uri.EscapeDataString(aAddress))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await b.Client.DeleteAsync("/api/connections?address=" + Uri.EscapeDataString(aAddress))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await a.Client.DeleteAsync($"/api/connections?peerId={c.Node.Id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await a.Client.DeleteAsync($"/api/connections?peerId={c.Node.Id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await a.Client.DeleteAsync("/api/connections")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await a.Client.DeleteAsync("/api/connections?peerId=xyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await b.Client.DeleteAsync("/api/connections?address=" + Uri.EscapeDataString(aAddress), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await b.Client.DeleteAsync("/api/connections?address=" + Uri.EscapeDataString(aAddress), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await a.Client.DeleteAsync($"/api/connections?peerId={c.Node.Id}", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await a.Client.DeleteAsync($"/api/connections?peerId={c.Node.Id}", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await a.Client.DeleteAsync("/api/connections", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await a.Client.DeleteAsync("/api/connections?peerId=xyz", TestContext.Current.CancellationToken)).StatusCode);
         await Wait.UntilAsync(() => a.Node.ConnectionCount == 0 && b.Node.ConnectionCount == 0 && c.Node.ConnectionCount == 0, Patience, "all closed");
     }
 
@@ -102,10 +102,10 @@ public sealed class ConnectionsApiTests
         blackHole.Start(); // accepts at the kernel, never answers the HTTP upgrade
         var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
 
-        var response = await a.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{port}/peer" });
+        var response = await a.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{port}/peer" }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("Timed out", problem.GetProperty("title").GetString());
         Assert.Contains("300 ms", problem.GetProperty("detail").GetString());
     }
@@ -123,15 +123,15 @@ public sealed class ConnectionsApiTests
         {
             using var socket = await listener.AcceptSocketAsync();
             await a.Node.AcceptAsync(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint);
-        });
+        }, TestContext.Current.CancellationToken);
 
-        var peer = await b.Node.ConnectAsync($"tcp://127.0.0.1:{port}");
+        var peer = await b.Node.ConnectAsync($"tcp://127.0.0.1:{port}", TestContext.Current.CancellationToken);
 
         Assert.Equal(a.Node.Id, peer.PeerId);
         await Wait.UntilAsync(() => a.Node.ConnectionCount == 1, Patience, "a lists b");
         Assert.Equal("stream", a.Node.Connections()[0].Transport);
         await b.Node.DisconnectAsync($"tcp://127.0.0.1:{port}");
-        await serving.WaitAsync(Patience); // AcceptAsync returns when the connection closes
+        await serving.WaitAsync(Patience, TestContext.Current.CancellationToken); // AcceptAsync returns when the connection closes
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class ConnectionsApiTests
     {
         await using var cluster = new TestCluster();
         var a = await cluster.StartAsync();
-        var response = await a.Client.GetAsync("/peer");
+        var response = await a.Client.GetAsync("/peer", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

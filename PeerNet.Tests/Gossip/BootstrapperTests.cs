@@ -9,9 +9,9 @@ public sealed class BootstrapperTests : IAsyncLifetime
 {
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     // The seed of a's random source fixes the point on the hash ring its sample starts from, so which two of the
     // three addresses the first round dials: with seed 1 the two live ones, with seed 2 the dead one and b.
@@ -23,8 +23,9 @@ public sealed class BootstrapperTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.Connections = 2; o.Advertise = ["tcp://a:1"]; }, random: new RandomSource(seed));
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
-        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1", "tcp://dead:1"]);
+        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1", "tcp://dead:1"], TestContext.Current.CancellationToken);
         var bootstrap = a.Get<Bootstrapper>();
+        using var dials = a.Services.Collect("peernet.dials");
 
         // Two peers wanted: the first round dials two of the three.
         Assert.Equal(2, await bootstrap.RunOnceAsync(CancellationToken.None));
@@ -35,25 +36,26 @@ public sealed class BootstrapperTests : IAsyncLifetime
         Assert.Equal(2, a.Network.Count);
         Assert.Equal(["tcp://b:1", "tcp://c:1"], a.Network.OpenAddresses().Order());
         Assert.Equal(0, await bootstrap.RunOnceAsync(CancellationToken.None)); // enough peers: nothing dialled
-        Assert.Equal(deadInTheFirstRound ? 3 : 2, bootstrap.Dials);
-        Assert.Equal(2, bootstrap.DialsSucceeded);
+        Assert.Equal(deadInTheFirstRound ? 3 : 2, dials.Sum());
+        Assert.Equal(2, dials.Sum("result", "ok"));
 
         // The dead one, if tried, is backing off and its failure is on record.
         Assert.Equal(deadInTheFirstRound, bootstrap.Backoff.IsWaiting("tcp://dead:1"));
-        await a.Store.FlushAsync();
-        Assert.Equal(deadInTheFirstRound ? 1 : 0, (await a.Node.GetStatsAsync("tcp://dead:1"))!.Connections.Fail);
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(deadInTheFirstRound ? 1 : 0, (await a.Node.GetStatsAsync("tcp://dead:1", TestContext.Current.CancellationToken))!.Connections.Fail);
     }
 
     [Fact]
     public async Task AFailedAddressIsNotDialledAgainWhileItBacksOff()
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.Connections = 3);
-        await a.Node.SaveAsync(["tcp://dead:1", "tcp://gone:1"]);
+        await a.Node.SaveAsync(["tcp://dead:1", "tcp://gone:1"], TestContext.Current.CancellationToken);
         var bootstrap = a.Get<Bootstrapper>();
+        using var dials = a.Services.Collect("peernet.dials");
 
         Assert.Equal(2, await bootstrap.RunOnceAsync(CancellationToken.None));
         Assert.Equal(0, await bootstrap.RunOnceAsync(CancellationToken.None)); // both back off: no storm
-        Assert.Equal(2, bootstrap.Dials);
+        Assert.Equal(2, dials.Sum("result", "failed"));
         Assert.Equal(0, a.Network.Count);
     }
 
@@ -74,10 +76,11 @@ public sealed class BootstrapperTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => o.Connections = 2, random: new RandomSource(seedA));
         var b = await _net.AddAsync("tcp://b:1", random: new RandomSource(seedB));
         Assert.Equal(aHasTheLowerId, a.Identity.Id.CompareTo(b.Identity.Id) < 0);
-        await b.ConnectAsync(a); // b dialled a: a knows b only as an inbound peer
+        await b.ConnectAsync(a, TestContext.Current.CancellationToken); // b dialled a: a knows b only as an inbound peer
         await Wait.UntilAsync(() => a.Network.Count == 1, TimeSpan.FromSeconds(10), "a sees b");
-        await a.Node.SaveAsync(["tcp://b:1"]);
+        await a.Node.SaveAsync(["tcp://b:1"], TestContext.Current.CancellationToken);
         var bootstrap = a.Get<Bootstrapper>();
+        using var dials = a.Services.Collect("peernet.dials");
 
         // Finds b already connected: both ends keep the connection the lower id dialled. When that is a's, b's
         // connection is replaced by it; when it is b's, a's dial is refused and the address is left alone.
@@ -87,12 +90,12 @@ public sealed class BootstrapperTests : IAsyncLifetime
         Assert.Equal(aHasTheLowerId ? PeerNet.Peers.PeerDirection.Outbound : PeerNet.Peers.PeerDirection.Inbound, kept.Direction);
         Assert.Equal(aHasTheLowerId, a.Network.OpenAddresses().Contains("tcp://b:1"));
         Assert.Equal(!aHasTheLowerId, bootstrap.Backoff.IsWaiting("tcp://b:1"));
-        Assert.Equal(aHasTheLowerId ? 1 : 0, bootstrap.DialsSucceeded);
+        Assert.Equal(aHasTheLowerId ? 1 : 0, dials.Sum("result", "ok"));
 
         // Either way the address is not dialled again, and the refusal is no failure of b's address.
         Assert.Equal(0, await bootstrap.RunOnceAsync(CancellationToken.None));
         Assert.Equal(1, a.Network.Count);
-        await a.Store.FlushAsync();
-        Assert.Equal(0, (await a.Node.GetStatsAsync("tcp://b:1"))!.Connections.Fail);
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await a.Node.GetStatsAsync("tcp://b:1", TestContext.Current.CancellationToken))!.Connections.Fail);
     }
 }

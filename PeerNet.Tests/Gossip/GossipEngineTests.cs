@@ -10,9 +10,9 @@ public sealed class GossipEngineTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     [Fact]
     public async Task AFailingRoundIsLoggedAndTheLoopGoesOn()
@@ -27,6 +27,7 @@ public sealed class GossipEngineTests : IAsyncLifetime
         foreach (var path in new[] { file, file + "-wal", file + "-shm" })
             File.Delete(path);
         using var stop = new CancellationTokenSource();
+        using var failures = a.Services.Collect("peernet.engine.round.failures");
         await engine.StartAsync(stop.Token);
 
         for (var round = 1; round <= 3; round++)
@@ -34,7 +35,7 @@ public sealed class GossipEngineTests : IAsyncLifetime
             await Wait.UntilAsync(() =>
             {
                 time.Advance(TimeSpan.FromMilliseconds(1000));
-                return engine.LoopFailures >= round;
+                return failures.Sum("loop", "purge") >= round;
             }, Patience, $"purge round {round} failed and was counted");
         }
         Assert.False(engine.ExecuteTask!.IsCompleted);
@@ -51,7 +52,7 @@ public sealed class GossipEngineTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.Connections = 1; o.Interval = 0; o.Purge = 0; }, time);
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
-        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1"]);
+        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1"], TestContext.Current.CancellationToken);
         var engine = a.Get<GossipEngine>();
         await engine.StartAsync(CancellationToken.None);
         try
@@ -88,22 +89,23 @@ public sealed class GossipEngineTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.Interval = 5000; o.Bootstrap = false; o.Purge = 0; }, time);
         var b = await _net.AddAsync("tcp://b:1", o => o.Advertise = ["tcp://b:1"]);
         var engine = a.Get<GossipEngine>();
-        var exchange = a.Get<NodeExchange>();
+        using var learned = a.Services.Collect("peernet.exchange.addresses.learned");
+        using var asked = a.Services.Collect("peernet.exchange.requests");
         await engine.StartAsync(CancellationToken.None);
         try
         {
             // StartAsync returns before ExecuteAsync has run (.NET 10 runs all of it as a Task): wait until the
             // engine listens for new peers, or b's handshake can come first and no one asks it at once.
             await Wait.UntilAsync(() => engine.IsRunning, Patience, "the engine is running");
-            await a.ConnectAsync(b);
-            await Wait.UntilAsync(() => exchange.Learned == 1, Patience, "a asked b on connect and learned b's address");
-            Assert.Equal(1, exchange.Asked);
+            await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+            await Wait.UntilAsync(() => learned.Sum() == 1, Patience, "a asked b on connect and learned b's address");
+            Assert.Equal(1, asked.Sum());
             await Wait.UntilAsync(() =>
             {
                 time.Advance(TimeSpan.FromMilliseconds(5000));
-                return exchange.Asked >= 2;
+                return asked.Sum() >= 2;
             }, Patience, "a asked b again after Interval");
-            await Wait.UntilAsync(() => exchange.Learned >= 2, Patience, "the second answer arrived");
+            await Wait.UntilAsync(() => learned.Sum() >= 2, Patience, "the second answer arrived");
         }
         finally
         {

@@ -9,9 +9,9 @@ public sealed class PurgerTests : IAsyncLifetime
 {
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     [Theory]
     [InlineData(0, 0, false)] // never tried
@@ -28,21 +28,21 @@ public sealed class PurgerTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.PurgeSample = 100; o.Seeds = ["tcp://seed:1"]; });
         var live = await _net.AddAsync("tcp://live:1");
         string[] addresses = ["tcp://dead:1", "tcp://mostly-dead:1", "tcp://flaky:1", "tcp://untried:1", "tcp://seed:1", "tcp://live:1"];
-        await a.Node.SaveAsync(addresses);
+        await a.Node.SaveAsync(addresses, TestContext.Current.CancellationToken);
         Record(a, "tcp://dead:1", ok: 0, fail: 3);
         Record(a, "tcp://mostly-dead:1", ok: 1, fail: 9);
         Record(a, "tcp://flaky:1", ok: 1, fail: 1);
         Record(a, "tcp://seed:1", ok: 0, fail: 7);
         Record(a, "tcp://live:1", ok: 0, fail: 5);
-        await a.ConnectAsync(live); // now connected: kept whatever its record says
-        await a.Store.FlushAsync();
+        await a.ConnectAsync(live, TestContext.Current.CancellationToken); // now connected: kept whatever its record says
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
 
         var removed = await a.Get<Purger>().RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(["tcp://dead:1", "tcp://mostly-dead:1"], removed.Order());
-        Assert.Equal(["tcp://flaky:1", "tcp://live:1", "tcp://seed:1", "tcp://untried:1"], (await a.Node.KnownAsync().ToListAsync()).Order());
-        Assert.Null(await a.Node.GetStatsAsync("tcp://dead:1")); // its stats went with it
-        Assert.True(await a.Store.IsRemovedAsync(PeerAddress.Parse("tcp://dead:1")));
+        Assert.Equal(["tcp://flaky:1", "tcp://live:1", "tcp://seed:1", "tcp://untried:1"], (await a.Node.KnownAsync(TestContext.Current.CancellationToken).ToListAsync(cancellationToken: TestContext.Current.CancellationToken)).Order());
+        Assert.Null(await a.Node.GetStatsAsync("tcp://dead:1", TestContext.Current.CancellationToken)); // its stats went with it
+        Assert.True(await a.Store.IsRemovedAsync(PeerAddress.Parse("tcp://dead:1"), TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -50,10 +50,10 @@ public sealed class PurgerTests : IAsyncLifetime
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.PurgeSample = 3);
         var addresses = Enumerable.Range(0, 50).Select(i => $"tcp://dead-{i}:1").ToList();
-        await a.Node.SaveAsync(addresses);
+        await a.Node.SaveAsync(addresses, TestContext.Current.CancellationToken);
         foreach (var address in addresses)
             Record(a, address, ok: 0, fail: 1);
-        await a.Store.FlushAsync();
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(3, (await a.Get<Purger>().RunOnceAsync(CancellationToken.None)).Count);
         Assert.Equal(47, a.Store.Count);

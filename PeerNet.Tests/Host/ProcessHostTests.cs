@@ -50,13 +50,13 @@ public sealed partial class ProcessHostTests : IDisposable
         process.BeginErrorReadLine();
         try
         {
-            var baseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var baseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             using var client = new HttpClient { BaseAddress = baseAddress };
-            var saved = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "ws://a.example:1/peer", "ws://b.example:1/peer" } });
+            var saved = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "ws://a.example:1/peer", "ws://b.example:1/peer" } }, cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
             using (Process.Start("kill", ["-TERM", process.Id.ToString()])) { }
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             Assert.Equal(0, process.ExitCode);
         }
         finally

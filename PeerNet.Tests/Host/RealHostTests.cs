@@ -24,17 +24,17 @@ public sealed class RealHostTests : IDisposable
         await using (var first = await TestNode.StartAsync(db))
         {
             firstId = first.Node.Id;
-            Assert.Equal(HttpStatusCode.OK, (await first.Client.PostAsJsonAsync("/api/nodes", new { addresses })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await first.Client.PostAsJsonAsync("/api/nodes", new { addresses }, cancellationToken: TestContext.Current.CancellationToken)).StatusCode);
             var remove = new HttpRequestMessage(HttpMethod.Delete, "/api/nodes") { Content = JsonContent.Create(new { addresses = new[] { addresses[0] } }) };
-            Assert.Equal(HttpStatusCode.OK, (await first.Client.SendAsync(remove)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await first.Client.SendAsync(remove, TestContext.Current.CancellationToken)).StatusCode);
             first.Node.Store.TryRecord(PeerNet.Addressing.PeerAddress.Parse(addresses[1]), PeerNet.Storage.StatField.ConnectionOk, 3);
         }
 
         await using var second = await TestNode.StartAsync(db);
-        var page = await second.Client.GetFromJsonAsync<JsonElement>("/api/nodes?limit=1000");
+        var page = await second.Client.GetFromJsonAsync<JsonElement>("/api/nodes?limit=1000", cancellationToken: TestContext.Current.CancellationToken);
         var listed = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("address").GetString()).ToList();
         Assert.Equal(addresses.Skip(1).Order(), listed.Order());
-        var stats = await second.Client.GetFromJsonAsync<JsonElement>("/api/nodes/stats?address=" + Uri.EscapeDataString(addresses[1]));
+        var stats = await second.Client.GetFromJsonAsync<JsonElement>("/api/nodes/stats?address=" + Uri.EscapeDataString(addresses[1]), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(3, stats.GetProperty("connections").GetProperty("ok").GetInt64());
         Assert.NotEqual(firstId, second.Node.Id); // a new node id at every start
     }
@@ -47,7 +47,7 @@ public sealed class RealHostTests : IDisposable
         await using (var first = await TestNode.StartAsync(db, settings))
         {
             Assert.Equal(1, first.Node.KnownCount);
-            await first.Node.RemoveAsync(["ws://seed.example:8080/peer"]);
+            await first.Node.RemoveAsync(["ws://seed.example:8080/peer"], TestContext.Current.CancellationToken);
             Assert.Equal(0, first.Node.KnownCount);
         }
 
@@ -63,7 +63,7 @@ public sealed class RealHostTests : IDisposable
             ["PeerNet:Advertise:0"] = "WS://Me.Example:8080/peer",
             ["PeerNet:Seeds:0"] = "ws://me.example:8080/peer",
         });
-        var info = await node.Client.GetFromJsonAsync<JsonElement>("/api/node");
+        var info = await node.Client.GetFromJsonAsync<JsonElement>("/api/node", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(["ws://me.example:8080/peer"], info.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(0, info.GetProperty("known").GetInt64());
     }

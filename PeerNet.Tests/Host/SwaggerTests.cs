@@ -8,15 +8,15 @@ public sealed class SwaggerTests : IAsyncLifetime
 {
     private readonly ApiFactory _factory = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
 
     [Fact]
     public async Task SwaggerJson_DocumentsEveryEndpointWithItsStatusCodes()
     {
         var client = _factory.CreateClient();
-        var doc = JsonDocument.Parse(await client.GetStringAsync("/swagger/v1/swagger.json")).RootElement;
+        var doc = JsonDocument.Parse(await client.GetStringAsync("/swagger/v1/swagger.json", TestContext.Current.CancellationToken)).RootElement;
         var paths = doc.GetProperty("paths");
 
         string[] Codes(string path, string verb) =>
@@ -49,8 +49,8 @@ public sealed class SwaggerTests : IAsyncLifetime
     [Fact]
     public async Task SwaggerUi_IsServed()
     {
-        var response = await _factory.CreateClient().GetAsync("/swagger/index.html");
+        var response = await _factory.CreateClient().GetAsync("/swagger/index.html", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync());
+        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }

@@ -29,19 +29,19 @@ public sealed class WriteAccessTests : IDisposable
     {
         await using var node = await TestNode.StartAsync(_dir.File("k.db"), new Dictionary<string, string?> { ["PeerNet:ApiKey"] = "s3cret-key" });
 
-        var without = await node.Client.SendAsync(Save());
+        var without = await node.Client.SendAsync(Save(), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
         Assert.Equal("application/problem+json", without.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("X-Api-Key", (await without.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Contains("X-Api-Key", (await without.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("detail").GetString());
 
-        var wrong = await node.Client.SendAsync(Save("s3cret-kez"));
+        var wrong = await node.Client.SendAsync(Save("s3cret-kez"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Contains("does not match", (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Contains("does not match", (await wrong.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("detail").GetString());
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await node.Client.SendAsync(Delete())).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await node.Client.SendAsync(Delete(), TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(0, node.Node.KnownCount);
 
-        Assert.Equal(HttpStatusCode.OK, (await node.Client.SendAsync(Save("s3cret-key"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client.SendAsync(Save("s3cret-key"), TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(1, node.Node.KnownCount);
     }
 
@@ -49,16 +49,16 @@ public sealed class WriteAccessTests : IDisposable
     public async Task WithAKey_ReadsStayOpen()
     {
         await using var node = await TestNode.StartAsync(_dir.File("r.db"), new Dictionary<string, string?> { ["PeerNet:ApiKey"] = "s3cret-key" });
-        Assert.Equal(HttpStatusCode.OK, (await node.Client.GetAsync("/api/nodes")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await node.Client.GetAsync("/api/node")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client.GetAsync("/api/nodes", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client.GetAsync("/api/node", TestContext.Current.CancellationToken)).StatusCode);
     }
 
     [Fact]
     public async Task WithoutAKey_LoopbackClientsMayWrite()
     {
         await using var node = await TestNode.StartAsync(_dir.File("l.db"));
-        Assert.Equal(HttpStatusCode.OK, (await node.Client.SendAsync(Save())).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await node.Client.SendAsync(Delete())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client.SendAsync(Save(), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client.SendAsync(Delete(), TestContext.Current.CancellationToken)).StatusCode);
     }
 
     [Fact]
@@ -66,9 +66,9 @@ public sealed class WriteAccessTests : IDisposable
     {
         // TestServer requests carry no remote address: they are not from loopback.
         await using var factory = new ApiFactory(new Dictionary<string, string?> { ["PeerNet:ApiKey"] = null });
-        var response = await factory.CreateClient().SendAsync(Save());
+        var response = await factory.CreateClient().SendAsync(Save(), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("loopback", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Contains("loopback", (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("detail").GetString());
     }
 
     [Theory]

@@ -104,7 +104,7 @@ internal sealed class MemoryNode(ServiceProvider services, PeerAddress address) 
 
     public T Get<T>() where T : notnull => services.GetRequiredService<T>();
 
-    public Task<PeerSession> ConnectAsync(MemoryNode other, CancellationToken cancellationToken = default) =>
+    public Task<Peer> ConnectAsync(MemoryNode other, CancellationToken cancellationToken = default) =>
         Network.ConnectAsync(other.Address, cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -8,9 +8,9 @@ public sealed class PeerNetworkEventsTests : IAsyncLifetime
 {
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     [Fact]
     public async Task APeerReplacedByTheCrossedDialRule_IsReportedDisconnected()
@@ -19,20 +19,20 @@ public sealed class PeerNetworkEventsTests : IAsyncLifetime
         {
             var a = await _net.AddAsync($"tcp://a{run}:1");
             var b = await _net.AddAsync($"tcp://b{run}:1");
-            var up = new List<PeerSession>();
-            var down = new List<PeerSession>();
+            var up = new List<Peer>();
+            var down = new List<Peer>();
             a.Network.PeerConnected += s => { lock (up) up.Add(s); };
             a.Network.PeerDisconnected += (s, _) => { lock (down) down.Add(s); };
 
-            await b.ConnectAsync(a);
+            await b.ConnectAsync(a, TestContext.Current.CancellationToken);
             await Wait.UntilAsync(() => a.Network.Count == 1, TimeSpan.FromSeconds(10), "a sees b");
-            try { await a.ConnectAsync(b); } // kept or refused, depending on which node id is lower
+            try { await a.ConnectAsync(b, TestContext.Current.CancellationToken); } // kept or refused, depending on which node id is lower
             catch (PeerConnectException ex) when (ex.Failure == PeerConnectFailure.AlreadyConnected) { }
             await Wait.UntilAsync(() => a.Network.OpenConnections == 1, TimeSpan.FromSeconds(10), "one connection stays");
 
             // Whatever was announced and is gone now was reported gone.
             await Wait.UntilAsync(() => { lock (up) lock (down) return up.Count - down.Count == 1; }, TimeSpan.FromSeconds(10), "one live peer stays announced");
-            await a.Network.StopAsync();
+            await a.Network.StopAsync(TestContext.Current.CancellationToken);
             await Wait.UntilAsync(() => { lock (up) lock (down) return up.Count == down.Count; }, TimeSpan.FromSeconds(10), "every announced peer was reported gone");
             lock (up) lock (down) Assert.Equal(up.ToHashSet(), down.ToHashSet());
         }

@@ -14,9 +14,9 @@ public sealed class PeerSessionTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly MemoryNet _net = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _net.DisposeAsync();
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
 
     [Fact]
     public async Task TwoNodes_Handshake_AndListEachOtherByNodeId()
@@ -24,7 +24,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1");
         var b = await _net.AddAsync("tcp://b:1");
 
-        var session = await a.ConnectAsync(b);
+        var session = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
 
         Assert.Equal(b.Identity.Id, session.RemoteId);
         Assert.True(session.IsPeerNet);
@@ -41,12 +41,12 @@ public sealed class PeerSessionTests : IAsyncLifetime
     {
         var a = await _net.AddAsync("tcp://a:1");
         var b = await _net.AddAsync("tcp://b:1");
-        await a.ConnectAsync(b);
-        await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1")));
-        await a.Store.FlushAsync();
+        await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1"), TestContext.Current.CancellationToken));
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(1, (await a.Store.GetStatsAsync(b.Address))?.Connections.Ok);
-        Assert.Equal(1, (await a.Store.GetStatsAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1")))?.Connections.Fail);
+        Assert.Equal(1, (await a.Store.GetStatsAsync(b.Address, TestContext.Current.CancellationToken))?.Connections.Ok);
+        Assert.Equal(1, (await a.Store.GetStatsAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://nobody:1"), TestContext.Current.CancellationToken))?.Connections.Fail);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1");
         _net.Alias("tcp://a-again:1", a);
 
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://a-again:1")));
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://a-again:1"), TestContext.Current.CancellationToken));
 
         Assert.Equal(PeerConnectFailure.Self, ex.Failure);
         Assert.Contains("itself", ex.Message);
@@ -66,7 +66,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
     public async Task DiallingAnAdvertisedAddress_IsRefusedBeforeDialling()
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.Advertise = ["tcp://a:1"]);
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(a.Address));
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(a.Address, TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.Self, ex.Failure);
     }
 
@@ -76,12 +76,12 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1");
         var b = await _net.AddAsync("tcp://b:1");
         _net.Alias("tcp://b-alias:1", b);
-        var first = await a.ConnectAsync(b);
+        var first = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
 
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://b-alias:1")));
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.Network.ConnectAsync(PeerNet.Addressing.PeerAddress.Parse("tcp://b-alias:1"), TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.AlreadyConnected, ex.Failure);
 
-        var again = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(b));
+        var again = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(b, TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.AlreadyConnected, again.Failure);
         Assert.True(first.IsHandshaken);
         Assert.Null(first.CloseReason);
@@ -96,7 +96,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
             var a = await _net.AddAsync($"tcp://a{run}:1");
             var b = await _net.AddAsync($"tcp://b{run}:1");
 
-            var dials = new[] { Try(a.ConnectAsync(b)), Try(b.ConnectAsync(a)) };
+            var dials = new[] { Try(a.ConnectAsync(b, TestContext.Current.CancellationToken)), Try(b.ConnectAsync(a, TestContext.Current.CancellationToken)) };
             await Task.WhenAll(dials);
 
             await Wait.UntilAsync(() => a.Network.Count == 1 && b.Network.Count == 1
@@ -106,7 +106,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
             Assert.Equal(PeerDirection.Outbound, lowerDialled.Network.Peers[0].Direction);
         }
 
-        static async Task Try(Task<PeerSession> dial)
+        static async Task Try(Task<Peer> dial)
         {
             try { await dial; } catch (PeerConnectException) { }
         }
@@ -126,7 +126,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
     public async Task AnOriginalNode_GetsItsAddrsAnsweredBeforeTheHandshake_AndCompletesIt()
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.Advertise = ["ws://a.example:8080/peer"]);
-        await a.Store.SaveAsync([PeerNet.Addressing.PeerAddress.Parse("ws://known.example:1/peer")]);
+        await a.Store.SaveAsync([PeerNet.Addressing.PeerAddress.Parse("ws://known.example:1/peer")], TestContext.Current.CancellationToken);
         await using var original = _net.Raw(a);
 
         // The original sends its _hello and _addrs together, and answers ours only later.
@@ -184,19 +184,21 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = maxPeers; o.MaxPendingHandshakes = 1; o.HandshakeTimeout = 60_000; });
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
-        await b.ConnectAsync(a);
+        using var refusals = a.Services.Collect("peernet.connections.refused");
+        await b.ConnectAsync(a, TestContext.Current.CancellationToken);
 
         await using var pending = _net.Raw(a); // stays in its handshake: the pending cap is now full
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "b is a peer");
         await using var refused = _net.Raw(a);
         Assert.True(await refused.ClosedWithinAsync(Patience));
-        Assert.Equal((atThePeerCap ? 1 : 0, atThePeerCap ? 0 : 1), (a.Network.RefusedAtPeerCap, a.Network.RefusedAtPendingCap));
+        var cap = atThePeerCap ? "peer_cap" : "pending_cap";
+        Assert.Equal((1, 1), (refusals.Sum(), refusals.Sum("reason", cap)));
 
-        // Dialling out meets the same cap.
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c));
+        // Dialling out meets the same cap (counted as a refused dial; its message names the cap).
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c, TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.CapReached, ex.Failure);
         Assert.Contains(atThePeerCap ? "MaxPeers" : "MaxPendingHandshakes", ex.Message);
-        Assert.Equal((atThePeerCap ? 2 : 0, atThePeerCap ? 0 : 2), (a.Network.RefusedAtPeerCap, a.Network.RefusedAtPendingCap));
+        Assert.Equal((2, 1, 1), (refusals.Sum(), refusals.Sum("reason", cap), refusals.Sum("reason", "dial_cap")));
         Assert.Equal(1, a.Network.Count);
         Assert.Equal(2, a.Network.OpenConnections); // b and the pending one
         Assert.Null(a.Network.Peers[0].CloseReason);
@@ -208,11 +210,12 @@ public sealed class PeerSessionTests : IAsyncLifetime
         // Virtual time: no handshake times out, so every connection still open at the end was accepted, not spared.
         var a = await _net.AddAsync("tcp://a:1", o => { o.MaxConnectionsPerAddress = 2; o.HandshakeTimeout = 30_000; }, new FakeTimeProvider());
         var remote = IPAddress.Parse("10.1.2.3");
+        using var refusals = a.Services.Collect("peernet.connections.refused");
         await using var one = _net.Raw(a, remote);
         await using var two = _net.Raw(a, remote);
         await using var three = _net.Raw(a, remote);
         Assert.True(await three.ClosedWithinAsync(Patience));
-        Assert.Equal(1, a.Network.RefusedAtAddressCap);
+        Assert.Equal(1, refusals.Sum("reason", "address_cap"));
 
         await using var other = _net.Raw(a, IPAddress.Parse("10.9.9.9"));
         await using var local1 = _net.Raw(a);
@@ -221,7 +224,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         // Accepted: the node opened a session and says hello on it (a refused connection is closed before either).
         Assert.Equal("_hello", (await local3.ReadAsync(Patience))!.Request.Type.ToStringUtf8());
         Assert.Equal(6, a.Network.OpenConnections); // all but the third from 10.1.2.3
-        Assert.Equal(1, a.Network.RefusedAtAddressCap);
+        Assert.Equal(1, refusals.Sum("reason", "address_cap"));
     }
 
     [Fact]
@@ -319,7 +322,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await session.SendAsync(big, cts.Token));
 
         var b = await _net.AddAsync("tcp://b:1");
-        await a.ConnectAsync(b); // others are still served
+        await a.ConnectAsync(b, TestContext.Current.CancellationToken); // others are still served
         Assert.Equal(2, a.Network.Count);
     }
 
@@ -328,10 +331,13 @@ public sealed class PeerSessionTests : IAsyncLifetime
     {
         // Virtual time: the handshake cannot time out, so only the frames decide what is closed.
         var a = await _net.AddAsync("tcp://a:1", o => o.MaxFrameLength = 4096, new FakeTimeProvider());
+        using var violations = a.Services.Collect("peernet.protocol.violations");
+        using var hits = a.Services.Collect("peernet.limit.hits");
         await using var peer = _net.Raw(a);
         await peer.SendAsync(Convert.FromHexString("8120")); // 4097
         Assert.True(await peer.ClosedWithinAsync(Patience));
-        Assert.Equal(1, a.Network.ProtocolViolations);
+        Assert.Equal(1, violations.Sum());
+        Assert.Equal(1, hits.Sum("limit", "frame_length"));
 
         await using var fine = _net.Raw(a);
         await fine.SendAsync(FrameWriter.ToFrame(new Message { Request = new Announce { Id = Bytes("01"), Hops = 0, Data = ByteString.CopyFrom(new byte[1024]) } }));
@@ -339,7 +345,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await fine.HandshakeAsync();
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake after the 1 KiB frame completes");
         Assert.Null(a.Network.Peers[0].CloseReason);
-        Assert.Equal(1, a.Network.ProtocolViolations);
+        Assert.Equal(1, violations.Sum());
     }
 
     [Fact]
@@ -348,8 +354,8 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var a = await _net.AddAsync("tcp://a:1");
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
-        await a.ConnectAsync(b);
-        await c.ConnectAsync(a);
+        await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+        await c.ConnectAsync(a, TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => a.Network.Count == 2, Patience, "two peers");
 
         Assert.True(await a.Network.DisconnectAsync(b.Address));

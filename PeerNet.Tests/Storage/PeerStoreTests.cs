@@ -35,8 +35,8 @@ public sealed class PeerStoreTests : IDisposable
     {
         await using var h = await StartAsync();
 
-        var first = await h.Store.SaveAsync([A("ws://a.example"), A("WS://A.EXAMPLE:80/"), A("tcp://b.example:9000")]);
-        var second = await h.Store.SaveAsync([A("ws://a.example/"), A("wss://c.example/peer")]);
+        var first = await h.Store.SaveAsync([A("ws://a.example"), A("WS://A.EXAMPLE:80/"), A("tcp://b.example:9000")], TestContext.Current.CancellationToken);
+        var second = await h.Store.SaveAsync([A("ws://a.example/"), A("wss://c.example/peer")], TestContext.Current.CancellationToken);
 
         Assert.Equal(2, first);
         Assert.Equal(1, second);
@@ -52,8 +52,8 @@ public sealed class PeerStoreTests : IDisposable
         await using var h = await StartAsync();
         foreach (var address in Many(20))
         {
-            await h.Store.SaveAsync([address]);
-            Assert.NotNull(await h.Store.GetStatsAsync(address));
+            await h.Store.SaveAsync([address], TestContext.Current.CancellationToken);
+            Assert.NotNull(await h.Store.GetStatsAsync(address, TestContext.Current.CancellationToken));
         }
     }
 
@@ -62,18 +62,18 @@ public sealed class PeerStoreTests : IDisposable
     {
         await using var h = await StartAsync();
         var a = A("ws://a.example");
-        await h.Store.SaveAsync([a, A("ws://b.example")]);
+        await h.Store.SaveAsync([a, A("ws://b.example")], TestContext.Current.CancellationToken);
         h.Store.TryRecord(a, StatField.ConnectionOk);
-        await h.Store.FlushAsync();
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
 
-        var removed = await h.Store.RemoveAsync([a, A("ws://never-known.example")]);
+        var removed = await h.Store.RemoveAsync([a, A("ws://never-known.example")], TestContext.Current.CancellationToken);
 
         Assert.Equal(1, removed);
-        Assert.Null(await h.Store.GetStatsAsync(a));
+        Assert.Null(await h.Store.GetStatsAsync(a, TestContext.Current.CancellationToken));
         Assert.Equal(["ws://b.example"], await KnownAsync(h.Store));
         Assert.Equal(1, h.Store.Count);
-        Assert.True(await h.Store.IsRemovedAsync(a));
-        Assert.True(await h.Store.IsRemovedAsync(A("ws://never-known.example")));
+        Assert.True(await h.Store.IsRemovedAsync(a, TestContext.Current.CancellationToken));
+        Assert.True(await h.Store.IsRemovedAsync(A("ws://never-known.example"), TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -82,17 +82,17 @@ public sealed class PeerStoreTests : IDisposable
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         await using var h = await StartAsync(o => o.RemovedTtl = TimeSpan.FromHours(24), time);
         var a = A("ws://a.example");
-        await h.Store.SaveAsync([a]);
-        await h.Store.RemoveAsync([a]);
+        await h.Store.SaveAsync([a], TestContext.Current.CancellationToken);
+        await h.Store.RemoveAsync([a], TestContext.Current.CancellationToken);
 
         h.Store.TrySaveLearned([a, A("ws://fresh.example")]);
-        await h.Store.FlushAsync();
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["ws://fresh.example"], await KnownAsync(h.Store));
 
         time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMilliseconds(1));
-        Assert.False(await h.Store.IsRemovedAsync(a));
+        Assert.False(await h.Store.IsRemovedAsync(a, TestContext.Current.CancellationToken));
         h.Store.TrySaveLearned([a]);
-        await h.Store.FlushAsync();
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         Assert.Contains("ws://a.example", await KnownAsync(h.Store));
     }
 
@@ -101,15 +101,15 @@ public sealed class PeerStoreTests : IDisposable
     {
         await using var h = await StartAsync();
         var a = A("ws://a.example");
-        await h.Store.RemoveAsync([a]);
+        await h.Store.RemoveAsync([a], TestContext.Current.CancellationToken);
 
-        Assert.Equal(1, await h.Store.SaveAsync([a]));
+        Assert.Equal(1, await h.Store.SaveAsync([a], TestContext.Current.CancellationToken));
 
-        Assert.False(await h.Store.IsRemovedAsync(a));
-        await h.Store.RemoveAsync([a]);
-        await h.Store.SaveAsync([a]);
+        Assert.False(await h.Store.IsRemovedAsync(a, TestContext.Current.CancellationToken));
+        await h.Store.RemoveAsync([a], TestContext.Current.CancellationToken);
+        await h.Store.SaveAsync([a], TestContext.Current.CancellationToken);
         h.Store.TrySaveLearned([a]); // already known: no change, no error
-        await h.Store.FlushAsync();
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["ws://a.example"], await KnownAsync(h.Store));
     }
 
@@ -119,22 +119,22 @@ public sealed class PeerStoreTests : IDisposable
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T12:00:00Z"));
         await using var h = await StartAsync(time: time);
         var a = A("ws://a.example");
-        await h.Store.SaveAsync([a]);
+        await h.Store.SaveAsync([a], TestContext.Current.CancellationToken);
 
-        var fresh = await h.Store.GetStatsAsync(a);
+        var fresh = await h.Store.GetStatsAsync(a, TestContext.Current.CancellationToken);
         Assert.Equal(new PeerStats("ws://a.example", new ConnectionStats(0, 0), new NodeExchangeStats(0, 0)), fresh);
 
         h.Store.TryRecord(a, StatField.ConnectionOk);
         h.Store.TryRecord(a, StatField.ConnectionOk);
         h.Store.TryRecord(a, StatField.ConnectionFail);
         h.Store.TryRecord(a, StatField.NodesRx, 7);
-        await h.Store.FlushAsync();
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromMinutes(1));
         h.Store.TryRecord(a, StatField.NodesTx, 3);
         h.Store.TryRecord(a, StatField.NodesRx, 2);
-        await h.Store.FlushAsync();
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
 
-        var stats = await h.Store.GetStatsAsync(a);
+        var stats = await h.Store.GetStatsAsync(a, TestContext.Current.CancellationToken);
         Assert.NotNull(stats);
         Assert.Equal((2, 1), (stats.Connections.Ok, stats.Connections.Fail));
         Assert.Equal((9, 3), (stats.Nodes.Rx, stats.Nodes.Tx));
@@ -147,11 +147,11 @@ public sealed class PeerStoreTests : IDisposable
     public async Task Stats_OfAnUnknownAddressWithoutCounters_AreNull_ButCountersAloneAreReported()
     {
         await using var h = await StartAsync();
-        Assert.Null(await h.Store.GetStatsAsync(A("ws://nobody.example")));
+        Assert.Null(await h.Store.GetStatsAsync(A("ws://nobody.example"), TestContext.Current.CancellationToken));
 
         h.Store.TryRecord(A("ws://dialled-only.example"), StatField.ConnectionFail);
-        await h.Store.FlushAsync();
-        var stats = await h.Store.GetStatsAsync(A("ws://dialled-only.example"));
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
+        var stats = await h.Store.GetStatsAsync(A("ws://dialled-only.example"), TestContext.Current.CancellationToken);
         Assert.Equal(1, stats?.Connections.Fail);
     }
 
@@ -162,14 +162,14 @@ public sealed class PeerStoreTests : IDisposable
         var time = new FakeTimeProvider();
         await using var h = await StartAsync(o => o.StoreQueueCapacity = 5000, time);
         var a = A("ws://busy.example");
-        await h.Store.SaveAsync([a]);
+        await h.Store.SaveAsync([a], TestContext.Current.CancellationToken);
         var before = h.Store.CommittedBatches;
 
         for (var i = 0; i < 2000; i++)
             Assert.True(h.Store.TryRecord(a, StatField.NodesRx));
-        await h.Store.FlushAsync();
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(2000, (await h.Store.GetStatsAsync(a))!.Nodes.Rx);
+        Assert.Equal(2000, (await h.Store.GetStatsAsync(a, TestContext.Current.CancellationToken))!.Nodes.Rx);
         Assert.Equal(1, h.Store.CommittedBatches - before);
     }
 
@@ -177,13 +177,13 @@ public sealed class PeerStoreTests : IDisposable
     public async Task List_PagesThroughEveryAddressOnceWithACursor()
     {
         await using var h = await StartAsync();
-        await h.Store.SaveAsync(Many(253));
+        await h.Store.SaveAsync(Many(253), TestContext.Current.CancellationToken);
 
         var pages = new List<NodePage>();
         string? after = null;
         do
         {
-            var page = await h.Store.ListAsync(100, after);
+            var page = await h.Store.ListAsync(100, after, TestContext.Current.CancellationToken);
             pages.Add(page);
             after = page.Next;
         }
@@ -199,16 +199,16 @@ public sealed class PeerStoreTests : IDisposable
     public async Task List_RejectsACursorItDidNotIssue()
     {
         await using var h = await StartAsync();
-        await Assert.ThrowsAsync<ArgumentException>(() => h.Store.ListAsync(10, "not-a-cursor"));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => h.Store.ListAsync(0, null));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => h.Store.ListAsync(PeerStore.MaxPageSize + 1, null));
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Store.ListAsync(10, "not-a-cursor", TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => h.Store.ListAsync(0, null, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => h.Store.ListAsync(PeerStore.MaxPageSize + 1, null, TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task Known_StreamsMoreThanOnePageOfAddresses()
     {
         await using var h = await StartAsync();
-        await h.Store.SaveAsync(Many(2500));
+        await h.Store.SaveAsync(Many(2500), TestContext.Current.CancellationToken);
         Assert.Equal(2500, (await KnownAsync(h.Store)).Distinct().Count());
     }
 
@@ -216,17 +216,17 @@ public sealed class PeerStoreTests : IDisposable
     public async Task Sample_ReturnsDistinctKnownAddresses_WrappingAroundTheRing()
     {
         await using var h = await StartAsync(random: new RandomSource(7));
-        Assert.Empty(await h.Store.SampleAsync(10));
+        Assert.Empty(await h.Store.SampleAsync(10, TestContext.Current.CancellationToken));
 
-        await h.Store.SaveAsync(Many(5));
+        await h.Store.SaveAsync(Many(5), TestContext.Current.CancellationToken);
         var known = (await KnownAsync(h.Store)).ToHashSet();
         for (var i = 0; i < 50; i++)
         {
-            var all = await h.Store.SampleAsync(10);
+            var all = await h.Store.SampleAsync(10, TestContext.Current.CancellationToken);
             Assert.Equal(5, all.Distinct().Count());
             Assert.Subset(known, all.ToHashSet());
 
-            var three = await h.Store.SampleAsync(3);
+            var three = await h.Store.SampleAsync(3, TestContext.Current.CancellationToken);
             Assert.Equal(3, three.Distinct().Count());
         }
     }
@@ -236,12 +236,12 @@ public sealed class PeerStoreTests : IDisposable
     {
         const int addresses = 200, draws = 5000, size = 10;
         await using var h = await StartAsync(random: new RandomSource(12345));
-        await h.Store.SaveAsync(Many(addresses));
+        await h.Store.SaveAsync(Many(addresses), TestContext.Current.CancellationToken);
 
         var counts = new Dictionary<string, int>();
         for (var i = 0; i < draws; i++)
         {
-            foreach (var address in await h.Store.SampleAsync(size))
+            foreach (var address in await h.Store.SampleAsync(size, TestContext.Current.CancellationToken))
                 counts[address] = counts.GetValueOrDefault(address) + 1;
         }
 
@@ -258,13 +258,13 @@ public sealed class PeerStoreTests : IDisposable
     public async Task OwnAdvertisedAddresses_AreNeverStored_AndRemovedFromOlderDatabases()
     {
         await using (var before = await StartAsync())
-            await before.Store.SaveAsync([A("ws://me.example:8080/peer"), A("ws://other.example")]);
+            await before.Store.SaveAsync([A("ws://me.example:8080/peer"), A("ws://other.example")], TestContext.Current.CancellationToken);
 
         await using var h = await StartAsync(o => o.Advertise = ["WS://ME.example:8080/peer"]);
         Assert.Equal(["ws://other.example"], await KnownAsync(h.Store));
-        Assert.Equal(0, await h.Store.SaveAsync([A("ws://me.example:8080/peer")]));
+        Assert.Equal(0, await h.Store.SaveAsync([A("ws://me.example:8080/peer")], TestContext.Current.CancellationToken));
         h.Store.TrySaveLearned([A("ws://me.example:8080/peer")]);
-        await h.Store.FlushAsync();
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         Assert.Equal(1, h.Store.Count);
     }
 
@@ -274,8 +274,8 @@ public sealed class PeerStoreTests : IDisposable
         var a = A("ws://a.example");
         await using (var first = await StartAsync())
         {
-            await first.Store.SaveAsync(Many(100));
-            await first.Store.RemoveAsync([A("ws://node0.example:8080/peer")]);
+            await first.Store.SaveAsync(Many(100), TestContext.Current.CancellationToken);
+            await first.Store.RemoveAsync([A("ws://node0.example:8080/peer")], TestContext.Current.CancellationToken);
             first.Store.TryRecord(a, StatField.ConnectionOk, 4);
             // no flush: stopping must commit queued background writes
         }
@@ -283,8 +283,8 @@ public sealed class PeerStoreTests : IDisposable
         await using var second = await StartAsync();
         Assert.Equal(99, second.Store.Count);
         Assert.Equal(99, (await KnownAsync(second.Store)).Count);
-        Assert.Equal(4, (await second.Store.GetStatsAsync(a))?.Connections.Ok);
-        Assert.True(await second.Store.IsRemovedAsync(A("ws://node0.example:8080/peer")));
+        Assert.Equal(4, (await second.Store.GetStatsAsync(a, TestContext.Current.CancellationToken))?.Connections.Ok);
+        Assert.True(await second.Store.IsRemovedAsync(A("ws://node0.example:8080/peer"), TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -296,19 +296,19 @@ public sealed class PeerStoreTests : IDisposable
         var saved = Many(300).ToList();
         await using (var db = new PeerStoreContext(options))
         {
-            await db.GetService<IMigrator>().MigrateAsync("20261125181607_InitialCreate");
+            await db.GetService<IMigrator>().MigrateAsync("20261125181607_InitialCreate", TestContext.Current.CancellationToken);
         }
         await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File("peers.db")}"))
         {
             // Plain SQL: today's model has an Id column that this table does not.
-            await connection.OpenAsync();
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
             foreach (var address in saved)
             {
                 await using var insert = connection.CreateCommand();
                 insert.CommandText = "INSERT INTO Nodes (Ring, Address, AddedAt) VALUES ($ring, $address, 1)";
                 insert.Parameters.AddWithValue("$ring", address.RingPosition);
                 insert.Parameters.AddWithValue("$address", address.Value);
-                await insert.ExecuteNonQueryAsync();
+                await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
             }
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -316,12 +316,12 @@ public sealed class PeerStoreTests : IDisposable
         await using var h = await StartAsync();
         Assert.Equal(300, h.Store.Count);
         Assert.Equal(saved.Select(a => a.Value).Order(), (await KnownAsync(h.Store)).Order());
-        Assert.Equal(0, await h.Store.SaveAsync(saved.Take(10))); // still unique by ring position
-        Assert.Equal(1, await h.Store.SaveAsync([A("ws://new.example")]));
-        Assert.Equal(10, (await h.Store.SampleAsync(10)).Distinct().Count());
+        Assert.Equal(0, await h.Store.SaveAsync(saved.Take(10), TestContext.Current.CancellationToken)); // still unique by ring position
+        Assert.Equal(1, await h.Store.SaveAsync([A("ws://new.example")], TestContext.Current.CancellationToken));
+        Assert.Equal(10, (await h.Store.SampleAsync(10, TestContext.Current.CancellationToken)).Distinct().Count());
         await using (var db = new PeerStoreContext(options))
         {
-            var rows = await db.Nodes.Where(n => n.AddedAt == 1).Select(n => new { n.Id, n.Ring }).ToListAsync();
+            var rows = await db.Nodes.Where(n => n.AddedAt == 1).Select(n => new { n.Id, n.Ring }).ToListAsync(cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(saved.Select(a => a.RingPosition).Order(), rows.Select(r => r.Ring).Order()); // times kept
             Assert.Equal(300, rows.Select(r => r.Id).Distinct().Count()); // each row got its own id
         }
@@ -331,7 +331,7 @@ public sealed class PeerStoreTests : IDisposable
     public async Task Stop_CalledConcurrently_CommitsOnceAndLeavesAnEmptyLog()
     {
         var h = await StartAsync();
-        await h.Store.SaveAsync(Many(500));
+        await h.Store.SaveAsync(Many(500), TestContext.Current.CancellationToken);
         h.Store.TryRecord(A("ws://a.example"), StatField.NodesTx, 2);
 
         await Task.WhenAll(h.Store.StopAsync(CancellationToken.None), h.Store.StopAsync(CancellationToken.None));
@@ -345,7 +345,7 @@ public sealed class PeerStoreTests : IDisposable
         Assert.True(walBytes == 0, $"the write-ahead log holds {walBytes} bytes after shutdown");
         await using var again = await StartAsync();
         Assert.Equal(500, again.Store.Count);
-        Assert.Equal(2, (await again.Store.GetStatsAsync(A("ws://a.example")))?.Nodes.Tx);
+        Assert.Equal(2, (await again.Store.GetStatsAsync(A("ws://a.example"), TestContext.Current.CancellationToken))?.Nodes.Tx);
     }
 
     [Fact]
@@ -353,10 +353,10 @@ public sealed class PeerStoreTests : IDisposable
     {
         await using var h = await StartAsync();
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File("peers.db")}");
-        await connection.OpenAsync();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
-        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -28,14 +28,18 @@ public sealed class PeerStoreWriterTests
             _connection = _file.Open();
             _applier = new StoreBatchApplier(_connection);
             var options = new PeerNetOptions { StoreBatchSize = BatchSize, StoreQueueCapacity = QueueCapacity, StoreFlushInterval = 250 };
+            Telemetry = new StandaloneTelemetry(o => o.StoreQueueCapacity = QueueCapacity);
             Writer = new PeerStoreWriter(_applier, options, Time, NullLogger.Instance,
                 delta => { lock (_deltas) _deltas.Add(delta); },
-                () => AtCommit?.Invoke());
+                () => AtCommit?.Invoke(), Telemetry.Metrics, Telemetry.Limits.StoreQueue);
         }
 
         public FakeTimeProvider Time { get; } = new();
 
         public PeerStoreWriter Writer { get; }
+
+        /// <summary>The writer's meter and store-queue bound, as a node would give it.</summary>
+        public StandaloneTelemetry Telemetry { get; }
 
         /// <summary>Runs on the writer's loop right after each commit, before the batch's callers are told.</summary>
         public Action? AtCommit { get; set; }
@@ -55,6 +59,7 @@ public sealed class PeerStoreWriterTests
             _applier.Dispose();
             await _connection.DisposeAsync();
             _file.Dispose();
+            Telemetry.Dispose();
         }
     }
 
@@ -125,6 +130,8 @@ public sealed class PeerStoreWriterTests
     public async Task AFullQueue_DropsAndCountsBackgroundWrites_WhileExplicitOnesWaitForRoom()
     {
         await using var h = new Harness();
+        using var dropped = h.Telemetry.Services.Collect("peernet.store.writes.dropped");
+        using var hits = h.Telemetry.Services.Collect("peernet.limit.hits");
         // The writer is not running yet: nothing leaves the queue.
         var counted = PeerAddress.Parse("ws://counted.example:1/peer");
         for (var i = 0; i < QueueCapacity; i++)
@@ -132,6 +139,7 @@ public sealed class PeerStoreWriterTests
         Assert.False(h.Writer.TryEnqueue(StoreWrite.Stat(counted, StatField.NodesRx, 1)));
         Assert.False(h.Writer.TryEnqueue(StoreWrite.Learn(Addresses("n", 5))));
         Assert.Equal(2, h.Writer.Dropped);
+        Assert.Equal((2, 2), (dropped.Sum(), hits.Sum("limit", "store_queue"))); // each drop on the meter, as a hit of the queue's bound
 
         var save = h.Writer.WriteAsync(StoreWrite.Save(Addresses("saved", 1)), CancellationToken.None);
         Assert.False(save.IsCompleted); // waiting for room, not dropped
@@ -142,6 +150,7 @@ public sealed class PeerStoreWriterTests
         Assert.Equal(QueueCapacity, h.Scalar($"SELECT NodesRx FROM Stats WHERE Address = '{counted.Value}'"));
         Assert.Equal(1, h.KnownInTheFile()); // the dropped learn never arrived
         Assert.Equal(2, h.Writer.Dropped);
+        Assert.Equal(2, dropped.Sum());
     }
 
     [Fact]

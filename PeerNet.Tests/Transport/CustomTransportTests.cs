@@ -21,10 +21,10 @@ public sealed class CustomTransportTests
         var a = await net.AddAsync("mem://a:1");
         var b = await net.AddAsync("mem://b:1");
 
-        Assert.Equal(1, await a.Node.SaveAsync(["MEM://B:1"]));
-        Assert.Equal(["mem://b:1"], await a.Node.KnownAsync().ToListAsync());
+        Assert.Equal(1, await a.Node.SaveAsync(["MEM://B:1"], TestContext.Current.CancellationToken));
+        Assert.Equal(["mem://b:1"], await a.Node.KnownAsync(TestContext.Current.CancellationToken).ToListAsync(cancellationToken: TestContext.Current.CancellationToken));
 
-        var peer = await a.Node.ConnectAsync("mem://b:1");
+        var peer = await a.Node.ConnectAsync("mem://b:1", TestContext.Current.CancellationToken);
         Assert.Equal(b.Identity.Id.ToString(), peer.PeerId);
         Assert.Equal("mem://b:1", Assert.Single(a.Node.Connections()).Address);
     }
@@ -76,18 +76,18 @@ public sealed class CustomTransportTests
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ApiKey);
 
-        var saved = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "MEM://b:1" } });
+        var saved = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "MEM://b:1" } }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-        Assert.Contains("mem://b:1", await client.GetStringAsync("/api/nodes"));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/nodes/stats?address=mem://b:1")).StatusCode); // known: zero counters
+        Assert.Contains("mem://b:1", await client.GetStringAsync("/api/nodes", TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/nodes/stats?address=mem://b:1", TestContext.Current.CancellationToken)).StatusCode); // known: zero counters
         var removed = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/nodes")
         {
             Content = JsonContent.Create(new { addresses = new[] { "mem://b:1" } }),
-        });
+        }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
-        Assert.Contains("\"removed\":1", await removed.Content.ReadAsStringAsync());
+        Assert.Contains("\"removed\":1", await removed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         // Unregistered schemes are still refused by name.
-        var refused = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "gopher://b:1" } });
+        var refused = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "gopher://b:1" } }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
     }
 

@@ -17,7 +17,7 @@ public sealed class WebSocketLivenessTests
             ("PeerNet:KeepAliveMisses", "3"),
             ("PeerNet:HandshakeTimeout", "60000")));
         var friend = await cluster.StartAsync();
-        await friend.Node.ConnectAsync(host.PeerAddress);
+        await friend.Node.ConnectAsync(host.PeerAddress, TestContext.Current.CancellationToken);
 
         // A dead peer: connected, but nothing reads its socket, so the host's pings go unanswered.
         using var dead = new ClientWebSocket();

@@ -13,10 +13,10 @@ namespace PeerNet.Gossip.Announcing;
 public sealed class IncomingRequest
 {
     private readonly Announce _request;
-    private readonly PeerSession _origin;
+    private readonly Peer _origin;
     private readonly RandomSource _random;
 
-    internal IncomingRequest(Announce request, PeerSession origin, RandomSource random, DateTimeOffset receivedAt)
+    internal IncomingRequest(Announce request, Peer origin, RandomSource random, DateTimeOffset receivedAt)
     {
         _request = request;
         _origin = origin;

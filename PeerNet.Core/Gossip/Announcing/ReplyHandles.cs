@@ -5,16 +5,16 @@ namespace PeerNet.Gossip.Announcing;
 /// that they can answer later by handle. Bounded by count and age: a handle of a request long gone, or one pushed
 /// out by newer ones, is unknown. Thread-safe.
 /// </summary>
-public sealed class ReplyHandles(TimeProvider time, RandomSource random)
+public sealed class ReplyHandles(TimeProvider time, RandomSource random, PeerNetLimits? limits = null)
 {
     /// <summary>Most handles kept; the oldest go first.</summary>
-    public const int Capacity = 16_384;
+    public const int Capacity = PeerNetLimits.ReplyHandleCapacity;
 
     /// <summary>How long a handle can be answered.</summary>
     public static readonly TimeSpan Ttl = TimeSpan.FromMinutes(2);
 
     private readonly Lock _gate = new();
-    private readonly ExpiringCache<string, IncomingRequest> _handles = new(Capacity, Ttl);
+    private readonly ExpiringCache<string, IncomingRequest> _handles = new(Capacity, Ttl) { Bound = limits?.ReplyHandles };
     private readonly long _started = time.GetTimestamp();
 
     /// <summary>Handles issued and still answerable.</summary>

@@ -11,30 +11,31 @@ namespace PeerNet.Gossip.Announcing;
 /// </summary>
 public sealed partial class RequestHub
 {
-    /// <summary>Requests buffered per subscriber before new ones are dropped for it.</summary>
-    public const int SubscriberCapacity = 1024;
+    /// <summary>Requests buffered per subscriber before new ones are dropped for it (<see cref="PeerNetLimits.SubscriberBufferCapacity"/>).</summary>
+    public const int SubscriberCapacity = PeerNetLimits.SubscriberBufferCapacity;
 
-    /// <summary>Most subscribers at once: each costs a write per request on the router's loop.</summary>
-    public const int MaxSubscribers = 256;
+    /// <summary>Most subscribers at once (<see cref="PeerNetLimits.MaxSubscribers"/>).</summary>
+    public const int MaxSubscribers = PeerNetLimits.MaxSubscribers;
 
+    private readonly PeerNetMetrics _metrics;
+    private readonly PeerNetLimits _limits;
     private readonly ILogger _logger;
     private Subscription[] _subscriptions = [];
-    private long _delivered, _dropped;
 
     /// <summary>Creates the hub.</summary>
-    public RequestHub(ILogger<RequestHub> logger) => _logger = logger;
+    public RequestHub(PeerNetMetrics metrics, PeerNetLimits limits, ILogger<RequestHub> logger)
+    {
+        _metrics = metrics;
+        _limits = limits;
+        _logger = logger;
+        metrics.ObserveGauge("peernet.requests.subscribers", "{subscriber}", "Request subscribers right now.", () => Subscribers);
+    }
 
     /// <summary>Raised for every incoming request, on the router's loop: handlers must return quickly (queue work elsewhere).</summary>
     public event Action<IncomingRequest>? RequestReceived;
 
     /// <summary>Subscribers right now.</summary>
     public int Subscribers => Volatile.Read(ref _subscriptions).Length;
-
-    /// <summary>Requests handed to subscribers.</summary>
-    public long Delivered => Interlocked.Read(ref _delivered);
-
-    /// <summary>Requests dropped because a subscriber's buffer was full.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>
     /// Subscribes to incoming requests (of <paramref name="type"/> only, when given). The subscription is registered
@@ -51,6 +52,9 @@ public sealed partial class RequestHub
             full = list.Length >= MaxSubscribers;
             return full ? list : [.. list, subscription];
         });
+        _limits.Subscribers.Observe(Subscribers);
+        if (full)
+            _limits.Subscribers.Hit();
         if (full)
             throw new InvalidOperationException($"This node already has {MaxSubscribers} request subscribers; close one first.");
         return subscription;
@@ -71,13 +75,10 @@ public sealed partial class RequestHub
         {
             if (subscription.Type is { } wanted && !wanted.Equals(request.WireType))
                 continue;
-            if (subscription.Channel.Writer.TryWrite(request))
+            if (!subscription.Channel.Writer.TryWrite(request))
             {
-                Interlocked.Increment(ref _delivered);
-            }
-            else
-            {
-                Interlocked.Increment(ref _dropped);
+                _metrics.SubscriberDropped();
+                _limits.SubscriberBuffer.Hit();
                 Interlocked.Increment(ref subscription.DroppedCount);
                 if (_logger.IsEnabled(LogLevel.Debug)) // the hex id is built only when someone reads it
                     Log.SubscriberFull(_logger, request.IdHex);
@@ -125,17 +126,4 @@ public sealed partial class RequestHub
         [LoggerMessage(521, LogLevel.Warning, "A RequestReceived handler threw; the request still goes to subscribers")]
         public static partial void HandlerFailed(ILogger logger, Exception exception);
     }
-}
-
-/// <summary>A subscription to incoming requests; dispose it to unsubscribe.</summary>
-public abstract class RequestSubscription : IDisposable
-{
-    /// <summary>Requests this subscriber lost because it did not keep up.</summary>
-    public abstract long Dropped { get; }
-
-    /// <summary>The requests, as they arrive, until disposed or cancelled.</summary>
-    public abstract IAsyncEnumerable<IncomingRequest> ReadAllAsync(CancellationToken cancellationToken = default);
-
-    /// <inheritdoc />
-    public abstract void Dispose();
 }

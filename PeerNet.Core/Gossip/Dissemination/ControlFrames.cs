@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 using Google.Protobuf;
 using PeerNet.Protocol.Wire;
 

@@ -1,6 +1,6 @@
 namespace PeerNet.Gossip.Dissemination;
 
-/// <summary>What one <see cref="PlumtreeRouter"/> has done since it was made. Plain fields of a single-threaded router: read them on its context.</summary>
+/// <summary>What one <see cref="IDisseminationRule"/> has done since it was made. Plain fields of a single-threaded router: read them on its context.</summary>
 public sealed class DisseminationCounters
 {
     /// <summary>New announce requests accepted (published ones not included).</summary>

@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 namespace PeerNet.Gossip.Dissemination;
 
 /// <summary>Settings of the announce dissemination rule. The defaults are the design study's recommendation (docs/dissemination.md).</summary>
@@ -56,22 +57,25 @@ public sealed class DisseminationSettings
     public TimeSpan SeenTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Most ids in the seen cache; the oldest go first. Default 65536.</summary>
-    public int SeenCapacity { get; set; } = 65536;
+    public int SeenCapacity { get; set; } = PeerNetLimits.SeenIdCapacity;
 
     /// <summary>How long a request is kept to answer GRAFTs: at least (GraftTimeout + 3 hops) x retries. Default 1 min.</summary>
     public TimeSpan PayloadTtl { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Most requests kept to answer GRAFTs (each at most about 1.2 KB). Default 4096.</summary>
-    public int PayloadCapacity { get; set; } = 4096;
+    public int PayloadCapacity { get; set; } = PeerNetLimits.PayloadCapacity;
 
     /// <summary>How long a missing id announced by IHAVE is pursued. Default 1 min.</summary>
     public TimeSpan PullTtl { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Most missing ids pursued at once; the oldest are given up first. Default 4096.</summary>
-    public int PullCapacity { get; set; } = 4096;
+    public int PullCapacity { get; set; } = PeerNetLimits.PendingPullCapacity;
 
     /// <summary>Most announcers remembered per missing id. Default 32.</summary>
-    public int MaxAnnouncersPerId { get; set; } = 32;
+    public int MaxAnnouncersPerId { get; set; } = PeerNetLimits.AnnouncersPerId;
+
+    /// <summary>The node's bounds, when the rule runs in a node (the caches count their hits there); null in simulations.</summary>
+    public PeerNetLimits? Limits { get; init; }
 
     /// <summary>Throws when a value cannot work.</summary>
     public void Validate()

@@ -21,14 +21,14 @@ internal enum AskState : byte
 /// <summary>An id this node heard of by IHAVE and has not received: who announced it, who was asked.</summary>
 internal sealed class PendingPull(ByteString id, TimeSpan expires)
 {
-    private readonly List<(GossipPeer Peer, AskState State)> _announcers = new(2);
+    private readonly List<(LinkState Peer, AskState State)> _announcers = new(2);
 
     public ByteString Id { get; } = id;
 
     public TimeSpan Expires { get; } = expires;
 
     /// <summary>The announcer whose answer is awaited, if any.</summary>
-    public GossipPeer? Asked { get; private set; }
+    public LinkState? Asked { get; private set; }
 
     /// <summary>Bumped to cancel the armed timer (timers cannot be withdrawn from the scheduler).</summary>
     public int Generation { get; set; }
@@ -46,10 +46,10 @@ internal sealed class PendingPull(ByteString id, TimeSpan expires)
 
     public int AnnouncerCount => _announcers.Count;
 
-    public GossipPeer AnnouncerAt(int index) => _announcers[index].Peer;
+    public LinkState AnnouncerAt(int index) => _announcers[index].Peer;
 
     /// <summary>Adds an announcer; false when it is already known or the list is full.</summary>
-    public bool AddAnnouncer(GossipPeer peer, int max)
+    public bool AddAnnouncer(LinkState peer, int max)
     {
         if (_announcers.Count >= max)
             return false;
@@ -63,7 +63,7 @@ internal sealed class PendingPull(ByteString id, TimeSpan expires)
     }
 
     /// <summary>Forgets a removed link; true when it was the one being asked.</summary>
-    public bool RemoveAnnouncer(GossipPeer peer)
+    public bool RemoveAnnouncer(LinkState peer)
     {
         for (var i = 0; i < _announcers.Count; i++)
         {
@@ -83,7 +83,7 @@ internal sealed class PendingPull(ByteString id, TimeSpan expires)
     public void TimedOut() => Settle(AskState.Done);
 
     /// <summary><paramref name="peer"/> answered NACK; false when it was not the one asked.</summary>
-    public bool Nacked(GossipPeer peer, bool wasLastResort)
+    public bool Nacked(LinkState peer, bool wasLastResort)
     {
         if (!ReferenceEquals(Asked, peer))
             return false;
@@ -99,7 +99,7 @@ internal sealed class PendingPull(ByteString id, TimeSpan expires)
     /// one, else one that NACKed (again, as a last resort). Random, not the first: the first is usually a hub.
     /// <paramref name="lastResort"/> is true when no untried announcer would be left.
     /// </summary>
-    public GossipPeer? Next(RandomSource random, TimeSpan now, out bool lastResort)
+    public LinkState? Next(RandomSource random, TimeSpan now, out bool lastResort)
     {
         lastResort = false;
         var untried = 0;
@@ -137,7 +137,7 @@ internal sealed class PendingPull(ByteString id, TimeSpan expires)
         return chosen.Peer;
     }
 
-    private int Pick(int nth, Func<(GossipPeer Peer, AskState State), bool> eligible)
+    private int Pick(int nth, Func<(LinkState Peer, AskState State), bool> eligible)
     {
         for (var i = 0; i < _announcers.Count; i++)
         {

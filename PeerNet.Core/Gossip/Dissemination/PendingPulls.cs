@@ -3,7 +3,7 @@ using Google.Protobuf;
 namespace PeerNet.Gossip.Dissemination;
 
 /// <summary>Missing ids being pulled, bounded by count and age; the oldest are given up first.</summary>
-internal sealed class PendingPulls(int capacity, TimeSpan ttl)
+internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound = null)
 {
     private readonly Dictionary<ByteString, PendingPull> _byId = new();
     private PendingPull? _oldest;
@@ -36,6 +36,7 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl)
         {
             Remove(_oldest!);
             Evictions++;
+            bound?.Hit();
         }
         pull = new PendingPull(id, now + ttl) { Older = _newest };
         if (_newest is null)

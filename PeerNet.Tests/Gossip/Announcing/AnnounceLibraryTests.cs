@@ -11,7 +11,7 @@ public sealed class AnnounceLibraryTests : IAsyncLifetime
     private readonly MemoryNet _net = new();
     private readonly List<MemoryNode> _line = [];
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         // A line: 1 - 2 - 3 - 4 - 5, each dialling the previous one (the original's linear test).
         for (var i = 1; i <= 5; i++)
@@ -26,7 +26,7 @@ public sealed class AnnounceLibraryTests : IAsyncLifetime
             await Wait.UntilAsync(() => node.Network.Count == (node == _line[0] || node == _line[^1] ? 1 : 2), Patience, "the line is connected");
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var node in _line)
             await node.Get<GossipEngine>().StopAsync(CancellationToken.None);
@@ -46,10 +46,10 @@ public sealed class AnnounceLibraryTests : IAsyncLifetime
                 Assert.True(await request.ReplyAsync("found it"));
                 return;
             }
-        });
+        }, TestContext.Current.CancellationToken);
 
         var responses = new List<AnnounceResponse>();
-        await foreach (var response in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("search", "whatever"), TimeSpan.FromSeconds(10)))
+        await foreach (var response in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("search", "whatever"), TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
         {
             responses.Add(response);
             break;
@@ -63,21 +63,21 @@ public sealed class AnnounceLibraryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Limit2ReachesTwoLinksOut_NotThree()
+    public async Task Limit2ReachesThreeLinksOut_NotFour()
     {
         var seen = new int[5];
         foreach (var (node, i) in _line.Select((n, i) => (n, i)))
             node.Node.RequestReceived += _ => Interlocked.Increment(ref seen[i]);
 
-        await foreach (var _ in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("ping", limit: 2), TimeSpan.FromMilliseconds(500)))
+        await foreach (var _ in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("ping", limit: 2), TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken))
         {
         }
         // A second announce without a limit reaches the end: once it has, the first one had every chance to.
-        await foreach (var _ in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("ping"), TimeSpan.FromMilliseconds(100)))
+        await foreach (var _ in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("ping"), TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken))
         {
         }
         await Wait.UntilAsync(() => Volatile.Read(ref seen[4]) == 1, Patience, "the unlimited announce reached node 5");
-        Assert.Equal([0, 2, 2, 1, 1], seen);
+        Assert.Equal([0, 2, 2, 2, 1], seen); // n1-n3 see both (hops 0, 1, 2 <= limit 2), n4 only the unlimited one
     }
 
     [Theory]
@@ -94,7 +94,7 @@ public sealed class AnnounceLibraryTests : IAsyncLifetime
             "data" => new AnnounceMessage { Data = new byte[1025] },
             _ => new AnnounceMessage { Hops = 3, Limit = 2 },
         };
-        var error = Assert.ThrowsAny<ArgumentException>(() => _line[0].Node.AnnounceAsync(message));
+        var error = Assert.ThrowsAny<ArgumentException>(() => _line[0].Node.AnnounceAsync(message, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(field, error.ParamName);
     }
 
@@ -102,7 +102,7 @@ public sealed class AnnounceLibraryTests : IAsyncLifetime
     public async Task AReplyToAPeerThatLeftIsRefused()
     {
         using var second = _line[1].Node.SubscribeRequests();
-        await foreach (var _ in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("x"), TimeSpan.FromMilliseconds(200)))
+        await foreach (var _ in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("x"), TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken))
         {
         }
         IncomingRequest? request = null;
@@ -112,6 +112,6 @@ public sealed class AnnounceLibraryTests : IAsyncLifetime
             break;
         }
         await _line[1].Network.DisconnectAsync(_line[0].Identity.Id);
-        Assert.False(await request!.ReplyAsync("too late"));
+        Assert.False(await request!.ReplyAsync("too late", TestContext.Current.CancellationToken));
     }
 }

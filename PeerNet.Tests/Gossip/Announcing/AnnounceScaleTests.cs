@@ -7,15 +7,15 @@ using PeerNet.Tests.Infrastructure;
 namespace PeerNet.Tests.Gossip.Announcing;
 
 /// <summary>What a busy node costs: copies per announce at a hub, and memory under a flood of unique ids.</summary>
-public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly MemoryNet _net = new();
     private readonly List<MemoryNode> _nodes = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes)
             await node.Get<GossipEngine>().StopAsync(CancellationToken.None);
@@ -40,11 +40,11 @@ public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper outp
         var random = new Random(7);
         foreach (var (leaf, i) in leaves.Select((l, i) => (l, i)))
         {
-            await leaf.ConnectAsync(hub);
+            await leaf.ConnectAsync(hub, TestContext.Current.CancellationToken);
             // Each leaf also dials two other leaves: the hub is not the only way round.
             foreach (var j in Enumerable.Range(0, 50).Where(j => j != i).OrderBy(_ => random.Next()).Take(2))
             {
-                try { await leaf.ConnectAsync(leaves[j]); }
+                try { await leaf.ConnectAsync(leaves[j], TestContext.Current.CancellationToken); }
                 catch (PeerNet.Peers.PeerConnectException) { } // j dialled i already
             }
         }
@@ -105,18 +105,26 @@ public sealed class AnnounceScaleTests(Xunit.Abstractions.ITestOutputHelper outp
             });
             frames.Write(frame);
         }
+        using var received = node.Services.Collect("peernet.announces.received");
+        using var dropped = node.Services.Collect("peernet.messages.dropped");
+        using var hits = node.Services.Collect("peernet.limit.hits");
         await flooder.SendAsync(frames.ToArray());
 
         var router = node.Node.Announces;
-        await Wait.UntilAsync(() => router.RequestsDelivered + router.QueueDrops == flood, Patience, "the router took in the flood");
-        // Each unique id is either dropped at the router's queue or taken: marked seen, its origin remembered. The
-        // caches hold the newest up to their capacity (nothing expires within the test) and evict the rest.
-        var taken = router.RequestsDelivered;
+        long Dropped() => dropped.Sum("reason", "router_queue_full");
+        // Each unique id is dropped at the router's queue or taken; a taken one is counted once its origin is remembered.
+        await Wait.UntilAsync(() => received.Sum() + Dropped() == flood, Patience, "the router took in the flood");
+        // Each taken id is marked seen and its origin remembered. The caches hold the newest up to their capacity
+        // (nothing expires within the test) and evict the rest, each eviction a hit of its bound.
+        var taken = received.Sum();
         Assert.Equal(Math.Min(taken, router.Settings.SeenCapacity), router.SeenRequests);
         Assert.Equal(Math.Max(0, taken - router.Settings.SeenCapacity), router.Dissemination.SeenEvictions);
-        Assert.Equal(Math.Min(taken, AnnounceRouter.OriginCapacity), router.Origins);
+        Assert.Equal(router.Dissemination.SeenEvictions, hits.Sum("limit", "seen_ids"));
+        Assert.Equal(Math.Min(taken, PeerNetLimits.OriginCapacity), router.Origins);
+        Assert.Equal(Math.Max(0, taken - PeerNetLimits.OriginCapacity), hits.Sum("limit", "origins"));
+        Assert.Equal(Dropped(), hits.Sum("limit", "router_queue"));
         // The flood (100,000 > 65,536) went past a bound whichever way it was split between the queue and the caches.
-        Assert.True(router.Dissemination.SeenEvictions + router.QueueDrops >= flood - router.Settings.SeenCapacity);
+        Assert.True(router.Dissemination.SeenEvictions + Dropped() >= flood - router.Settings.SeenCapacity);
         Assert.Equal(1, node.Network.Count); // the node still serves its peer
     }
 }

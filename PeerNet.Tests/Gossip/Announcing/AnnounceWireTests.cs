@@ -13,13 +13,13 @@ public sealed class AnnounceWireTests : IAsyncLifetime
     private readonly MemoryNet _net = new();
     private MemoryNode _node = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _node = await _net.AddAsync("tcp://x:1", o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; });
         await _node.Get<GossipEngine>().StartAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _node.Get<GossipEngine>().StopAsync(CancellationToken.None);
         await _net.DisposeAsync();
@@ -35,6 +35,8 @@ public sealed class AnnounceWireTests : IAsyncLifetime
     [Fact]
     public async Task AReplyIsRelayedToTheOriginWithHopsPlusOne_WithoutTheUnknownFieldsItCarried()
     {
+        using var relayedCount = _node.Services.Collect("peernet.responses.relayed");
+        using var droppedCount = _node.Services.Collect("peernet.responses.dropped");
         await using var origin = await OriginalAsync("0102030405060708090a0b0c0d0e0f10");
         await using var replier = await OriginalAsync("1112131415161718191a1b1c1d1e1f20");
         await Wait.UntilAsync(() => _node.Network.Count == 2, Patience, "both scripted peers are handshaken");
@@ -71,10 +73,9 @@ public sealed class AnnounceWireTests : IAsyncLifetime
 
         // The original sends its relays twice (hops and hops + 1, same id): the second is a duplicate, dropped.
         await replier.SendAsync(FrameWriter.ToFrame(reply));
-        var dropped = _node.Node.Announces.ResponsesDropped;
         await replier.SendAsync(FrameWriter.ToFrame(new Message { Response = new Announce { Id = ByteString.CopyFromUtf8("r1"), Hops = 1, Reply = requestId, Type = ByteString.CopyFromUtf8("search"), Data = ByteString.CopyFromUtf8("ok") } }));
-        await Wait.UntilAsync(() => _node.Node.Announces.ResponsesDropped >= dropped + 1, Patience, "the duplicate is dropped");
-        Assert.Equal(1, _node.Node.Announces.ResponsesRelayed);
+        await Wait.UntilAsync(() => droppedCount.Sum("reason", "duplicate") >= 2, Patience, "both duplicates are dropped");
+        Assert.Equal(1, relayedCount.Sum());
     }
 
     [Fact]
@@ -82,6 +83,7 @@ public sealed class AnnounceWireTests : IAsyncLifetime
     {
         var node = await _net.AddAsync("tcp://small-queue:1", o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; o.SendQueueCapacity = 4; });
         var engine = node.Get<GossipEngine>();
+        using var ownDrops = node.Services.Collect("peernet.messages.dropped");
         await engine.StartAsync(CancellationToken.None);
         try
         {
@@ -89,14 +91,14 @@ public sealed class AnnounceWireTests : IAsyncLifetime
             await stuck.HandshakeAsync(); // and never reads again
             await Wait.UntilAsync(() => node.Network.Count == 1, Patience, "handshaken");
             var payload = new byte[1000];
-            for (var i = 0; i < 1000 && node.Node.Announces.OwnSendsDropped == 0; i++)
+            for (var i = 0; i < 1000 && ownDrops.Sum("reason", "own_send_overflow") == 0; i++)
             {
-                await foreach (var _ in node.Node.AnnounceAsync(new PeerNet.Gossip.Announcing.AnnounceMessage { Type = "big"u8.ToArray(), Data = payload }, TimeSpan.FromMilliseconds(1)))
+                await foreach (var _ in node.Node.AnnounceAsync(new PeerNet.Gossip.Announcing.AnnounceMessage { Type = "big"u8.ToArray(), Data = payload }, TimeSpan.FromMilliseconds(1), TestContext.Current.CancellationToken))
                 {
                 }
             }
             // The pipe (64 KiB), the send queue and 256 parked sends filled up; then own frames were dropped, not piled up.
-            await Wait.UntilAsync(() => node.Node.Announces.OwnSendsDropped > 0, Patience, "own sends beyond the bound are dropped");
+            await Wait.UntilAsync(() => ownDrops.Sum("reason", "own_send_overflow") > 0, Patience, "own sends beyond the bound are dropped");
             Assert.Equal(1, node.Network.Count);
         }
         finally
@@ -108,12 +110,15 @@ public sealed class AnnounceWireTests : IAsyncLifetime
     [Fact]
     public async Task ResponsesWithoutAReplyOrWithAnUnknownOne_AreDroppedAndCounted()
     {
+        using var dropped = _node.Services.Collect("peernet.responses.dropped");
+        using var relayed = _node.Services.Collect("peernet.responses.relayed");
         await using var peer = await OriginalAsync("2122232425262728292a2b2c2d2e2f30");
         await Wait.UntilAsync(() => _node.Network.Count == 1, Patience, "handshaken");
         await peer.SendAsync(FrameWriter.ToFrame(new Message { Response = new Announce { Id = ByteString.CopyFromUtf8("s1"), Hops = 0, Data = ByteString.CopyFromUtf8("bare string reply") } }));
         await peer.SendAsync(FrameWriter.ToFrame(new Message { Response = new Announce { Id = ByteString.CopyFromUtf8("s2"), Hops = 0, Reply = ByteString.CopyFromUtf8("nobody"), Data = ByteString.CopyFromUtf8("x") } }));
-        await Wait.UntilAsync(() => _node.Node.Announces.ResponsesDropped == 2, Patience, "both are dropped");
-        Assert.Equal(0, _node.Node.Announces.ResponsesRelayed);
+        await Wait.UntilAsync(() => dropped.Sum() == 2, Patience, "both are dropped");
+        Assert.Equal((1, 1), (dropped.Sum("reason", "no_reply"), dropped.Sum("reason", "no_route")));
+        Assert.Equal(0, relayed.Sum());
         Assert.Equal(1, _node.Network.Count);
     }
 }

@@ -6,8 +6,12 @@ using PeerNet.Tests.Infrastructure;
 
 namespace PeerNet.Tests.Gossip.Announcing;
 
-public sealed class RequestHubTests
+public sealed class RequestHubTests : IDisposable
 {
+    private readonly StandaloneTelemetry _telemetry = new();
+
+    public void Dispose() => _telemetry.Dispose();
+
     private static IncomingRequest Request(int i, string type) =>
         new(new Announce { Id = ByteString.CopyFrom(BitConverter.GetBytes(i)), Hops = 0, Type = ByteString.CopyFromUtf8(type) },
             origin: null!, new RandomSource(1), DateTimeOffset.UnixEpoch);
@@ -15,7 +19,7 @@ public sealed class RequestHubTests
     [Fact]
     public async Task ASlowSubscriberLosesRequests_CountedPerSubscriber_WithoutHoldingUpTheOthers()
     {
-        var hub = new RequestHub(NullLogger<RequestHub>.Instance);
+        var hub = new RequestHub(_telemetry.Metrics, _telemetry.Limits, NullLogger<RequestHub>.Instance);
         using var stuck = hub.Subscribe();
         using var keeping = hub.Subscribe();
         var total = RequestHub.SubscriberCapacity + 500;
@@ -28,7 +32,7 @@ public sealed class RequestHubTests
                 if (Interlocked.Increment(ref read) == total)
                     return;
             }
-        });
+        }, TestContext.Current.CancellationToken);
         for (var i = 0; i < total; i++)
         {
             hub.Publish(Request(i, "t"));
@@ -41,7 +45,7 @@ public sealed class RequestHubTests
         }
 
         Assert.Equal(500, stuck.Dropped); // its buffer filled; Publish never waited
-        await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        await reader.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal(total, read);
         Assert.Equal(0, keeping.Dropped);
     }
@@ -49,7 +53,7 @@ public sealed class RequestHubTests
     [Fact]
     public async Task FiltersByType_AndUnsubscribesOnDispose()
     {
-        var hub = new RequestHub(NullLogger<RequestHub>.Instance);
+        var hub = new RequestHub(_telemetry.Metrics, _telemetry.Limits, NullLogger<RequestHub>.Instance);
         using var chat = hub.Subscribe("chat");
         var all = hub.Subscribe();
         Assert.Equal(2, hub.Subscribers);
@@ -68,13 +72,13 @@ public sealed class RequestHubTests
                 break;
         }
         Assert.Equal(["chat1", "chat3"], got);
-        Assert.Equal(2, await all.ReadAllAsync().CountAsync()); // what it had before it left, then the end
+        Assert.Equal(2, await all.ReadAllAsync(TestContext.Current.CancellationToken).CountAsync(cancellationToken: TestContext.Current.CancellationToken)); // what it had before it left, then the end
     }
 
     [Fact]
     public void SubscribersAreCapped()
     {
-        var hub = new RequestHub(NullLogger<RequestHub>.Instance);
+        var hub = new RequestHub(_telemetry.Metrics, _telemetry.Limits, NullLogger<RequestHub>.Instance);
         var subscriptions = Enumerable.Range(0, RequestHub.MaxSubscribers).Select(_ => hub.Subscribe()).ToList();
         Assert.Throws<InvalidOperationException>(() => hub.Subscribe());
         subscriptions[0].Dispose();
@@ -98,10 +102,11 @@ public sealed class RequestHubTests
     [Fact]
     public void AThrowingEventHandlerDoesNotStopDelivery()
     {
-        var hub = new RequestHub(NullLogger<RequestHub>.Instance);
+        var hub = new RequestHub(_telemetry.Metrics, _telemetry.Limits, NullLogger<RequestHub>.Instance);
         hub.RequestReceived += _ => throw new InvalidOperationException("handler bug");
         using var subscriber = hub.Subscribe();
         hub.Publish(Request(1, "t"));
-        Assert.Equal(1, hub.Delivered);
+        var delivered = subscriber.ReadAllAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(delivered.MoveNextAsync().AsTask().IsCompletedSuccessfully); // already buffered
     }
 }

@@ -5,20 +5,20 @@ using PeerNet.Protocol.Wire;
 namespace PeerNet.Tests.Gossip.Dissemination;
 
 /// <summary>A link that records what the router sends instead of carrying it.</summary>
-internal sealed class RecordingLink(string name, bool takesControlFrames = true) : IGossipLink
+internal sealed class RecordingLink(string name, bool takesControlFrames = true) : GossipLink
 {
     public string Name { get; } = name;
 
-    public bool TakesControlFrames { get; } = takesControlFrames;
+    public override bool TakesControlFrames { get; } = takesControlFrames;
 
     public List<Message> Sent { get; } = new();
 
     public bool Accepts { get; set; } = true;
 
-    /// <summary>The messages sent as the node's own (see <see cref="IGossipLink.TrySend"/>).</summary>
+    /// <summary>The messages sent as the node's own (see <see cref="GossipLink.TrySend"/>).</summary>
     public List<Message> SentAsOwn { get; } = new();
 
-    public bool TrySend(Message message, bool own)
+    public override bool TrySend(Message message, bool own)
     {
         if (Accepts)
             Sent.Add(message);

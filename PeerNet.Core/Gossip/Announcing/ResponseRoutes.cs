@@ -1,0 +1,34 @@
+using PeerNet.Peers;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Gossip.Announcing;
+
+/// <summary>
+/// Where answers go: the peer each request came from (to pass a reply back along the reverse path) and the responses
+/// already seen (keyed by id, reply and data, as the original reuses ids and sends each twice). Both bounded by count
+/// and age. Owned by the router's loop: not thread-safe.
+/// </summary>
+internal sealed class ResponseRoutes(PeerNetLimits limits)
+{
+    /// <summary>How long a reply can still be routed back after its request passed.</summary>
+    public static readonly TimeSpan OriginTtl = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a response counts as seen.</summary>
+    public static readonly TimeSpan SeenResponseTtl = TimeSpan.FromMinutes(2);
+
+    // Keyed by IdKeys values: the caches evict on every insert once full, and value keys make that cheap.
+    private readonly ExpiringCache<UInt128, Peer> _origins = new(PeerNetLimits.OriginCapacity, OriginTtl) { Bound = limits.Origins };
+    private readonly ExpiringCache<UInt128, bool> _seen = new(PeerNetLimits.SeenResponseCapacity, SeenResponseTtl) { Bound = limits.SeenResponses };
+
+    public int Origins => _origins.Count;
+
+    /// <summary>Remembers that the request with <paramref name="requestKey"/> came from <paramref name="from"/>.</summary>
+    public void Remember(UInt128 requestKey, Peer from, TimeSpan now) => _origins.Set(requestKey, from, now);
+
+    /// <summary>True the first time this response is seen (within its time to live).</summary>
+    public bool IsNew(Announce response, TimeSpan now) => _seen.Set(IdKeys.OfResponse(response), true, now);
+
+    /// <summary>The peer the request <paramref name="replyKey"/> came from, while it is still connected.</summary>
+    public Peer? OriginOf(UInt128 replyKey, TimeSpan now) =>
+        _origins.TryGetValue(replyKey, now, out var origin) && !origin.IsClosed ? origin : null;
+}

@@ -1,0 +1,17 @@
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Gossip.Dissemination;
+
+/// <summary>The request a node forwards: what the original keeps (id, type, data, limit), one hop further.</summary>
+internal static class Forwarded
+{
+    public static Announce Of(Announce request)
+    {
+        var copy = new Announce { Id = request.Id, Hops = request.Hops + 1, Limit = request.Limit }; // limit always written
+        if (request.HasType)
+            copy.Type = request.Type;
+        if (request.HasData)
+            copy.Data = request.Data;
+        return copy;
+    }
+}

@@ -1,0 +1,72 @@
+using PeerNet.Protocol;
+namespace PeerNet.Gossip.Dissemination;
+
+/// <summary>A dissemination rule's state for one link, kept on the link (<see cref="GossipLink.Dissemination"/>).</summary>
+internal sealed class LinkState(GossipLink link)
+{
+    public GossipLink Link { get; } = link;
+
+    /// <summary>Read once: a link's feature set is fixed by its handshake.</summary>
+    public bool TakesControl { get; } = link.TakesControlFrames;
+
+    /// <summary>Gets full copies (always true in effect for an original peer, which is never pruned).</summary>
+    public bool IsEager { get; set; } = true;
+
+    /// <summary>
+    /// The link has proved itself since it last became eager (a first copy came over it, or this node accepted its
+    /// GRAFT). The eager cap demotes unproved links first, so the settled tree stays put.
+    /// </summary>
+    public bool Proved { get; set; }
+
+    /// <summary>Until then ask this peer for a GRAFT only when no other announcer is left (it pruned this node).</summary>
+    public TimeSpan BackoffUntil { get; set; }
+
+    /// <summary>Position in the rule's link list (swap-remove).</summary>
+    public int Index { get; set; }
+
+    /// <summary>Scratch stamp: equal to the router's current stamp when this peer announced the id being pushed.</summary>
+    public int Mark { get; set; }
+
+    /// <summary>This peer has sent this node a gossip frame (request or control) at least once.</summary>
+    public bool Heard { get; set; }
+
+    /// <summary>This node has sent this peer a gossip frame at least once.</summary>
+    public bool Spoken { get; set; }
+
+    /// <summary>When the first push to a never-heard peer went out; <see cref="TimeSpan.MinValue"/> for none.</summary>
+    public TimeSpan UnansweredSince { get; set; } = TimeSpan.MinValue;
+
+    /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
+    public List<Google.Protobuf.ByteString>? PendingIhaves { get; private set; }
+
+    /// <summary>Encoded size of <see cref="PendingIhaves"/> in an IHAVE frame.</summary>
+    public int PendingIhaveBytes { get; private set; }
+
+    /// <summary>Adds <paramref name="id"/> to the next IHAVE frame; true when that frame is full (by ids or bytes).</summary>
+    public bool AddPendingIhave(Google.Protobuf.ByteString id)
+    {
+        (PendingIhaves ??= new()).Add(id);
+        PendingIhaveBytes += ControlFrames.IhaveIdBytes(id);
+        return PendingIhaves.Count >= ControlFrameValidator.MaxIdsPerList || PendingIhaveBytes >= ControlFrames.MaxIhaveFrameBytes;
+    }
+
+    /// <summary>Leaves <paramref name="id"/> out of the next IHAVE frame: this peer showed it has it.</summary>
+    public void RemovePendingIhave(Google.Protobuf.ByteString id)
+    {
+        if (PendingIhaves?.Remove(id) == true)
+            PendingIhaveBytes -= ControlFrames.IhaveIdBytes(id);
+    }
+
+    /// <summary>Empties the next IHAVE frame (sent, or the link went).</summary>
+    public void ClearPendingIhaves()
+    {
+        PendingIhaves?.Clear();
+        PendingIhaveBytes = 0;
+    }
+
+    /// <summary>In the router's IHAVE flush queue.</summary>
+    public bool IhaveQueued { get; set; }
+
+    /// <summary>False once the link was removed (pending pulls drop it).</summary>
+    public bool Attached { get; set; } = true;
+}

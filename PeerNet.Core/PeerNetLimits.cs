@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PeerNet.Protocol;
+
+namespace PeerNet;
+
+/// <summary>
+/// Every bound a remote peer can fill, in one place (as Kestrel's <c>KestrelServerLimits</c>): its default and why.
+/// Those an operator would tune come from <see cref="PeerNetOptions"/> (README's configuration table); the rest are
+/// constants. Each counts its hits on the <c>PeerNet</c> meter; node-wide ones warn at 60% occupancy.
+/// </summary>
+public sealed class PeerNetLimits
+{
+    /// <summary>Received gossip waiting for the announce router's loop: a burst from many peers fits, a flood is dropped.</summary>
+    public const int RouterQueueCapacity = 65_536;
+
+    /// <summary>Request origins remembered to route replies (two minutes of a busy network's requests).</summary>
+    public const int OriginCapacity = 65_536;
+
+    /// <summary>Responses remembered to drop duplicates (the original sends each response twice).</summary>
+    public const int SeenResponseCapacity = 65_536;
+
+    /// <summary>Responses buffered per own announce before more are dropped for it (far more than any app reads).</summary>
+    public const int ResponseBufferCapacity = 4_096;
+
+    /// <summary>Request ids remembered as seen: five minutes of requests at over 200/s; duplicates after that are rare.</summary>
+    public const int SeenIdCapacity = 65_536;
+
+    /// <summary>Payloads kept to answer GRAFTs: repair asks within a second or two of an announce.</summary>
+    public const int PayloadCapacity = 4_096;
+
+    /// <summary>Missing ids being pulled at once: a peer announcing ids it never serves fills this, not memory.</summary>
+    public const int PendingPullCapacity = 4_096;
+
+    /// <summary>Peers remembered as announcers of one missing id.</summary>
+    public const int AnnouncersPerId = 32;
+
+    /// <summary>Reply handles for sidecars (two minutes of requests at over 100/s).</summary>
+    public const int ReplyHandleCapacity = 16_384;
+
+    /// <summary>Request subscribers at once: each costs a write per request on the router's loop.</summary>
+    public const int MaxSubscribers = 256;
+
+    /// <summary>Requests buffered per subscriber before it loses requests (a slow sidecar never stalls gossip).</summary>
+    public const int SubscriberBufferCapacity = 1_024;
+
+    /// <summary>Own frames parked per peer waiting for room in its full send queue; past it they are dropped.</summary>
+    public const int MaxWaitingOwnSends = 256;
+
+    /// <summary>Addresses in one answer to an _addrs request, whatever size it asks for.</summary>
+    public const int MaxAddressesPerAnswer = ProtocolLimits.MaxAddressesPerAnswer;
+
+    /// <summary>
+    /// Answers accepted per own _addrs request, as a multiple of Size: an original peer relays its own peers' answers
+    /// too (each twice), so a little over Size is normal; far more is a peer stuffing the store.
+    /// </summary>
+    public const int AnswerAllowanceFactor = 8;
+
+    /// <summary>Frames a peer's writer drains into one flush (one WebSocket message): bounds a message's size.</summary>
+    public const int MaxFramesPerFlush = ProtocolLimits.MaxFramesPerFlush;
+
+    /// <summary>Bytes a WebSocket peer's receive pipe holds before the socket stops being read (backpressure).</summary>
+    public const int ReceivePipePauseBytes = 64 * 1024;
+
+    /// <summary>Bytes below which a paused receive pipe resumes.</summary>
+    public const int ReceivePipeResumeBytes = 32 * 1024;
+
+    /// <summary>The limits of a node.</summary>
+    public PeerNetLimits(IOptions<PeerNetOptions> options, PeerNetMetrics metrics, ILogger<PeerNetLimits> logger)
+    {
+        var o = options.Value;
+        LimitBound Option(string name, long capacity, string option, string reason) => new(name, capacity, reason, "PeerNet:" + option, metrics, logger);
+        LimitBound Constant(string name, long capacity, string reason) => new(name, capacity, reason, null, metrics, logger);
+        Peers = Option("peers", o.MaxPeers, nameof(o.MaxPeers), "connections, inbound plus outbound, handshaken or not: each costs buffers and a task pair");
+        PendingHandshakes = Option("pending_handshakes", o.MaxPendingHandshakes, nameof(o.MaxPendingHandshakes), "connections that have not finished _hello: the cheapest thing to open in bulk");
+        PerAddress = Option("per_address", o.MaxConnectionsPerAddress, nameof(o.MaxConnectionsPerAddress), "inbound connections from one IP: one host cannot take every slot");
+        SendQueue = Option("send_queue", o.SendQueueCapacity, nameof(o.SendQueueCapacity), "messages queued per peer: a peer that stops reading loses forwarded traffic, not the node's memory");
+        FrameLength = Option("frame_length", o.MaxFrameLength, nameof(o.MaxFrameLength), "bytes in one frame, checked before anything is allocated");
+        StoreQueue = Option("store_queue", o.StoreQueueCapacity, nameof(o.StoreQueueCapacity), "store writes waiting for the writer: learned addresses and counters are dropped past it");
+        RouterQueue = Constant("router_queue", RouterQueueCapacity, "received gossip waiting for the announce router's loop");
+        Origins = Constant("origins", OriginCapacity, "request origins kept to route replies");
+        SeenResponses = Constant("seen_responses", SeenResponseCapacity, "responses kept to drop duplicates");
+        ResponseBuffer = Constant("response_buffer", ResponseBufferCapacity, "responses buffered per own announce");
+        SeenIds = Constant("seen_ids", SeenIdCapacity, "request ids kept to drop duplicates");
+        Payloads = Constant("payloads", PayloadCapacity, "payloads kept to answer GRAFTs");
+        PendingPulls = Constant("pending_pulls", PendingPullCapacity, "missing ids being pulled");
+        ReplyHandles = Constant("reply_handles", ReplyHandleCapacity, "reply handles issued to sidecars");
+        Subscribers = Constant("subscribers", MaxSubscribers, "request subscribers at once");
+        SubscriberBuffer = Constant("subscriber_buffer", SubscriberBufferCapacity, "requests buffered per subscriber");
+        WaitingOwnSends = Constant("waiting_own_sends", MaxWaitingOwnSends, "own frames parked per peer at a full send queue");
+        ExchangeAllowance = Constant("exchange_allowance", (long)o.Size * AnswerAllowanceFactor, "answers accepted per own _addrs request (Size x 8)");
+        All = [Peers, PendingHandshakes, PerAddress, SendQueue, FrameLength, StoreQueue, RouterQueue, Origins, SeenResponses,
+            ResponseBuffer, SeenIds, Payloads, PendingPulls, ReplyHandles, Subscribers, SubscriberBuffer, WaitingOwnSends, ExchangeAllowance];
+        metrics.ObserveGauge("peernet.limit.usage", "{item}", "Occupancy last observed of each node-wide bound (see peernet.limit.hits for how often one was reached).",
+            () => All.Where(b => b.Occupancy > 0).Select(b => new System.Diagnostics.Metrics.Measurement<long>(b.Occupancy, new KeyValuePair<string, object?>("limit", b.Name))));
+    }
+
+    /// <summary>Every bound, for diagnostics.</summary>
+    public IReadOnlyList<LimitBound> All { get; }
+
+    /// <summary><see cref="PeerNetOptions.MaxPeers"/>.</summary>
+    public LimitBound Peers { get; }
+
+    /// <summary><see cref="PeerNetOptions.MaxPendingHandshakes"/>.</summary>
+    public LimitBound PendingHandshakes { get; }
+
+    /// <summary><see cref="PeerNetOptions.MaxConnectionsPerAddress"/>.</summary>
+    public LimitBound PerAddress { get; }
+
+    /// <summary><see cref="PeerNetOptions.SendQueueCapacity"/> (per peer).</summary>
+    public LimitBound SendQueue { get; }
+
+    /// <summary><see cref="PeerNetOptions.MaxFrameLength"/>.</summary>
+    public LimitBound FrameLength { get; }
+
+    /// <summary><see cref="PeerNetOptions.StoreQueueCapacity"/>.</summary>
+    public LimitBound StoreQueue { get; }
+
+    /// <summary><see cref="RouterQueueCapacity"/>.</summary>
+    public LimitBound RouterQueue { get; }
+
+    /// <summary><see cref="OriginCapacity"/>.</summary>
+    public LimitBound Origins { get; }
+
+    /// <summary><see cref="SeenResponseCapacity"/>.</summary>
+    public LimitBound SeenResponses { get; }
+
+    /// <summary><see cref="ResponseBufferCapacity"/> (per own announce).</summary>
+    public LimitBound ResponseBuffer { get; }
+
+    /// <summary><see cref="SeenIdCapacity"/>.</summary>
+    public LimitBound SeenIds { get; }
+
+    /// <summary><see cref="PayloadCapacity"/>.</summary>
+    public LimitBound Payloads { get; }
+
+    /// <summary><see cref="PendingPullCapacity"/>.</summary>
+    public LimitBound PendingPulls { get; }
+
+    /// <summary><see cref="ReplyHandleCapacity"/>.</summary>
+    public LimitBound ReplyHandles { get; }
+
+    /// <summary><see cref="MaxSubscribers"/>.</summary>
+    public LimitBound Subscribers { get; }
+
+    /// <summary><see cref="SubscriberBufferCapacity"/> (per subscriber).</summary>
+    public LimitBound SubscriberBuffer { get; }
+
+    /// <summary><see cref="MaxWaitingOwnSends"/> (per peer).</summary>
+    public LimitBound WaitingOwnSends { get; }
+
+    /// <summary><see cref="AnswerAllowanceFactor"/> x <see cref="PeerNetOptions.Size"/> (per request).</summary>
+    public LimitBound ExchangeAllowance { get; }
+}

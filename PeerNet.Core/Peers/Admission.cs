@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace PeerNet.Peers;
+
+/// <summary>The verdict on a new connection.</summary>
+public enum Admission
+{
+    /// <summary>It may open.</summary>
+    Admitted,
+
+    /// <summary>At <see cref="PeerNetOptions.MaxPeers"/>.</summary>
+    PeerCap,
+
+    /// <summary>At <see cref="PeerNetOptions.MaxPendingHandshakes"/>.</summary>
+    PendingCap,
+
+    /// <summary>At <see cref="PeerNetOptions.MaxConnectionsPerAddress"/> for its IP.</summary>
+    AddressCap,
+}

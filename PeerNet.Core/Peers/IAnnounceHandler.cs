@@ -1,0 +1,16 @@
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Peers;
+
+/// <summary>The announce router as a session sees it. Calls never block (they post to the router's loop).</summary>
+internal interface IAnnounceHandler
+{
+    /// <summary>A validated announce request, response or control frame from a handshaken peer.</summary>
+    void OnAnnounce(Peer peer, Message message);
+
+    /// <summary>A peer completed its handshake: it joins the dissemination rule's links.</summary>
+    void OnPeerUp(Peer peer);
+
+    /// <summary>A handshaken peer left.</summary>
+    void OnPeerDown(Peer peer);
+}

@@ -1,0 +1,76 @@
+using System.Threading.Channels;
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Peers;
+
+/// <summary>The bounded send queue and its single writer loop: everything sent to the peer goes through here.</summary>
+internal sealed partial class PeerSession
+{
+    private long _lastSentTicks;
+
+    /// <summary>Queues forwarded traffic; when the queue is full the message is dropped and counted.</summary>
+    public bool TrySend(Message message)
+    {
+        if (_queue.Writer.TryWrite(message))
+            return true;
+        if (_closed is null)
+        {
+            var dropped = Interlocked.Increment(ref Counters.Dropped);
+            _context.Limits.SendQueue.Hit();
+            _context.Metrics.MessageDropped("send_queue_full");
+            Log.SendDropped(_context.Logger, this, dropped);
+        }
+        return false;
+    }
+
+    /// <summary>Queues a message when there is room, without counting a drop when there is none.</summary>
+    public bool TryEnqueue(Message message) => _queue.Writer.TryWrite(message);
+
+    /// <summary>Queues the node's own traffic, waiting for room; false when the session has closed.</summary>
+    public async ValueTask<bool> SendAsync(Message message, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var output = _connection.Pipe.Output;
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            {
+                var frames = 0;
+                long bytes = 0;
+                while (frames < PeerNetLimits.MaxFramesPerFlush && reader.TryRead(out var message))
+                {
+                    bytes += FrameWriter.Write(output, message);
+                    frames++;
+                }
+                // The writer loop is these counters' only writer.
+                Volatile.Write(ref Counters.FramesOut, Counters.FramesOut + frames);
+                Volatile.Write(ref Counters.BytesOut, Counters.BytesOut + bytes);
+                Volatile.Write(ref _lastSentTicks, _context.Time.GetTimestamp());
+                var flush = await output.FlushAsync(_closing.Token).ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            _ = CloseAsync($"write failed: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using PeerNet.Addressing;
+using PeerNet.Protocol;
+
+namespace PeerNet.Peers;
+
+/// <summary>
+/// The one table of the node's connections: every open one, the handshaken ones by node id (one per node), inbound
+/// counts per IP for the caps, and addresses being dialled. Thread-safe (a lock: connections come and go rarely);
+/// the handshaken peers are also kept as an immutable snapshot, so readers never take the lock.
+/// </summary>
+internal sealed class PeerTable
+{
+    private readonly Lock _gate = new();
+    private readonly HashSet<Peer> _open = [];
+    private readonly Dictionary<NodeId, Peer> _byId = [];
+    private readonly HashSet<Peer> _handshaken = [];
+    private readonly Dictionary<IPAddress, int> _inboundByAddress = [];
+    private readonly HashSet<string> _dialing = new(StringComparer.Ordinal);
+    private readonly PeerNetOptions _options;
+    private Peer[] _snapshot = [];
+    private long _retiredFramesIn, _retiredFramesOut, _retiredBytesIn, _retiredBytesOut;
+
+    public PeerTable(PeerNetOptions options, PeerNetMetrics metrics, PeerNetLimits limits)
+    {
+        _options = options;
+        Limits = limits;
+        metrics.ObserveGauge("peernet.peers.connected", "{peer}", "Handshaken peers, by direction and transport.", ConnectedByKind);
+        metrics.ObserveGauge("peernet.connections.open", "{connection}", "Open connections, handshaken or still in their handshake.", () => OpenCount);
+        metrics.ObserveCounter("peernet.frames.received", "{frame}", "Frames received from peers (keep-alives included).", () => Traffic(static c => c.FramesReceived, _retiredFramesIn));
+        metrics.ObserveCounter("peernet.frames.sent", "{frame}", "Frames sent to peers.", () => Traffic(static c => c.FramesSent, _retiredFramesOut));
+        metrics.ObserveCounter("peernet.bytes.received", "By", "Bytes of frames received from peers.", () => Traffic(static c => c.BytesReceived, _retiredBytesIn));
+        metrics.ObserveCounter("peernet.bytes.sent", "By", "Bytes of frames sent to peers.", () => Traffic(static c => c.BytesSent, _retiredBytesOut));
+    }
+
+    public PeerNetLimits Limits { get; }
+
+    /// <summary>Handshaken peers right now (an immutable snapshot).</summary>
+    public IReadOnlyList<Peer> Handshaken => Volatile.Read(ref _snapshot);
+
+    public int OpenCount
+    {
+        get { lock (_gate) return _open.Count; }
+    }
+
+    public bool IsStopping { get; private set; }
+
+    /// <summary>Addresses with an outbound connection open or being dialled right now, handshaken or not.</summary>
+    public IReadOnlySet<string> OpenAddresses()
+    {
+        lock (_gate)
+        {
+            var open = new HashSet<string>(_dialing, StringComparer.Ordinal);
+            foreach (var peer in _open)
+            {
+                if (peer.Address is { } address)
+                    open.Add(address.Value);
+            }
+            return open;
+        }
+    }
+
+    /// <summary>Reserves a dial to <paramref name="address"/>; null, or why it may not start.</summary>
+    public (PeerConnectFailure Failure, string Reason)? TryBeginDial(PeerAddress address)
+    {
+        lock (_gate)
+        {
+            if (IsStopping)
+                return (PeerConnectFailure.CapReached, "the node is shutting down");
+            if (_open.Any(p => address.Equals(p.Address)) || _dialing.Contains(address.Value))
+                return (PeerConnectFailure.AlreadyConnected, "a connection to that address is already open");
+            var verdict = CheckLocked(remote: null);
+            if (verdict != Admission.Admitted)
+                return (PeerConnectFailure.CapReached, AdmissionPolicy.Describe(verdict, null, _options));
+            _dialing.Add(address.Value);
+            return null;
+        }
+    }
+
+    public void EndDial(PeerAddress address)
+    {
+        lock (_gate)
+            _dialing.Remove(address.Value);
+    }
+
+    /// <summary>Registers a new connection: inbound ones are checked against the caps here (outbound ones were at their dial).</summary>
+    public (string Tag, string Reason)? TryOpen(Peer peer, PeerDirection direction)
+    {
+        var remote = (peer.RemoteEndPoint as IPEndPoint)?.Address;
+        lock (_gate)
+        {
+            if (IsStopping)
+                return ("stopping", "the node is shutting down");
+            if (direction == PeerDirection.Inbound)
+            {
+                var verdict = CheckLocked(remote);
+                if (verdict != Admission.Admitted)
+                    return (AdmissionPolicy.Tag(verdict), AdmissionPolicy.Describe(verdict, remote, _options));
+                if (AdmissionPolicy.CountsPerAddress(remote))
+                    _inboundByAddress[remote!] = _inboundByAddress.GetValueOrDefault(remote!) + 1;
+            }
+            _open.Add(peer);
+            Limits.Peers.Observe(_open.Count);
+            Limits.PendingHandshakes.Observe(_open.Count - _handshaken.Count);
+            return null;
+        }
+    }
+
+    /// <summary>Admits a handshaken peer (one per node id, the crossed-dial rule); <paramref name="replaced"/> is the connection it displaces.</summary>
+    public HandshakeRefusal? Admit(Peer peer, NodeId self, out Peer? replaced)
+    {
+        var id = peer.RemoteId!.Value;
+        replaced = null;
+        lock (_gate)
+        {
+            // Closed while its read loop was completing the handshake: it must not enter the table.
+            if (!_open.Contains(peer))
+                return new HandshakeRefusal(PeerConnectFailure.HandshakeFailed, "the connection closed during the handshake");
+            if (_byId.TryGetValue(id, out var existing) && existing != peer)
+            {
+                if (!AdmissionPolicy.KeepsNewConnection(existing.Direction, peer.Direction, self.CompareTo(id)))
+                    return new HandshakeRefusal(PeerConnectFailure.AlreadyConnected, $"already connected to node {id}");
+                replaced = existing;
+            }
+            _byId[id] = peer;
+            _handshaken.Add(peer);
+            Publish();
+            return null;
+        }
+    }
+
+    /// <summary>Forgets a closed connection; true when it was handshaken (it had been announced as connected).</summary>
+    public bool Remove(Peer peer)
+    {
+        lock (_gate)
+        {
+            if (_open.Remove(peer))
+            {
+                var c = peer.Counters;
+                _retiredFramesIn += c.FramesIn;
+                _retiredFramesOut += c.FramesOut;
+                _retiredBytesIn += c.BytesIn;
+                _retiredBytesOut += c.BytesOut;
+            }
+            if (peer.RemoteId is { } id && _byId.TryGetValue(id, out var current) && current == peer)
+                _byId.Remove(id);
+            var remote = (peer.RemoteEndPoint as IPEndPoint)?.Address;
+            if (peer.Direction == PeerDirection.Inbound && AdmissionPolicy.CountsPerAddress(remote) && _inboundByAddress.TryGetValue(remote!, out var n))
+            {
+                if (n <= 1) _inboundByAddress.Remove(remote!);
+                else _inboundByAddress[remote!] = n - 1;
+            }
+            var was = _handshaken.Remove(peer);
+            if (was)
+                Publish();
+            return was;
+        }
+    }
+
+    public Peer? FindOutbound(PeerAddress address)
+    {
+        lock (_gate)
+            return _open.FirstOrDefault(p => address.Equals(p.Address));
+    }
+
+    public Peer? Find(NodeId id)
+    {
+        lock (_gate)
+            return _byId.GetValueOrDefault(id);
+    }
+
+    /// <summary>Takes no more connections; returns every open one, to close.</summary>
+    public Peer[] BeginStop()
+    {
+        lock (_gate)
+        {
+            IsStopping = true;
+            return [.. _open];
+        }
+    }
+
+    private Admission CheckLocked(IPAddress? remote)
+    {
+        var fromAddress = AdmissionPolicy.CountsPerAddress(remote) ? _inboundByAddress.GetValueOrDefault(remote!) : 0;
+        var verdict = AdmissionPolicy.Check(new AdmissionCounts(_open.Count, _handshaken.Count, fromAddress), _options);
+        switch (verdict)
+        {
+            case Admission.PeerCap: Limits.Peers.Hit(); break;
+            case Admission.PendingCap: Limits.PendingHandshakes.Hit(); break;
+            case Admission.AddressCap: Limits.PerAddress.Hit(); break;
+        }
+        return verdict;
+    }
+
+    private void Publish() => Volatile.Write(ref _snapshot, [.. _handshaken.OrderBy(p => p.HandshakenAt ?? p.ConnectedAt)]);
+
+    private long Traffic(Func<PeerCounters, long> live, long retired)
+    {
+        lock (_gate)
+        {
+            var total = retired;
+            foreach (var peer in _open)
+                total += live(peer.Counters);
+            return total;
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ConnectedByKind() =>
+        Handshaken.GroupBy(p => (p.Direction, p.Transport)).Select(g => new Measurement<long>(g.Count(),
+            new KeyValuePair<string, object?>("direction", g.Key.Direction == PeerDirection.Inbound ? "inbound" : "outbound"),
+            new KeyValuePair<string, object?>("transport", g.Key.Transport)));
+}

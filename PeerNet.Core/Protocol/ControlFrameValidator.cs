@@ -1,0 +1,32 @@
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Protocol;
+
+/// <summary>Limits on a received control frame, checked by the session before the dissemination rule sees it.</summary>
+public static class ControlFrameValidator
+{
+    /// <summary>Most ids in one list of a control frame (IHAVEs are gathered up to this many per frame).</summary>
+    public const int MaxIdsPerList = 64;
+
+    /// <summary>
+    /// Discards a frame with an empty or over-long id (as for announce ids) or too many ids; accepts everything else,
+    /// including an empty frame (nothing to do).
+    /// </summary>
+    public static Validation Validate(Control control)
+    {
+        var reason = Check(control.Ihave, "ihave") ?? Check(control.Graft, "graft") ?? Check(control.Nack, "nack");
+        return reason is null ? new Validation(Verdict.Accept, null) : new Validation(Verdict.Discard, reason);
+    }
+
+    private static string? Check(Google.Protobuf.Collections.RepeatedField<Google.Protobuf.ByteString> ids, string name)
+    {
+        if (ids.Count > MaxIdsPerList)
+            return $"{ids.Count} {name} ids (max {MaxIdsPerList})";
+        foreach (var id in ids)
+        {
+            if (id.Length is 0 or > ProtocolLimits.MaxIdLength)
+                return $"{name} id of {id.Length} bytes (1 to {ProtocolLimits.MaxIdLength})";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,5 @@
+namespace PeerNet.Host.Api;
+
+/// <summary>One known address.</summary>
+/// <param name="Address">The normalized address.</param>
+public sealed record NodeItem(string Address);

@@ -1,0 +1,6 @@
+namespace PeerNet.Host.Api;
+
+/// <summary>One page of known addresses.</summary>
+/// <param name="Items">The addresses of this page.</param>
+/// <param name="Next">Cursor for the next page (pass as <c>after</c>), null after the last page.</param>
+public sealed record NodesPage(IReadOnlyList<NodeItem> Items, string? Next);

@@ -1,0 +1,38 @@
+using PeerNet.Gossip.Dissemination;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Simulation;
+
+/// <summary>One end of a simulated link: how <see cref="Owner"/>'s router sees <see cref="Peer"/>.</summary>
+public sealed class SimulatedLink : GossipLink
+{
+    private readonly SimulatedNetwork _network;
+
+    internal SimulatedLink(SimulatedNetwork network, SimulatedNode owner, SimulatedNode peer)
+    {
+        _network = network;
+        Owner = owner;
+        Peer = peer;
+    }
+
+    /// <summary>The node whose router holds this link.</summary>
+    public SimulatedNode Owner { get; }
+
+    /// <summary>The node at the other end.</summary>
+    public SimulatedNode Peer { get; }
+
+    /// <summary>The same link as the peer's router sees it.</summary>
+    public SimulatedLink Reverse { get; internal set; } = null!;
+
+    /// <summary>False when the peer is an original node.</summary>
+    public override bool TakesControlFrames => !Peer.IsOriginal;
+
+    /// <summary>Always accepted: a send to a dead peer is lost on the way, and the sender never learns.</summary>
+    public override bool TrySend(Message message, bool own)
+    {
+        _network.Carry(this, message);
+        return true;
+    }
+
+    internal void Receive(Message message) => _network.Arrive(this, message);
+}
