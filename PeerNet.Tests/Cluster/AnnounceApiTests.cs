@@ -11,34 +11,21 @@ namespace PeerNet.Tests.Cluster;
 /// </summary>
 public sealed class AnnounceApiTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-    private readonly TempDirectory _dir = new();
-    private readonly List<TestNode> _nodes = [];
-    private readonly List<SseStream> _streams = [];
+    private static readonly TimeSpan Patience = TestCluster.Patience;
+    private readonly TestCluster _cluster = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var stream in _streams)
-            await stream.DisposeAsync();
-        foreach (var node in _nodes)
-            await node.DisposeAsync();
-        _dir.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 
-    private async Task<List<TestNode>> StartAsync(int count)
-    {
-        var started = await Task.WhenAll(Enumerable.Range(_nodes.Count, count).Select(i =>
-            TestNode.StartAsync(_dir.File($"n{i}.db"), new Dictionary<string, string?> { ["PeerNet:Interval"] = "0", ["PeerNet:Purge"] = "0" })));
-        _nodes.AddRange(started);
-        return [.. started];
-    }
+    private async Task<List<TestNode>> StartAsync(int count) =>
+        [.. await _cluster.StartAsync(count, _ => TestNodeOptions.With(("PeerNet:Interval", "0"), ("PeerNet:Purge", "0")))];
 
+    /// <summary>Each pair is dialled once, and only one way: every dial makes a new connection.</summary>
     private static async Task ConnectAsync(TestNode from, TestNode to)
     {
         var response = await from.Client.PostAsJsonAsync("/api/connections", new { address = to.PeerAddress });
-        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"connect answered {response.StatusCode}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private async Task<SseStream> SubscribeAsync(TestNode node, string? type = null)
@@ -46,8 +33,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
         var stream = await SseStream.GetAsync(node.Client, "/api/requests" + (type is null ? "" : "?type=" + type));
         Assert.Equal(HttpStatusCode.OK, stream.Response.StatusCode);
         Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType?.MediaType);
-        _streams.Add(stream);
-        return stream;
+        return _cluster.Track(stream);
     }
 
     private async Task<SseStream> AnnounceAsync(TestNode node, object body, int timeoutMs = 10_000, int? max = null)
@@ -55,8 +41,7 @@ public sealed class AnnounceApiTests : IAsyncLifetime
         var query = $"?timeoutMs={timeoutMs}" + (max is null ? "" : $"&max={max}");
         var stream = await SseStream.OpenAsync(node.Client, new HttpRequestMessage(HttpMethod.Post, "/api/announce" + query) { Content = JsonContent.Create(body) });
         Assert.Equal(HttpStatusCode.OK, stream.Response.StatusCode);
-        _streams.Add(stream);
-        return stream;
+        return _cluster.Track(stream);
     }
 
     private static async Task ReplyAsync(TestNode node, JsonElement request, string data)
@@ -139,11 +124,15 @@ public sealed class AnnounceApiTests : IAsyncLifetime
         const int n = 20;
         var nodes = await StartAsync(n);
         var random = new Random(20261201);
-        // Each node dials 3 distinct others: every node has degree 3 or more.
+        // Each node dials 3 others it is not linked to yet: every node has degree 3 or more, and no pair twice.
+        var linked = new HashSet<(int, int)>();
         foreach (var (node, i) in nodes.Select((x, i) => (x, i)))
         {
-            foreach (var j in Enumerable.Range(0, n).Where(j => j != i).OrderBy(_ => random.Next()).Take(3))
+            foreach (var j in Enumerable.Range(0, n).Where(j => j != i && !linked.Contains((Math.Min(i, j), Math.Max(i, j)))).OrderBy(_ => random.Next()).Take(3).ToList())
+            {
+                linked.Add((Math.Min(i, j), Math.Max(i, j)));
                 await ConnectAsync(node, nodes[j]);
+            }
         }
         var sidecars = new List<SseStream>();
         foreach (var node in nodes)
@@ -241,22 +230,15 @@ public sealed class AnnounceApiTests : IAsyncLifetime
     [Fact]
     public async Task OpenEventStreams_DoNotHoldUpShutdown()
     {
-        var node = await TestNode.StartAsync(_dir.File("stopping.db"));
-        try
-        {
-            await using var requests = await SseStream.GetAsync(node.Client, "/api/requests");
-            await using var announce = await SseStream.OpenAsync(node.Client,
-                new HttpRequestMessage(HttpMethod.Post, "/api/announce?timeoutMs=60000") { Content = JsonContent.Create(new { type = "long" }) });
+        var node = await _cluster.StartAsync();
+        await using var requests = await SseStream.GetAsync(node.Client, "/api/requests");
+        await using var announce = await SseStream.OpenAsync(node.Client,
+            new HttpRequestMessage(HttpMethod.Post, "/api/announce?timeoutMs=60000") { Content = JsonContent.Create(new { type = "long" }) });
 
-            // TestNode gives the host 15 s to stop and throws if it needs them: the streams must end with the host.
-            await node.StopAsync();
-            Assert.Empty(await requests.ToEndAsync(Patience));
-            Assert.Empty(await announce.ToEndAsync(Patience));
-        }
-        finally
-        {
-            await node.DisposeAsync();
-        }
+        // TestNode gives the host 15 s to stop and throws if it needs them: the streams must end with the host.
+        await node.StopAsync();
+        Assert.Empty(await requests.ToEndAsync(Patience));
+        Assert.Empty(await announce.ToEndAsync(Patience));
     }
 
     [Fact]

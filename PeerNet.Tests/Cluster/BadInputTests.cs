@@ -21,39 +21,40 @@ public sealed class BadInputTests : IAsyncLifetime
     // Long enough never to fire in a test: each case must end by its own doing (a violation, a close), not because
     // a slow machine let the handshake time out first. The handshake-timeout test starts its own strict host.
     private const string HandshakeTimeout = "60000";
-    private readonly TempDirectory _dir = new();
-    private readonly int _tcpPort = FreePort.Next();
+    private readonly TestCluster _cluster = new();
     private TestNode _host = null!;
     private TestNode _friend = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _host = await TestNode.StartAsync(_dir.File("host.db"), new Dictionary<string, string?>
+        _host = await _cluster.StartAsync(new TestNodeOptions
         {
-            ["PeerNet:TcpPort"] = _tcpPort.ToString(),
-            ["PeerNet:HandshakeTimeout"] = HandshakeTimeout,
-            ["PeerNet:MaxPendingHandshakes"] = "1000",
+            Tcp = true,
+            Settings = new Dictionary<string, string?>
+            {
+                ["PeerNet:HandshakeTimeout"] = HandshakeTimeout,
+                ["PeerNet:MaxPendingHandshakes"] = "1000",
+            },
         });
-        _friend = await TestNode.StartAsync(_dir.File("friend.db"));
-        var connected = await _friend.Client.PostAsJsonAsync("/api/connections", new { address = $"tcp://127.0.0.1:{_tcpPort}" });
+        _friend = await _cluster.StartAsync();
+        var connected = await _friend.Client.PostAsJsonAsync("/api/connections", new { address = _host.TcpAddress });
         Assert.Equal(HttpStatusCode.OK, connected.StatusCode);
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
+
+    /// <summary>The host still serves: REST answers and the friendly peer is still connected, both ways.</summary>
+    private async Task AssertTheHostStillServesAsync()
     {
-        // The host still serves: REST answers and the friendly peer is still connected, both ways.
         var node = await _host.Client.GetFromJsonAsync<JsonElement>("/api/node");
         Assert.Equal(1, node.GetProperty("connections").GetInt32());
         Assert.Equal(_host.Node.Id, Assert.Single(_friend.Node.Connections()).PeerId);
-        await _friend.DisposeAsync();
-        await _host.DisposeAsync();
-        _dir.Dispose();
     }
 
     private async Task<NetworkStream> TcpAsync(int? port = null)
     {
         var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port ?? _tcpPort);
+        await client.ConnectAsync(IPAddress.Loopback, port ?? _host.TcpPort);
         return client.GetStream();
     }
 
@@ -102,6 +103,7 @@ public sealed class BadInputTests : IAsyncLifetime
         await stream.WriteAsync(Convert.FromHexString(hex), TestContext.Current.CancellationToken);
         Assert.True(await ClosedAsync(stream), name);
         await Wait.UntilAsync(() => violations.Sum() == 1, Patience, $"the {name} violation is counted");
+        await AssertTheHostStillServesAsync();
     }
 
     [Fact]
@@ -113,6 +115,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.True(await ClosedAsync(stream));
         stream.Dispose();
         await Wait.UntilAsync(() => _host.Node.Network.OpenConnections == 1, Patience, "only the friend remains");
+        await AssertTheHostStillServesAsync();
     }
 
     [Fact]
@@ -131,72 +134,19 @@ public sealed class BadInputTests : IAsyncLifetime
         // Still open: nothing broke the protocol, and the connection counts beside the friend's.
         Assert.Equal(0, violations.Sum());
         Assert.Equal(2, _host.Node.Network.OpenConnections);
+        await AssertTheHostStillServesAsync();
     }
 
     [Fact]
     public async Task APeerThatNeverSaysHello_OrSendsNothing_IsDroppedAfterTheHandshakeTimeout()
     {
-        var strictPort = FreePort.Next();
-        await using var strict = await TestNode.StartAsync(_dir.File("strict.db"), new Dictionary<string, string?>
-        {
-            ["PeerNet:TcpPort"] = strictPort.ToString(),
-            ["PeerNet:HandshakeTimeout"] = "500",
-        });
-        await using var quiet = await TcpAsync(strictPort);
-        await using var helloOnly = await TcpAsync(strictPort);
+        var strict = await _cluster.StartAsync(new TestNodeOptions { Tcp = true, Settings = new Dictionary<string, string?> { ["PeerNet:HandshakeTimeout"] = "500" } });
+        await using var quiet = await TcpAsync(strict.TcpPort);
+        await using var helloOnly = await TcpAsync(strict.TcpPort);
         await helloOnly.WriteAsync(Hello(0x50), TestContext.Current.CancellationToken); // says hello, but never answers ours
         Assert.True(await ClosedAsync(quiet));
         Assert.True(await ClosedAsync(helloOnly));
-    }
-
-    [Fact]
-    public async Task ATextWebSocketMessage_ClosesTheConnection()
-    {
-        using var violations = _host.Services.Collect("peernet.protocol.violations");
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_host.BaseAddress.Port}/peer"), CancellationToken.None);
-        await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-
-        var buffer = new byte[4096];
-        using var cts = new CancellationTokenSource(Patience);
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, cts.Token);
-        }
-        while (result.MessageType != WebSocketMessageType.Close);
-        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, result.CloseStatus);
-        await Wait.UntilAsync(() => violations.Sum() == 1, Patience, "the violation is counted");
-    }
-
-    [Fact]
-    public async Task FramesSplitAcrossWebSocketMessages_AndMergedInOne_AreRead()
-    {
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_host.BaseAddress.Port}/peer"), CancellationToken.None);
-        var hello = Hello(0x60);
-        var addrs = FrameWriter.ToFrame(Messages.AddrsRequest(ByteString.CopyFrom([9, 9, 9, 9]), 5));
-        // The length prefix alone, then the rest of _hello merged with the _addrs request, as the original sends.
-        await socket.SendAsync(hello[..1], WebSocketMessageType.Binary, true, CancellationToken.None);
-        await socket.SendAsync(hello[1..].Concat(addrs).ToArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
-
-        // The host answers our _hello (after sending its own): the stream was reassembled.
-        var received = new List<Message>();
-        var buffer = new byte[8192];
-        using var cts = new CancellationTokenSource(Patience);
-        var stream = new List<byte>();
-        while (!received.Any(m => m.Response?.Type.ToStringUtf8() == "_hello"))
-        {
-            var result = await socket.ReceiveAsync(buffer, cts.Token);
-            Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
-            stream.AddRange(buffer.AsSpan(0, result.Count).ToArray());
-            var sequence = new System.Buffers.ReadOnlySequence<byte>(stream.ToArray());
-            received.Clear();
-            while (FrameReader.TryReadFrame(ref sequence, 65536, out var payload) == FrameStatus.Frame)
-                received.Add(Message.Parser.ParseFrom(payload));
-        }
-        Assert.Equal([0x60, 1, 2, 3], received.First(m => m.Response?.Type.ToStringUtf8() == "_hello").Response.Reply.ToByteArray());
-        Assert.Equal(_host.Node.Id, NodeId.Read(received.First(m => m.Request?.Type.ToStringUtf8() == "_hello").Request.Data.Span).ToString());
+        await AssertTheHostStillServesAsync();
     }
 
     [Fact]
@@ -205,7 +155,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var clients = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
         {
             var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, _tcpPort);
+            await client.ConnectAsync(IPAddress.Loopback, _host.TcpPort);
             return client;
         }));
         var sockets = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
@@ -221,5 +171,6 @@ public sealed class BadInputTests : IAsyncLifetime
 
         await Wait.UntilAsync(() => _host.Node.Network.OpenConnections == 1, Patience, "every dropped connection is cleaned up");
         Assert.Equal(HttpStatusCode.OK, (await _host.Client.GetAsync("/readyz", TestContext.Current.CancellationToken)).StatusCode);
+        await AssertTheHostStillServesAsync();
     }
 }

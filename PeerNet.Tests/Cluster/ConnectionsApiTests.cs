@@ -6,15 +6,9 @@ using PeerNet.Tests.Infrastructure;
 namespace PeerNet.Tests.Cluster;
 
 /// <summary>Real hosts on loopback ports connecting through the REST API, over ws and tcp.</summary>
-public sealed class ConnectionsApiTests : IDisposable
+public sealed class ConnectionsApiTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private Task<TestNode> StartAsync(string name, int tcpPort = 0) =>
-        TestNode.StartAsync(_dir.File(name + ".db"), tcpPort == 0 ? null : new Dictionary<string, string?> { ["PeerNet:TcpPort"] = tcpPort.ToString() });
+    private static readonly TimeSpan Patience = TestCluster.Patience;
 
     private static async Task<List<JsonElement>> ConnectionsAsync(TestNode node) =>
         (await node.Client.GetFromJsonAsync<JsonElement>("/api/connections")).EnumerateArray().ToList();
@@ -24,10 +18,10 @@ public sealed class ConnectionsApiTests : IDisposable
     [InlineData("tcp")]
     public async Task TwoHosts_ConnectThroughRest_AndListEachOtherByNodeId(string transport)
     {
-        var tcpPort = FreePort.Next();
-        await using var a = await StartAsync("a", tcpPort);
-        await using var b = await StartAsync("b");
-        var address = transport == "ws" ? $"ws://127.0.0.1:{a.BaseAddress.Port}/peer" : $"tcp://127.0.0.1:{tcpPort}";
+        await using var cluster = new TestCluster();
+        var a = await cluster.StartAsync(new TestNodeOptions { Tcp = true });
+        var b = await cluster.StartAsync();
+        var address = transport == "ws" ? a.PeerAddress : a.TcpAddress;
 
         var response = await b.Client.PostAsJsonAsync("/api/connections", new { address }, cancellationToken: TestContext.Current.CancellationToken);
 
@@ -58,19 +52,20 @@ public sealed class ConnectionsApiTests : IDisposable
     [Fact]
     public async Task Connect_Twice_Is409_ToItself_Is502_Unreachable_Is502()
     {
-        await using var a = await StartAsync("a");
-        await using var b = await StartAsync("b");
-        var aAddress = $"ws://127.0.0.1:{a.BaseAddress.Port}/peer";
+        await using var cluster = new TestCluster();
+        var (a, b) = (await cluster.StartAsync(), await cluster.StartAsync());
+        var aAddress = a.PeerAddress;
         Assert.Equal(HttpStatusCode.OK, (await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress }, cancellationToken: TestContext.Current.CancellationToken)).StatusCode);
 
         var twice = await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
 
-        var self = await b.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{b.BaseAddress.Port}/peer" }, cancellationToken: TestContext.Current.CancellationToken);
+        var self = await b.Client.PostAsJsonAsync("/api/connections", new { address = b.PeerAddress }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadGateway, self.StatusCode);
         Assert.Contains("itself", (await self.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("detail").GetString());
 
-        var unreachable = await b.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{FreePort.Next()}/peer" }, cancellationToken: TestContext.Current.CancellationToken);
+        using var nobody = LoopbackPort.Refusing(); // bound, never listening: the dial is refused at once
+        var unreachable = await b.Client.PostAsJsonAsync("/api/connections", new { address = $"ws://127.0.0.1:{nobody.Port}/peer" }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadGateway, unreachable.StatusCode);
         Assert.Equal("application/problem+json", unreachable.Content.Headers.ContentType?.MediaType);
 
@@ -82,10 +77,9 @@ public sealed class ConnectionsApiTests : IDisposable
     [Fact]
     public async Task Disconnect_ByAddressOrPeerId_Is204_ThenNotConnected_Is404()
     {
-        await using var a = await StartAsync("a");
-        await using var b = await StartAsync("b");
-        await using var c = await StartAsync("c");
-        var aAddress = $"ws://127.0.0.1:{a.BaseAddress.Port}/peer";
+        await using var cluster = new TestCluster();
+        var (a, b, c) = (await cluster.StartAsync(), await cluster.StartAsync(), await cluster.StartAsync());
+        var aAddress = a.PeerAddress;
         await b.Client.PostAsJsonAsync("/api/connections", new { address = aAddress }, cancellationToken: TestContext.Current.CancellationToken);
         await c.Client.PostAsJsonAsync("/api/connections", new { address = aAddress }, cancellationToken: TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => a.Node.ConnectionCount == 2, Patience, "a has two peers");
@@ -102,7 +96,8 @@ public sealed class ConnectionsApiTests : IDisposable
     [Fact]
     public async Task Connect_ToAServerThatNeverUpgrades_TimesOutAfterConnectTimeout()
     {
-        await using var a = await TestNode.StartAsync(_dir.File("timeout.db"), new Dictionary<string, string?> { ["PeerNet:ConnectTimeout"] = "300" });
+        await using var cluster = new TestCluster();
+        var a = await cluster.StartAsync(TestNodeOptions.With(("PeerNet:ConnectTimeout", "300")));
         using var blackHole = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         blackHole.Start(); // accepts at the kernel, never answers the HTTP upgrade
         var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
@@ -118,8 +113,8 @@ public sealed class ConnectionsApiTests : IDisposable
     [Fact]
     public async Task CreateStream_APeerConnectionFromTheUsersOwnServer_Handshakes()
     {
-        await using var a = await StartAsync("a");
-        await using var b = await StartAsync("b");
+        await using var cluster = new TestCluster();
+        var (a, b) = (await cluster.StartAsync(), await cluster.StartAsync());
         // The user's own listener hands each accepted socket to the node as a stream.
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -142,7 +137,8 @@ public sealed class ConnectionsApiTests : IDisposable
     [Fact]
     public async Task PeerPath_WithoutAnUpgrade_IsAProblem()
     {
-        await using var a = await StartAsync("a");
+        await using var cluster = new TestCluster();
+        var a = await cluster.StartAsync();
         var response = await a.Client.GetAsync("/peer", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

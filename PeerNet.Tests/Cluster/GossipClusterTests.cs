@@ -12,34 +12,23 @@ namespace PeerNet.Tests.Cluster;
 /// </summary>
 public sealed class GossipClusterTests : IAsyncLifetime
 {
-    private readonly TempDirectory _dir = new();
-    private readonly List<TestNode> _nodes = [];
-    private readonly HashSet<TestNode> _stopped = [];
+    private readonly TestCluster _cluster = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var node in _nodes.Where(n => !_stopped.Contains(n)))
-            await node.DisposeAsync();
-        _dir.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 
-    private async Task<TestNode> StartAsync(int index, string? seed)
+    private Task<TestNode> StartAsync(string? seed)
     {
-        var port = FreePort.Next();
         var settings = new Dictionary<string, string?>
         {
             ["PeerNet:Bootstrap"] = "true",
             ["PeerNet:Connections"] = "3",
             ["PeerNet:Interval"] = "300",
-            ["PeerNet:Advertise:0"] = $"ws://127.0.0.1:{port}/peer",
         };
         if (seed is not null)
             settings["PeerNet:Seeds:0"] = seed;
-        var node = await TestNode.StartAsync(_dir.File($"node{index}.db"), settings, port);
-        _nodes.Add(node);
-        return node;
+        return _cluster.StartAsync(new TestNodeOptions { Settings = settings, Advertise = true });
     }
 
     private static async Task<HashSet<string>> KnownAsync(TestNode node)
@@ -60,56 +49,42 @@ public sealed class GossipClusterTests : IAsyncLifetime
     [Fact]
     public async Task SixNodesFromOneSeed_LearnEachOther_HoldConnections_RespectRemovals_AndRecoverFromDeaths()
     {
-        var seed = await StartAsync(0, seed: null);
+        var seed = await StartAsync(seed: null);
         for (var i = 1; i < 6; i++)
-            await StartAsync(i, seed.PeerAddress);
-        var everyone = _nodes.Select(n => n.PeerAddress).ToHashSet();
+            await StartAsync(seed.PeerAddress);
+        var nodes = _cluster.Nodes;
+        var everyone = nodes.Select(n => n.PeerAddress).ToHashSet();
 
         // Everyone learns every other node's advertised address and holds at least two peers.
-        await Wait.UntilAsync(async () =>
+        await _cluster.UntilEachAsync(async node =>
         {
-            foreach (var node in _nodes)
-            {
-                var known = await KnownAsync(node);
-                if (!everyone.Where(a => a != node.PeerAddress).All(known.Contains) || await ConnectionsAsync(node) < 2)
-                    return false;
-            }
-            return true;
-        }, TimeSpan.FromSeconds(25), "all six know each other and hold 2+ connections");
-        foreach (var node in _nodes)
+            var known = await KnownAsync(node);
+            return everyone.Where(a => a != node.PeerAddress).All(known.Contains) && await ConnectionsAsync(node) >= 2;
+        }, "all six know each other and hold 2+ connections", TimeSpan.FromSeconds(25));
+        foreach (var node in nodes)
             Assert.DoesNotContain(node.PeerAddress, await KnownAsync(node)); // advertised, never listed by known
 
         // The seed's stats on another node: it connected, and addresses went both ways.
-        var observer = _nodes[1];
-        await Wait.UntilAsync(async () => await StatsAsync(observer, seed.PeerAddress) is { } s
+        var observer = nodes[1];
+        await _cluster.UntilAsync(async () => await StatsAsync(observer, seed.PeerAddress) is { } s
             && s.GetProperty("connections").GetProperty("ok").GetInt64() >= 1
             && s.GetProperty("nodes").GetProperty("rx").GetInt64() > 0
             && s.GetProperty("nodes").GetProperty("tx").GetInt64() > 0,
-            TimeSpan.FromSeconds(10), "node 1's stats of the seed show a connection and exchanged addresses");
+            "node 1's stats of the seed show a connection and exchanged addresses");
 
         // A removed address stays removed although every peer keeps offering it.
-        var removed = _nodes[5].PeerAddress;
+        var removed = nodes[5].PeerAddress;
         var delete = new HttpRequestMessage(HttpMethod.Delete, "/api/nodes") { Content = JsonContent.Create(new { addresses = new[] { removed } }) };
         Assert.Equal(HttpStatusCode.OK, (await observer.Client.SendAsync(delete, TestContext.Current.CancellationToken)).StatusCode);
         using var learned = observer.Services.Collect("peernet.exchange.addresses.learned");
-        await Wait.UntilAsync(() => learned.Sum() >= 30, TimeSpan.FromSeconds(15), "node 1 took in 30 more offered addresses");
+        await _cluster.UntilAsync(() => learned.Sum() >= 30, "node 1 took in 30 more offered addresses");
         Assert.DoesNotContain(removed, await KnownAsync(observer));
 
-        // Two nodes die, the seed among them: the other four find each other again.
-        foreach (var dead in new[] { _nodes[0], _nodes[5] })
-        {
-            await dead.DisposeAsync();
-            _stopped.Add(dead);
-        }
-        var survivors = _nodes.Where(n => !_stopped.Contains(n)).ToList();
-        await Wait.UntilAsync(async () =>
-        {
-            foreach (var node in survivors)
-            {
-                if (await ConnectionsAsync(node) < 2)
-                    return false;
-            }
-            return true;
-        }, TimeSpan.FromSeconds(20), "the four survivors hold 2+ connections each");
+        // Two nodes stop, the seed among them: the other four find each other again.
+        await _cluster.StopAsync(nodes[0]);
+        await _cluster.StopAsync(nodes[5]);
+        Assert.Equal(4, _cluster.Running.Count);
+        await _cluster.UntilEachAsync(async node => await ConnectionsAsync(node) >= 2,
+            "the four survivors hold 2+ connections each", TimeSpan.FromSeconds(20));
     }
 }

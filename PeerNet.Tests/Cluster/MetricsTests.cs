@@ -5,19 +5,15 @@ using PeerNet.Tests.Infrastructure;
 namespace PeerNet.Tests.Cluster;
 
 /// <summary>The PeerNet meter on a running three-host network: peers, announces and drops move as the network works.</summary>
-public sealed class MetricsTests : IDisposable
+public sealed class MetricsTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
+    private static readonly TimeSpan Patience = TestCluster.Patience;
 
     [Fact]
     public async Task ALineOfThreeHosts_ShowsPeersAnnouncesAndDropsOnTheMeter()
     {
-        await using var a = await TestNode.StartAsync(_dir.File("a.db"));
-        await using var b = await TestNode.StartAsync(_dir.File("b.db"));
-        await using var c = await TestNode.StartAsync(_dir.File("c.db"));
+        await using var cluster = new TestCluster();
+        var (a, b, c) = (await cluster.StartAsync(), await cluster.StartAsync(), await cluster.StartAsync());
         using var peersAtB = b.Services.Collect("peernet.peers.connected");
         using var handshakesAtB = b.Services.Collect("peernet.handshakes");
         using var originated = a.Services.Collect("peernet.announces.originated");

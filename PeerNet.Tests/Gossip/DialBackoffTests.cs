@@ -41,8 +41,14 @@ public sealed class DialBackoffTests
     {
         var backoff = new DialBackoff(_time, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), capacity: 100);
         for (var i = 0; i < 10_000; i++)
+        {
             backoff.RecordFailure($"ws://dead-{i}");
-        Assert.InRange(backoff.Count, 1, 100);
+            _time.Advance(TimeSpan.FromTicks(1)); // each expires a tick after the one before
+        }
+        // None has expired, so each new address past the capacity pushes out the one closest to expiry: the oldest.
+        Assert.Equal(100, backoff.Count);
         Assert.True(backoff.IsWaiting("ws://dead-9999"));
+        Assert.True(backoff.IsWaiting("ws://dead-9900"));
+        Assert.False(backoff.IsWaiting("ws://dead-9899"));
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PeerNet.Gossip;
 using PeerNet.Tests.Infrastructure;
-using PeerNet.Tests.Peers;
 
 namespace PeerNet.Tests.Gossip;
 

@@ -3,7 +3,6 @@ using PeerNet.Gossip;
 using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 using PeerNet.Tests.Infrastructure;
-using PeerNet.Tests.Peers;
 
 namespace PeerNet.Tests.Gossip;
 

@@ -1,7 +1,7 @@
 using PeerNet.Addressing;
 using PeerNet.Gossip;
 using PeerNet.Storage;
-using PeerNet.Tests.Peers;
+using PeerNet.Tests.Infrastructure;
 
 namespace PeerNet.Tests.Gossip;
 

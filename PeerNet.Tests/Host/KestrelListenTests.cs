@@ -64,12 +64,12 @@ public sealed class KestrelListenTests : IDisposable
     public async Task KestrelEndpoints_StayKestrels_WithNoUrlAddedBesideThem()
     {
         var tcpPort = FreePort.Next();
-        // TestNode's own urls setting (127.0.0.1:0) is what Kestrel:Endpoints override.
+        // A urls setting (127.0.0.1:0) is what Kestrel:Endpoints override.
         await using var node = await TestNode.StartAsync(_dir.File("endpoints.db"), new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Web:Url"] = "http://127.0.0.1:0",
             ["PeerNet:TcpPort"] = tcpPort.ToString(),
-        });
+        }, url: "http://127.0.0.1:0");
 
         var addresses = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Assert.Equal(2, addresses.Count); // the endpoint and the tcp listener, on the endpoint's IP

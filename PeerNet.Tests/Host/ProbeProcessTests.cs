@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using PeerNet.Tests.Infrastructure;
 
 namespace PeerNet.Tests.Host;
@@ -58,9 +56,8 @@ public sealed class ProbeProcessTests : IDisposable
     public async Task NobodyListening_Fails()
     {
         // Bound but not listening, and held for the whole test: connecting is refused, and no one else takes the port.
-        using var held = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        held.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)held.LocalEndPoint!).Port;
+        using var held = LoopbackPort.Refusing();
+        var port = held.Port;
 
         var (exitCode, output) = await ProbeAsync(new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = $"{port}" }, []);
 

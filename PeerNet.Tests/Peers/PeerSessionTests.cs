@@ -130,7 +130,7 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await using var original = _net.Raw(a);
 
         // The original sends its _hello and _addrs together, and answers ours only later.
-        await original.SendAsync(Convert.FromHexString(PeerNet.Tests.Protocol.WireVectors.OriginalHelloAndAddrsMessage));
+        await original.SendAsync(Convert.FromHexString(WireVectors.OriginalHelloAndAddrsMessage));
         var ourHello = await original.ReadAsync();
         Assert.Equal("_hello", ourHello!.Request.Type.ToStringUtf8());
         Assert.True(HelloExtension.TryRead(ourHello.Request.Data.Span, out _));
@@ -170,14 +170,18 @@ public sealed class PeerSessionTests : IAsyncLifetime
 
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshake");
         Assert.Equal(ScriptedPeer.Id, a.Network.Peers[0].RemoteId);
-        Assert.True(a.Network.Peers[0].Counters.MessagesIgnored >= 1);
+        Assert.Equal(2, a.Network.Peers[0].Counters.MessagesIgnored); // both relayed ones
     }
 
-    [Fact]
-    public async Task Caps_CloseNewConnectionsAtOnce_AndLeaveExistingPeersAlone()
+    // One peer and one pending handshake are open. The peer cap counts every open connection, so at MaxPeers 2 it
+    // is the one that refuses; at MaxPeers 3 there is room below it, and the pending-handshake cap (1) refuses.
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public async Task Caps_CloseNewConnectionsAtOnce_AndLeaveExistingPeersAlone(int maxPeers, bool atThePeerCap)
     {
         // A handshake timeout far beyond the test: the pending connection must still be pending at the end.
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = 2; o.MaxPendingHandshakes = 1; o.HandshakeTimeout = 60_000; });
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = maxPeers; o.MaxPendingHandshakes = 1; o.HandshakeTimeout = 60_000; });
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
         using var refusals = a.Services.Collect("peernet.connections.refused");
@@ -187,19 +191,24 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "b is a peer");
         await using var refused = _net.Raw(a);
         Assert.True(await refused.ClosedWithinAsync(Patience));
-        Assert.Equal(1, refusals.Sum()); // at the peer cap (2 open) or the pending cap (1 pending), whichever is checked first
-        Assert.Equal(1, refusals.Sum("reason", "peer_cap"));
+        var cap = atThePeerCap ? "peer_cap" : "pending_cap";
+        Assert.Equal((1, 1), (refusals.Sum(), refusals.Sum("reason", cap)));
 
+        // Dialling out meets the same cap (counted as a refused dial; its message names the cap).
         var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c, TestContext.Current.CancellationToken));
         Assert.Equal(PeerConnectFailure.CapReached, ex.Failure);
+        Assert.Contains(atThePeerCap ? "MaxPeers" : "MaxPendingHandshakes", ex.Message);
+        Assert.Equal((2, 1, 1), (refusals.Sum(), refusals.Sum("reason", cap), refusals.Sum("reason", "dial_cap")));
         Assert.Equal(1, a.Network.Count);
+        Assert.Equal(2, a.Network.OpenConnections); // b and the pending one
         Assert.Null(a.Network.Peers[0].CloseReason);
     }
 
     [Fact]
     public async Task PerAddressCap_AppliesToOneRemoteAddress_LoopbackExempt()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxConnectionsPerAddress = 2; o.HandshakeTimeout = 30_000; });
+        // Virtual time: no handshake times out, so every connection still open at the end was accepted, not spared.
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxConnectionsPerAddress = 2; o.HandshakeTimeout = 30_000; }, new FakeTimeProvider());
         var remote = IPAddress.Parse("10.1.2.3");
         using var refusals = a.Services.Collect("peernet.connections.refused");
         await using var one = _net.Raw(a, remote);
@@ -212,7 +221,9 @@ public sealed class PeerSessionTests : IAsyncLifetime
         await using var local1 = _net.Raw(a);
         await using var local2 = _net.Raw(a);
         await using var local3 = _net.Raw(a);
-        Assert.False(await local3.ClosedWithinAsync(TimeSpan.FromMilliseconds(300)));
+        // Accepted: the node opened a session and says hello on it (a refused connection is closed before either).
+        Assert.Equal("_hello", (await local3.ReadAsync(Patience))!.Request.Type.ToStringUtf8());
+        Assert.Equal(6, a.Network.OpenConnections); // all but the third from 10.1.2.3
         Assert.Equal(1, refusals.Sum("reason", "address_cap"));
     }
 
@@ -318,7 +329,8 @@ public sealed class PeerSessionTests : IAsyncLifetime
     [Fact]
     public async Task AFrameLongerThanMaxFrameLength_ClosesTheConnection()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => o.MaxFrameLength = 4096);
+        // Virtual time: the handshake cannot time out, so only the frames decide what is closed.
+        var a = await _net.AddAsync("tcp://a:1", o => o.MaxFrameLength = 4096, new FakeTimeProvider());
         using var violations = a.Services.Collect("peernet.protocol.violations");
         using var hits = a.Services.Collect("peernet.limit.hits");
         await using var peer = _net.Raw(a);
@@ -329,7 +341,11 @@ public sealed class PeerSessionTests : IAsyncLifetime
 
         await using var fine = _net.Raw(a);
         await fine.SendAsync(FrameWriter.ToFrame(new Message { Request = new Announce { Id = Bytes("01"), Hops = 0, Data = ByteString.CopyFrom(new byte[1024]) } }));
-        Assert.False(await fine.ClosedWithinAsync(TimeSpan.FromMilliseconds(300)));
+        // Frames are read in order: the handshake after the 1 KiB frame completes only if that frame was taken.
+        await fine.HandshakeAsync();
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake after the 1 KiB frame completes");
+        Assert.Null(a.Network.Peers[0].CloseReason);
+        Assert.Equal(1, violations.Sum());
     }
 
     [Fact]

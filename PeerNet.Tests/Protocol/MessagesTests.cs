@@ -2,6 +2,7 @@ using System.Buffers;
 using Google.Protobuf;
 using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
+using PeerNet.Tests.Infrastructure;
 
 namespace PeerNet.Tests.Protocol;
 

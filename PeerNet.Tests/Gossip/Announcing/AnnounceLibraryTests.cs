@@ -1,7 +1,6 @@
 using PeerNet.Gossip;
 using PeerNet.Gossip.Announcing;
 using PeerNet.Tests.Infrastructure;
-using PeerNet.Tests.Peers;
 
 namespace PeerNet.Tests.Gossip.Announcing;
 

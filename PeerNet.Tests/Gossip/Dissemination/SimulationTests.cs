@@ -106,12 +106,16 @@ public class SimulationTests
             var before = hub.Counters.CopiesSent;
             var result = network.Broadcast(1 + random.Next(50), Announces.New());
             Assert.Equal(51, result.Reached);
+            // Each of the other 50 nodes got it, and only a full copy (a push or a GRAFT answer) brings it.
+            Assert.True(result.CopiesSent >= 50, $"{result.CopiesSent} copies reached 50 nodes");
             perAnnounce.Add(hub.Counters.CopiesSent - before);
         }
         // The cap holds from the first announce on: the hub demotes its extra cold-start links instead of flooding them.
         Assert.True(hub.Counters.CapDemotions >= 50 - settings.Fanout);
-        Assert.All(perAnnounce.Skip(1), copies => Assert.InRange(copies, 0, settings.Fanout + settings.ServeBudget));
-        Assert.InRange(((PlumtreeRule)hub).EagerControlLinks, 0, settings.Fanout);
+        // Nothing makes the hub forward (the tree may pass it by), so its copies are bounded above only.
+        Assert.All(perAnnounce.Skip(1), copies => Assert.True(copies <= settings.Fanout + settings.ServeBudget, $"the hub sent {copies} copies"));
+        // The link the hub first got the last announce from became eager, and the cap bounds the rest.
+        Assert.InRange(((PlumtreeRule)hub).EagerControlLinks, 1, settings.Fanout);
     }
 
     [Fact]

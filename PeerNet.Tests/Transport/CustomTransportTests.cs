@@ -9,7 +9,7 @@ using PeerNet.Addressing;
 using PeerNet.Tests.Infrastructure;
 using PeerNet.Transport;
 
-namespace PeerNet.Tests.Peers;
+namespace PeerNet.Tests.Transport;
 
 /// <summary>A transport registered for a scheme of its own: its addresses are valid everywhere and dial through it.</summary>
 public sealed class CustomTransportTests
@@ -69,7 +69,9 @@ public sealed class CustomTransportTests
     [Fact]
     public async Task RestNodesApi_TakesARegisteredScheme_LikeTheLibrary()
     {
-        await using var factory = new ApiFactory().WithWebHostBuilder(b =>
+        // The derived factory does not dispose the one it came from, whose folder holds the database.
+        await using var api = new ApiFactory();
+        await using var factory = api.WithWebHostBuilder(b =>
             b.ConfigureServices(s => s.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, NoDialTransport>())));
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.ApiKey);

@@ -1,4 +1,4 @@
-namespace PeerNet.Tests.Protocol;
+namespace PeerNet.Tests.Infrastructure;
 
 /// <summary>Frames captured from an original peernet 2.0.0 node on the wire (hex), and frames written from the spec.</summary>
 internal static class WireVectors

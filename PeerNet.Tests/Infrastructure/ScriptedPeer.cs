@@ -4,7 +4,7 @@ using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 using PeerNet.Transport;
 
-namespace PeerNet.Tests.Peers;
+namespace PeerNet.Tests.Infrastructure;
 
 /// <summary>The far end of a connection, driven byte by byte by a test (an original node, or a hostile one).</summary>
 internal sealed class ScriptedPeer(PeerConnection connection) : IAsyncDisposable

@@ -6,10 +6,9 @@ using PeerNet.Addressing;
 using PeerNet.Peers;
 using PeerNet.Protocol;
 using PeerNet.Storage;
-using PeerNet.Tests.Infrastructure;
 using PeerNet.Transport;
 
-namespace PeerNet.Tests.Peers;
+namespace PeerNet.Tests.Infrastructure;
 
 /// <summary>
 /// Nodes wired by in-memory pipes: a transport registered for <c>tcp</c> routes each address to a node of this
@@ -22,7 +21,8 @@ internal sealed class MemoryNet(string scheme = "tcp") : IAsyncDisposable
     private readonly Dictionary<string, MemoryNode> _listeners = new(StringComparer.Ordinal);
     private readonly List<MemoryNode> _nodes = [];
 
-    public async Task<MemoryNode> AddAsync(string address, Action<PeerNetOptions>? configure = null, TimeProvider? time = null)
+    /// <summary>Adds a node; <paramref name="random"/> (seeded) makes its node id and every random choice it makes repeatable.</summary>
+    public async Task<MemoryNode> AddAsync(string address, Action<PeerNetOptions>? configure = null, TimeProvider? time = null, RandomSource? random = null)
     {
         var services = new ServiceCollection().AddLogging();
         services.AddPeerNet(o =>
@@ -33,6 +33,8 @@ internal sealed class MemoryNet(string scheme = "tcp") : IAsyncDisposable
         services.AddSingleton<IPeerTransport>(new Transport(this, scheme));
         if (time is not null)
             services.Replace(ServiceDescriptor.Singleton(time));
+        if (random is not null)
+            services.Replace(ServiceDescriptor.Singleton(random));
         var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<PeerStore>();
         await store.StartAsync(CancellationToken.None);

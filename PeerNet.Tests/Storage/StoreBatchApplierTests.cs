@@ -1,0 +1,109 @@
+using PeerNet.Addressing;
+using PeerNet.Storage;
+
+namespace PeerNet.Tests.Storage;
+
+/// <summary>One batch of store writes in one transaction: what each write changes, and the node count's net change.</summary>
+public sealed class StoreBatchApplierTests : IDisposable
+{
+    private const long Now = 1_000_000;
+    private readonly StoreFile _file = new();
+    private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
+    private readonly StoreBatchApplier _applier;
+
+    public StoreBatchApplierTests()
+    {
+        _connection = _file.Open();
+        _applier = new StoreBatchApplier(_connection);
+    }
+
+    public void Dispose()
+    {
+        _applier.Dispose();
+        _connection.Dispose();
+        _file.Dispose();
+    }
+
+    private static PeerAddress A(string name) => PeerAddress.Parse($"ws://{name}.example:1/peer");
+
+    private static PeerAddress[] As(params string[] names) => names.Select(A).ToArray();
+
+    private (int[] Changed, long NodeDelta) Apply(long now, params StoreWrite[] batch) => _applier.Apply(batch, now, now - 1000);
+
+    private List<string> Nodes() => _file.Column("SELECT Address FROM Nodes ORDER BY Address");
+
+    private List<string> Tombstones() => _file.Column("SELECT Address FROM Tombstones ORDER BY Address");
+
+    [Fact]
+    public void Apply_ReportsRowsChangedPerWrite_AndTheNetChangeOfTheNodeCount()
+    {
+        var (changed, delta) = Apply(Now,
+            StoreWrite.Save(As("a", "b")),
+            StoreWrite.Save(As("b", "c")), // b is known by now
+            StoreWrite.Learn(As("d", "a")),
+            StoreWrite.Remove(As("a", "never-known")),
+            StoreWrite.Flush());
+
+        Assert.Equal([2, 1, 1, 1, 0], changed);
+        Assert.Equal(2 + 1 + 1 - 1, delta);
+        Assert.Equal([A("b").Value, A("c").Value, A("d").Value], Nodes());
+        Assert.Equal([A("a").Value, A("never-known").Value], Tombstones()); // removing leaves a tombstone, known or not
+    }
+
+    [Fact]
+    public void Save_InSeveralChunks_StoresEveryAddressOnce()
+    {
+        var many = Enumerable.Range(0, 2 * StoreBatchApplier.SaveChunk + 44).Select(i => A($"n{i}")).ToArray();
+        var (changed, delta) = Apply(Now, StoreWrite.Save(many));
+        Assert.Equal([many.Length], changed);
+        Assert.Equal(many.Length, delta);
+        (changed, delta) = Apply(Now, StoreWrite.Save(many)); // all known now
+        Assert.Equal([0], changed);
+        Assert.Equal(0, delta);
+        Assert.Equal(many.Length, _file.Scalar("SELECT COUNT(*) FROM Nodes"));
+    }
+
+    [Fact]
+    public void Learn_SkipsATombstoneNewerThanTheCutoff_SaveLiftsIt()
+    {
+        Apply(Now, StoreWrite.Remove(As("a", "b")));
+
+        // The cutoff is now - RemovedTtl: a tombstone removed after it still holds.
+        Assert.Equal([0], _applier.Apply([StoreWrite.Learn(As("a"))], Now + 10, tombstoneCutoffMs: Now - 1).Changed);
+        Assert.Equal([1], _applier.Apply([StoreWrite.Learn(As("a"))], Now + 10, tombstoneCutoffMs: Now).Changed);
+        Assert.Equal([A("a").Value], Nodes());
+
+        Assert.Equal([1], Apply(Now + 20, StoreWrite.Save(As("b"))).Changed); // an explicit save ignores and lifts it
+        Assert.Equal([A("a").Value, A("b").Value], Nodes());
+        Assert.Equal([A("a").Value], Tombstones()); // learning leaves a's tombstone in place
+    }
+
+    [Fact]
+    public void Stats_AddUpWithinAndAcrossBatches_AndARemoveDropsTheCountersQueuedBeforeIt()
+    {
+        var a = A("a");
+        var b = A("b");
+        Apply(Now, StoreWrite.Stat(a, StatField.NodesRx, 2), StoreWrite.Stat(a, StatField.NodesRx, 3), StoreWrite.Stat(a, StatField.ConnectionOk, 1));
+        Apply(Now + 5, StoreWrite.Stat(a, StatField.NodesRx, 1));
+        Assert.Equal(6, _file.Scalar($"SELECT NodesRx FROM Stats WHERE Address = '{a.Value}'"));
+        Assert.Equal(1, _file.Scalar($"SELECT ConnectionsOk FROM Stats WHERE Address = '{a.Value}'"));
+        Assert.Equal(Now + 5, _file.Scalar($"SELECT LastRxAt FROM Stats WHERE Address = '{a.Value}'"));
+        Assert.Equal(Now, _file.Scalar($"SELECT LastOkAt FROM Stats WHERE Address = '{a.Value}'"));
+
+        // In one batch: b's counter, then b's removal, then a counter after it. Only the later one survives.
+        Apply(Now + 10, StoreWrite.Stat(b, StatField.ConnectionFail, 4), StoreWrite.Stat(a, StatField.NodesTx, 1), StoreWrite.Remove([a, b]), StoreWrite.Stat(b, StatField.ConnectionFail, 1));
+        Assert.Equal(0, _file.Scalar($"SELECT COUNT(*) FROM Stats WHERE Address = '{a.Value}'"));
+        Assert.Equal(1, _file.Scalar($"SELECT ConnectionsFail FROM Stats WHERE Address = '{b.Value}'"));
+    }
+
+    [Fact]
+    public void ExpireTombstones_DeletesThoseRemovedAtOrBeforeTheCutoff()
+    {
+        Apply(Now, StoreWrite.Remove(As("old")));
+        Apply(Now + 1000, StoreWrite.Remove(As("new")));
+
+        Assert.Equal(0, _applier.ExpireTombstones(Now - 1));
+        Assert.Equal(1, _applier.ExpireTombstones(Now));
+        Assert.Equal([A("new").Value], Tombstones());
+    }
+}
