@@ -90,7 +90,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
         if (_table.TryBeginDial(address) is { } refused)
         {
             if (refused.Failure == PeerConnectFailure.CapReached)
-                _metrics.ConnectionRefused("dial_cap");
+                _metrics.ConnectionRefused(refused.Tag);
             throw new PeerConnectException(address.Value, refused.Failure, refused.Reason);
         }
 

@@ -62,17 +62,17 @@ internal sealed class PeerTable
     }
 
     /// <summary>Reserves a dial to <paramref name="address"/>; null, or why it may not start.</summary>
-    public (PeerConnectFailure Failure, string Reason)? TryBeginDial(PeerAddress address)
+    public (PeerConnectFailure Failure, string Tag, string Reason)? TryBeginDial(PeerAddress address)
     {
         lock (_gate)
         {
             if (IsStopping)
-                return (PeerConnectFailure.CapReached, "the node is shutting down");
+                return (PeerConnectFailure.CapReached, "stopping", "the node is shutting down");
             if (_open.Any(p => address.Equals(p.Address)) || _dialing.Contains(address.Value))
-                return (PeerConnectFailure.AlreadyConnected, "a connection to that address is already open");
+                return (PeerConnectFailure.AlreadyConnected, "already_connected", "a connection to that address is already open");
             var verdict = CheckLocked(remote: null);
             if (verdict != Admission.Admitted)
-                return (PeerConnectFailure.CapReached, AdmissionPolicy.Describe(verdict, null, _options));
+                return (PeerConnectFailure.CapReached, AdmissionPolicy.Tag(verdict), AdmissionPolicy.Describe(verdict, null, _options));
             _dialing.Add(address.Value);
             return null;
         }

@@ -1,8 +1,9 @@
+using PeerNet.Tests.Gossip.Dissemination;
 using PeerNet.Gossip.Dissemination;
 using PeerNet.Simulation;
 using PeerNet.Protocol.Wire;
 
-namespace PeerNet.Tests.Gossip.Dissemination;
+namespace PeerNet.Tests.Simulation;
 
 /// <summary>Whole networks of real routers in virtual time (50 ms per hop, the default 400 ms GRAFT timeout).</summary>
 public class SimulationTests
