@@ -42,6 +42,9 @@ public sealed partial class LimitBound
     /// <summary>The occupancy last observed (node-wide bounds only).</summary>
     public long Occupancy => Volatile.Read(ref _occupancy);
 
+    /// <summary>True once an occupancy was observed: a node-wide bound (per-peer ones only count hits).</summary>
+    public bool IsObserved { get; private set; }
+
     /// <summary>The bound was reached: something was refused, dropped or evicted.</summary>
     internal void Hit() => _metrics?.LimitHit(Name);
 
@@ -49,6 +52,7 @@ public sealed partial class LimitBound
     internal void Observe(long occupancy)
     {
         Volatile.Write(ref _occupancy, occupancy);
+        IsObserved = true;
         if (occupancy >= _warnAt)
         {
             if (Interlocked.Exchange(ref _warned, 1) == 0 && _logger is not null)

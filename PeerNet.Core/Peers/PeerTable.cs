@@ -101,8 +101,7 @@ internal sealed class PeerTable
                     _inboundByAddress[remote!] = _inboundByAddress.GetValueOrDefault(remote!) + 1;
             }
             _open.Add(peer);
-            Limits.Peers.Observe(_open.Count);
-            Limits.PendingHandshakes.Observe(_open.Count - _handshaken.Count);
+            ObserveLocked();
             return null;
         }
     }
@@ -126,6 +125,7 @@ internal sealed class PeerTable
             _byId[id] = peer;
             _handshaken.Add(peer);
             Publish();
+            ObserveLocked();
             return null;
         }
     }
@@ -154,6 +154,7 @@ internal sealed class PeerTable
             var was = _handshaken.Remove(peer);
             if (was)
                 Publish();
+            ObserveLocked();
             return was;
         }
     }
@@ -178,6 +179,12 @@ internal sealed class PeerTable
             IsStopping = true;
             return [.. _open];
         }
+    }
+
+    private void ObserveLocked()
+    {
+        Limits.Peers.Observe(_open.Count);
+        Limits.PendingHandshakes.Observe(_open.Count - _handshaken.Count);
     }
 
     private Admission CheckLocked(IPAddress? remote)

@@ -82,7 +82,10 @@ internal sealed partial class PeerStoreWriter
     public bool TryEnqueue(StoreWrite write)
     {
         if (_queue.Writer.TryWrite(write))
+        {
+            _queueBound?.Observe(_queue.Reader.Count);
             return true;
+        }
         var dropped = Interlocked.Increment(ref _dropped);
         _metrics?.StoreWriteDropped();
         _queueBound?.Hit();
