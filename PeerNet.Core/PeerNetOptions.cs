@@ -79,6 +79,12 @@ public sealed class PeerNetOptions
     /// <summary>The key REST writes must carry in <c>X-Api-Key</c>. Default none: writes only from loopback.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Key that <c>/metrics</c> requires as <c>Authorization: Bearer KEY</c>; unset (the default), the metrics are
+    /// open like <c>/healthz</c> (a scraper on the same network as the node).
+    /// </summary>
+    public string? MetricsKey { get; set; }
+
     /// <summary>How long a removed address stays blocked from being learned again by node exchange. Default 24 h.</summary>
     public TimeSpan RemovedTtl { get; set; } = TimeSpan.FromHours(24);
 

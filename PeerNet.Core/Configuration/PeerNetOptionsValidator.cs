@@ -20,6 +20,8 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
 
         if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.ApiKey)} is blank; remove it or set a real key.");
+        if (options.MetricsKey is { } metricsKey && string.IsNullOrWhiteSpace(metricsKey))
+            failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.MetricsKey)} is blank; remove it or set a real key.");
 
         if (options.RemovedTtl < TimeSpan.Zero || options.RemovedTtl > TimeSpan.FromDays(3650))
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RemovedTtl)} = {options.RemovedTtl} must be between 00:00:00 and 3650 days.");

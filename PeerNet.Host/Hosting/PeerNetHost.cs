@@ -44,6 +44,7 @@ public static class PeerNetHost
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddHealthChecks().AddCheck<PeerNetReadinessCheck>("peernet", tags: [HealthApi.ReadyTag]);
         builder.Services.AddPeerNetSwagger();
+        builder.AddPeerNetMetricsExport();
         builder.ConfigurePeerNetKestrel();
 
         var app = builder.Build();
@@ -57,6 +58,7 @@ public static class PeerNetHost
         app.UseWebSockets();
 
         app.MapHealthApi();
+        app.MapPeerNetMetrics();
         app.MapNodeApi();
         app.MapNodesApi();
         app.MapConnectionsApi();

@@ -54,6 +54,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Empty(o.Seeds);
         Assert.Empty(o.Advertise);
         Assert.Null(o.ApiKey);
+        Assert.Null(o.MetricsKey);
         Assert.Equal(TimeSpan.FromHours(24), o.RemovedTtl);
         Assert.Equal(5000, o.StoreBatchSize);
         Assert.Equal(250, o.StoreFlushInterval);
@@ -92,6 +93,7 @@ public sealed class PeerNetOptionsTests : IDisposable
             ["PeerNet:Seeds:1"] = "ws://seed2:8080/peer",
             ["PeerNet:Advertise:0"] = "ws://me:8080/peer",
             ["PeerNet:ApiKey"] = "s3cret",
+            ["PeerNet:MetricsKey"] = "scrape",
             ["PeerNet:RemovedTtl"] = "02:30:00",
             ["PeerNet:StoreBatchSize"] = "100",
             ["PeerNet:StoreFlushInterval"] = "50",
@@ -115,6 +117,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(["ws://seed:8080/peer", "ws://seed2:8080/peer"], o.Seeds);
         Assert.Equal(["ws://me:8080/peer"], o.Advertise);
         Assert.Equal("s3cret", o.ApiKey);
+        Assert.Equal("scrape", o.MetricsKey);
         Assert.Equal(TimeSpan.FromMinutes(150), o.RemovedTtl);
         Assert.Equal((100, 50, 64), (o.StoreBatchSize, o.StoreFlushInterval, o.StoreQueueCapacity));
         Assert.Equal((9000, 700, 800, 900, 4), (o.TcpPort, o.HandshakeTimeout, o.ConnectTimeout, o.KeepAliveInterval, o.KeepAliveMisses));
@@ -148,6 +151,7 @@ public sealed class PeerNetOptionsTests : IDisposable
     [InlineData("PeerNet:Seeds:0", "ftp://seed", "PeerNet:Seeds:0")]
     [InlineData("PeerNet:Advertise:0", "tcp://noport", "PeerNet:Advertise:0")]
     [InlineData("PeerNet:ApiKey", "   ", "PeerNet:ApiKey")]
+    [InlineData("PeerNet:MetricsKey", "   ", "PeerNet:MetricsKey")]
     [InlineData("PeerNet:RemovedTtl", "-01:00:00", "PeerNet:RemovedTtl")]
     public void Validation_NamesTheKeyOfABadValue(string key, string value, string expectedKey)
     {
