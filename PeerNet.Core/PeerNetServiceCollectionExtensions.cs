@@ -65,7 +65,10 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, TcpTransport>());
         services.TryAddSingleton<TransportRegistry>();
         services.TryAddSingleton<AddressRules>();
+        services.TryAddSingleton<PeerTable>();
         services.TryAddSingleton<PeerNetwork>();
+        services.TryAddSingleton<Gossip.Census.CensusResponder>();
+        services.TryAddSingleton<Gossip.Census.CensusService>();
         services.TryAddSingleton<PeerNode>();
         services.TryAddSingleton<Bootstrapper>();
         services.TryAddSingleton<NodeExchange>();

@@ -20,11 +20,14 @@ public sealed class PeerNode
     private readonly AddressRules _rules;
     private readonly AnnounceRouter _announces;
     private readonly RequestHub _requests;
+    private readonly Gossip.Census.CensusService _census;
     private volatile bool _running;
 
     /// <summary>Creates the node facade.</summary>
-    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules, AnnounceRouter announces, RequestHub requests)
+    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules, AnnounceRouter announces, RequestHub requests,
+        Gossip.Census.CensusService census)
     {
+        _census = census;
         _store = store;
         _network = network;
         _rules = rules;
@@ -192,6 +195,17 @@ public sealed class PeerNode
 
     /// <summary>The announce router (the engine's and tests' way in; the host calls the facade only).</summary>
     internal AnnounceRouter Announces => _announces;
+
+    /// <summary>
+    /// Runs a census of the network (<see cref="Gossip.Census.CensusService"/>): every PeerNet node's id, version and
+    /// peers, gathered for <paramref name="timeout"/>; original nodes appear as the peers PeerNet nodes listed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Censuses are off on this node (<see cref="PeerNetOptions.Census"/>).</exception>
+    public Task<IReadOnlyList<Gossip.Census.CensusNode>> CensusAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _census.RunAsync(timeout, cancellationToken);
+
+    /// <summary>True when this node takes part in censuses.</summary>
+    public bool CensusEnabled => _census.IsEnabled;
 
     internal void MarkRunning(bool running) => _running = running;
 }

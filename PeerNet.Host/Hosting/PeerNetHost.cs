@@ -60,6 +60,7 @@ public static class PeerNetHost
         app.MapHealthApi();
         app.MapPeerNetMetrics();
         app.MapNodeApi();
+        app.MapCensusApi();
         app.MapNodesApi();
         app.MapConnectionsApi();
         app.MapAnnounceApi();

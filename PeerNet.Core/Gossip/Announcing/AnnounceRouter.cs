@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerNet.Gossip.Dissemination;
 using PeerNet.Peers;
+using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Gossip.Announcing;
@@ -28,13 +29,15 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     private readonly IDisseminationRule _rule;
     private readonly ResponseRoutes _routes;
     private readonly OwnAnnounces _own;
+    private readonly Census.CensusResponder _census;
     private Task? _loop;
     private int _queued;
 
     /// <summary>Creates the router of a node; <see cref="Start"/> runs it.</summary>
     public AnnounceRouter(IOptions<PeerNetOptions> options, RequestHub hub, TimeProvider time, RandomSource random,
-        PeerNetMetrics metrics, PeerNetLimits limits, ILogger<AnnounceRouter> logger)
+        PeerNetMetrics metrics, PeerNetLimits limits, Census.CensusResponder census, ILogger<AnnounceRouter> logger)
     {
+        _census = census;
         _options = options.Value;
         _hub = hub;
         _time = time;
@@ -111,6 +114,10 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         // The deadline is kept by the loop, which completes the stream when it passes (and when the node stops).
         return new OwnAnnounce(this, message.ToWire(_random), timeout, cancellationToken);
     }
+
+    /// <summary>An announce of PeerNet's own (a reserved type such as the census), past the checks applications get.</summary>
+    internal IAsyncEnumerable<AnnounceResponse> AnnounceReserved(Announce request, TimeSpan timeout, CancellationToken cancellationToken) =>
+        new OwnAnnounce(this, request, timeout, cancellationToken);
 
     /// <summary>Router time, for own announces' deadlines.</summary>
     internal TimeSpan Now => _time.GetElapsedTime(_started);
@@ -219,6 +226,13 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         if (!_rule.OnRequest(from, request, out var key) || _own.Contains(key))
             return;
         _routes.Remember(key, from, now);
+        if (MessageTypes.IsReserved(request.Type.Span))
+        {
+            // PeerNet's own types never reach applications; unknown ones (a newer node's) are only forwarded.
+            if (request.Type.Equals(MessageTypes.Census))
+                _census.OnRequest(from, request);
+            return;
+        }
         _metrics.AnnounceReceived();
         _hub.Publish(new IncomingRequest(request, from, _random, _time.GetUtcNow()));
     }
