@@ -20,6 +20,9 @@ public static class MessageTypes
     /// <summary>A census: every PeerNet node answers with its id, version and peers (the dashboard's map).</summary>
     public static readonly ByteString Census = ByteString.CopyFromUtf8(ReservedPrefix + "census");
 
+    /// <summary>A delivery acknowledgement toward an announcer that asked for a report.</summary>
+    public static readonly ByteString Ack = ByteString.CopyFromUtf8(ReservedPrefix + "ack");
+
     /// <summary>True for a type of PeerNet's own (<see cref="ReservedPrefix"/>).</summary>
     public static bool IsReserved(ReadOnlySpan<byte> type) => type.StartsWith("_pn."u8);
 }

@@ -64,6 +64,7 @@ public static class PeerNetHost
         app.MapNodesApi();
         app.MapConnectionsApi();
         app.MapAnnounceApi();
+        app.MapAnnouncesApi();
         app.MapRequestsApi();
         app.MapPeerEndpoint();
         return app;

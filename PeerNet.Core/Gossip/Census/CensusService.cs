@@ -35,6 +35,9 @@ public sealed class CensusService : IDisposable
         _enabled = options.Value.Census;
     }
 
+    /// <summary>How many nodes the last census found (this one included); null before the first.</summary>
+    public int? LastSize => Volatile.Read(ref _last)?.Count;
+
     /// <summary>True when this node takes part in censuses (<see cref="PeerNetOptions.Census"/>).</summary>
     public bool IsEnabled => _enabled;
 
