@@ -121,9 +121,24 @@ public sealed class PeerNetOptions
     [Range(1, 1_000_000)]
     public int MaxPeers { get; set; } = 1000;
 
-    /// <summary>Most connections still in their handshake at once. Default 128.</summary>
+    /// <summary>
+    /// Connections of <see cref="MaxPeers"/> that only this node's own dials may use (at most MaxPeers - 1): inbound
+    /// peers never take them, so a crowd of inbound connections cannot stop the node from dialling out. Default 16.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int OutboundSlots { get; set; } = 16;
+
+    /// <summary>Most inbound connections still in their handshake at once (dials have their own budget). Default 128.</summary>
     [Range(1, 1_000_000)]
     public int MaxPendingHandshakes { get; set; } = 128;
+
+    /// <summary>
+    /// Milliseconds after its handshake within which a connection to a node may still be replaced by a crossed dial
+    /// from that node (both dialled at once); after it, a second connection claiming that node id is refused, so a
+    /// peer spoofing an id cannot take an honest link over. Default 2000.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int CrossedDialWindow { get; set; } = 2000;
 
     /// <summary>Most inbound connections from one remote IP address (loopback exempt). Default 8.</summary>
     [Range(1, 1_000_000)]

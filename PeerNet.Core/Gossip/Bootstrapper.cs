@@ -58,7 +58,9 @@ public sealed partial class Bootstrapper
     /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var connected = _network.Count;
+        // Outbound peers only: inbound ones are whoever chose to connect, and five of them must not stop this node
+        // from choosing its own (an attacker's sessions would otherwise satisfy bootstrap for good).
+        var connected = _network.OutboundCount;
         var shortfall = _options.Connections - connected;
         if (shortfall <= 0)
             return 0;
