@@ -67,6 +67,8 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddSingleton<AddressRules>();
         services.TryAddSingleton<PeerNetwork>();
         services.TryAddSingleton<PeerNode>();
+        services.TryAddSingleton<Gossip.Seeds.ISeedResolver, Gossip.Seeds.DnsSeedResolver>();
+        services.TryAddSingleton<Gossip.Seeds.SeedExpander>();
         services.TryAddSingleton<Bootstrapper>();
         services.TryAddSingleton<NodeExchange>();
         services.TryAddSingleton<Purger>();
