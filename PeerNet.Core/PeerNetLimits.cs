@@ -71,6 +71,16 @@ public sealed class PeerNetLimits
     /// </summary>
     public const int MaxSeedAddresses = 256;
 
+    /// <summary>Most addresses one call of <c>GET /api/nodes/sample</c> (<see cref="PeerNode.SampleVerifiedAsync"/>) returns.</summary>
+    public const int MaxSampleSize = 100;
+
+    /// <summary>
+    /// How long one sample of recently verified addresses is served (<see cref="PeerNode.SampleVerifiedAsync"/>): every
+    /// call within it gets the same sample, so polling the open REST endpoint reveals at most
+    /// <see cref="MaxSampleSize"/> addresses per window instead of enumerating the table, and costs one query per window.
+    /// </summary>
+    public static readonly TimeSpan SampleWindow = TimeSpan.FromSeconds(10);
+
     /// <summary>The limits of a node.</summary>
     public PeerNetLimits(IOptions<PeerNetOptions> options, PeerNetMetrics metrics, ILogger<PeerNetLimits> logger)
     {
