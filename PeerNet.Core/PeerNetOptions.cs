@@ -70,8 +70,20 @@ public sealed class PeerNetOptions
     /// <summary>When true, PeerNet's own log categories log at Debug. Default false.</summary>
     public bool Debug { get; set; }
 
-    /// <summary>Addresses saved at every start (explicitly, so they come back even after a remove). Default none.</summary>
+    /// <summary>
+    /// Seed nodes. An IP literal, <c>localhost</c> or a custom transport's address is saved at every start (explicitly,
+    /// so it comes back even after a remove). A ws, wss or tcp address whose host is a DNS name is resolved at every
+    /// bootstrap round instead, into one address per A/AAAA record; <c>srv+ws://_service._proto.domain/path</c> (or
+    /// srv+wss, srv+tcp) into one per SRV target. Default none.
+    /// </summary>
     public List<string> Seeds { get; set; } = [];
+
+    /// <summary>
+    /// Milliseconds one DNS lookup of a seed (A/AAAA or SRV) may take at a bootstrap round before it counts as failed
+    /// and the round goes on without it. Default 5000.
+    /// </summary>
+    [Range(100, 60_000)]
+    public int SeedResolveTimeout { get; set; } = 5000;
 
     /// <summary>This node's own public addresses: offered to peers in node exchange, never stored or listed by known. Default none.</summary>
     public List<string> Advertise { get; set; } = [];
