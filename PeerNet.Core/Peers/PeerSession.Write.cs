@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Threading.Channels;
 using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
@@ -8,6 +9,8 @@ namespace PeerNet.Peers;
 internal sealed partial class PeerSession
 {
     private long _lastSentTicks;
+
+    private TimeSpan WriteDeadline => TimeSpan.FromMilliseconds((long)_context.Options.KeepAliveInterval * _context.Options.KeepAliveMisses);
 
     /// <summary>Queues forwarded traffic; when the queue is full the message is dropped and counted.</summary>
     public bool TrySend(Message message)
@@ -60,7 +63,27 @@ internal sealed partial class PeerSession
                 Volatile.Write(ref Counters.FramesOut, Counters.FramesOut + frames);
                 Volatile.Write(ref Counters.BytesOut, Counters.BytesOut + bytes);
                 Volatile.Write(ref _lastSentTicks, _context.Time.GetTimestamp());
-                var flush = await output.FlushAsync(_closing.Token).ConfigureAwait(false);
+                var pending = output.FlushAsync(_closing.Token);
+                FlushResult flush;
+                if (pending.IsCompleted)
+                {
+                    flush = pending.Result;
+                }
+                else
+                {
+                    // A peer that stopped reading must not hold this loop (and its queue) for ever: the write has a
+                    // deadline, the same patience as for a silent peer, after which the session closes.
+                    try
+                    {
+                        flush = await pending.AsTask().WaitAsync(WriteDeadline, _context.Time, _closing.Token).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        output.CancelPendingFlush();
+                        _ = CloseAsync($"write deadline: the peer took nothing for {WriteDeadline.TotalSeconds:0.#} s");
+                        break;
+                    }
+                }
                 if (flush.IsCompleted || flush.IsCanceled)
                     break;
             }

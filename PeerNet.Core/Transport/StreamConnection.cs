@@ -32,12 +32,31 @@ public sealed class StreamConnection : PeerConnection
     /// <inheritdoc />
     public override void Abort() => _stream.Dispose();
 
+    /// <summary>How long a clean close may take (flushing what is unsent) before the stream is aborted.</summary>
+    public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
+        // Completing the writer flushes what is unsent, which waits for ever on a peer that stopped reading: bounded,
+        // then the stream is disposed, which fails the stuck write.
+        try
+        {
+            await CloseCleanlyAsync().WaitAsync(CloseTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+        }
+        finally
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task CloseCleanlyAsync()
+    {
         await _pipe.Output.CompleteAsync().ConfigureAwait(false);
         await _pipe.Input.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
     private sealed record StreamDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;

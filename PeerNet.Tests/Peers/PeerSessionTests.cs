@@ -174,6 +174,32 @@ public sealed class PeerSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AZombiePeerThatStopsReading_ButKeepsSendingKeepAlives_IsClosedAtTheWriteDeadline()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var a = await _net.AddAsync("tcp://a:1", o => { o.KeepAliveInterval = 1000; o.KeepAliveMisses = 3; o.HandshakeTimeout = 60_000; }, time);
+        await using var zombie = _net.Raw(a);
+        await zombie.HandshakeAsync();
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshaken");
+        var peer = a.Network.Peers[0];
+
+        // It reads nothing more: ~100 KB for it fill the in-memory pipe (64 KiB) and the writer's flush blocks.
+        var big = new Message { Request = new Announce { Id = Bytes("0b"), Hops = 0, Data = ByteString.CopyFrom(new byte[1000]) } };
+        for (var i = 0; i < 100; i++)
+            peer.TrySend(big);
+        // It keeps sending keep-alives, so it is never silent; only the write deadline (3 x 1 s) can end it.
+        for (var second = 0; second < 5 && a.Network.Count == 1; second++)
+        {
+            await zombie.SendAsync(new byte[] { 0x00 });
+            await Wait.UntilAsync(() => peer.Counters.FramesReceived > second + 2, Patience, "the keep-alive arrived");
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        await Wait.UntilAsync(() => a.Network.Count == 0, Patience, "the zombie left the table");
+        Assert.StartsWith("write deadline", peer.CloseReason);
+        Assert.Equal(0, a.Network.OpenConnections);
+    }
+
+    [Fact]
     public async Task APeerSpoofingAConnectedNodesId_CannotReplaceTheHonestLink_OnceItIsOlderThanTheCrossingWindow()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
