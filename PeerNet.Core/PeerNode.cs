@@ -21,6 +21,7 @@ public sealed class PeerNode
     private readonly AnnounceRouter _announces;
     private readonly RequestHub _requests;
     private volatile bool _running;
+    private volatile StrongBox<DateTimeOffset>? _startedAt; // a reference: read whole from any thread
 
     /// <summary>Creates the node facade.</summary>
     public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules, AnnounceRouter announces, RequestHub requests)
@@ -59,6 +60,15 @@ public sealed class PeerNode
 
     /// <summary>How many addresses the store knows.</summary>
     public long KnownCount => _store.Count;
+
+    /// <summary>
+    /// How many removed addresses the store holds tombstones of (node exchange does not learn them again for
+    /// <see cref="PeerNetOptions.RemovedTtl"/>; expired tombstones are deleted at start and hourly).
+    /// </summary>
+    public long RemovedCount => _store.RemovedCount;
+
+    /// <summary>When this node started (its store opened and seeds were saved); null before that.</summary>
+    public DateTimeOffset? StartedAt => _startedAt?.Value;
 
     /// <summary>This node's address rules (built-in schemes plus those of registered transports).</summary>
     public AddressRules AddressRules => _rules;
@@ -144,6 +154,9 @@ public sealed class PeerNode
     /// <summary>The handshaken peers (the original's <c>connections()</c>): addresses for outbound, node ids for inbound.</summary>
     public IReadOnlyList<PeerInfo> Connections() => _network.Connections();
 
+    /// <summary>The handshaken peers, oldest first, each with its connection's traffic so far (frames and bytes both ways, drops).</summary>
+    public IReadOnlyList<PeerTraffic> ConnectionTraffic() => [.. _network.Peers.Select(p => p.DescribeTraffic())];
+
     /// <summary>
     /// Runs a peer connection that arrived some other way (the original's <c>createStream()</c>): any connected
     /// duplex pipe, such as a socket in the user's own server. Completes when the connection closes.
@@ -193,5 +206,10 @@ public sealed class PeerNode
     /// <summary>The announce router (the engine's and tests' way in; the host calls the facade only).</summary>
     internal AnnounceRouter Announces => _announces;
 
-    internal void MarkRunning(bool running) => _running = running;
+    internal void MarkRunning(bool running, DateTimeOffset? at = null)
+    {
+        if (running && at is { } started)
+            _startedAt = new StrongBox<DateTimeOffset>(started);
+        _running = running;
+    }
 }
