@@ -85,6 +85,13 @@ public sealed class PeerNetOptions
     /// </summary>
     public string? MetricsKey { get; set; }
 
+    /// <summary>
+    /// Serve the live dashboard at <c>/</c> and its event stream at <c>/api/dashboard/events</c> (the host's). They
+    /// publish the node's peers and, through the census, the network's topology to anyone who can reach the HTTP
+    /// port; false answers 404 for both. Default true.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>How long a removed address stays blocked from being learned again by node exchange. Default 24 h.</summary>
     public TimeSpan RemovedTtl { get; set; } = TimeSpan.FromHours(24);
 
