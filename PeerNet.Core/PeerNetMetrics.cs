@@ -17,7 +17,7 @@ public sealed class PeerNetMetrics : IDisposable
     private readonly Counter<long> _handshakes, _refused, _violations, _dropped;
     private readonly Counter<long> _originated, _received, _responsesDelivered, _responsesRelayed, _responsesDropped;
     private readonly Counter<long> _asked, _learned, _refusedAddresses, _addressesSent, _dials, _purged;
-    private readonly Counter<long> _storeDropped, _roundFailures, _limitHits, _subscriberDrops;
+    private readonly Counter<long> _storeDropped, _roundFailures, _limitHits, _subscriberDrops, _censusAnswers;
     private readonly Histogram<double> _batchDuration;
 
     /// <summary>Creates the node's meter and its instruments.</summary>
@@ -47,6 +47,7 @@ public sealed class PeerNetMetrics : IDisposable
         _roundFailures = Counter("peernet.engine.round.failures", "{round}", "Gossip engine rounds that failed (logged; the loop went on), by loop.");
         _limitHits = Counter("peernet.limit.hits", "{hit}", "Times a bound a remote peer can fill was reached, by limit (see PeerNetLimits).");
         _subscriberDrops = Counter("peernet.requests.subscriber.dropped", "{request}", "Requests a slow subscriber lost (its buffer was full).");
+        _censusAnswers = Counter("peernet.census.answers", "{answer}", "Census requests of other nodes, by result (ok, rate_limited, disabled, send_queue_full).");
         _batchDuration = _meter.CreateHistogram<double>("peernet.store.batch.duration", "s", "Time to commit one store writer batch.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
     }
@@ -99,6 +100,8 @@ public sealed class PeerNetMetrics : IDisposable
     internal void LimitHit(string limit) => _limitHits.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     internal void SubscriberDropped() => _subscriberDrops.Add(1);
+
+    internal void CensusAnswer(string result) => _censusAnswers.Add(1, new KeyValuePair<string, object?>("result", result));
 
     /// <summary>An observable gauge of a size some component owns (read on collection).</summary>
     internal void ObserveGauge(string name, string unit, string description, Func<long> read) =>

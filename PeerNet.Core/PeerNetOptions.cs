@@ -92,6 +92,12 @@ public sealed class PeerNetOptions
     /// </summary>
     public bool Dashboard { get; set; } = true;
 
+    /// <summary>
+    /// Take part in censuses (the dashboard's network map): answer other nodes' with this node's id, version and peers'
+    /// ids, and run them. Off, the node neither answers nor runs one (they publish the topology). Default on.
+    /// </summary>
+    public bool Census { get; set; } = true;
+
     /// <summary>How long a removed address stays blocked from being learned again by node exchange. Default 24 h.</summary>
     public TimeSpan RemovedTtl { get; set; } = TimeSpan.FromHours(24);
 

@@ -65,7 +65,10 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPeerTransport, TcpTransport>());
         services.TryAddSingleton<TransportRegistry>();
         services.TryAddSingleton<AddressRules>();
+        services.TryAddSingleton<PeerTable>();
         services.TryAddSingleton<PeerNetwork>();
+        services.TryAddSingleton<Gossip.Census.CensusResponder>();
+        services.TryAddSingleton<Gossip.Census.CensusService>();
         services.TryAddSingleton<PeerNode>();
         services.TryAddSingleton<Bootstrapper>();
         services.TryAddSingleton<NodeExchange>();
@@ -73,6 +76,7 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddSingleton<Gossip.Announcing.RequestHub>();
         services.TryAddSingleton<Gossip.Announcing.AnnounceRouter>();
         services.TryAddSingleton<Gossip.Announcing.ReplyHandles>();
+        services.TryAddSingleton<Gossip.Announcing.DeliveryReports>();
         services.TryAddSingleton<GossipEngine>();
         // Order matters: hosted services start in registration order and stop in reverse, so the store opens
         // before the engine runs and flushes after it stopped.

@@ -20,12 +20,17 @@ public sealed class PeerNode
     private readonly AddressRules _rules;
     private readonly AnnounceRouter _announces;
     private readonly RequestHub _requests;
+    private readonly Gossip.Census.CensusService _census;
+    private readonly DeliveryReports _reports;
     private volatile bool _running;
     private volatile StrongBox<DateTimeOffset>? _startedAt; // a reference: read whole from any thread
 
     /// <summary>Creates the node facade.</summary>
-    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules, AnnounceRouter announces, RequestHub requests)
+    public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules, AnnounceRouter announces, RequestHub requests,
+        Gossip.Census.CensusService census, DeliveryReports reports)
     {
+        _census = census;
+        _reports = reports;
         _store = store;
         _network = network;
         _rules = rules;
@@ -205,6 +210,26 @@ public sealed class PeerNode
 
     /// <summary>The announce router (the engine's and tests' way in; the host calls the facade only).</summary>
     internal AnnounceRouter Announces => _announces;
+
+    /// <summary>
+    /// Runs a census of the network (<see cref="Gossip.Census.CensusService"/>): every PeerNet node's id, version and
+    /// peers, gathered for <paramref name="timeout"/>; original nodes appear as the peers PeerNet nodes listed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Censuses are off on this node (<see cref="PeerNetOptions.Census"/>).</exception>
+    public Task<IReadOnlyList<Gossip.Census.CensusNode>> CensusAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _census.RunAsync(timeout, cancellationToken);
+
+    /// <summary>
+    /// The delivery report of own announce <paramref name="id"/> (lowercase hex) that asked for one
+    /// (<see cref="AnnounceMessage.Report"/>), while it runs and for 10 minutes after; null when unknown.
+    /// </summary>
+    public DeliveryReport? GetDeliveryReport(string id) => _reports.Find(id.ToLowerInvariant());
+
+    /// <summary>How many nodes the last census this node ran found (itself included); null before the first.</summary>
+    public int? LastCensusSize => _census.LastSize;
+
+    /// <summary>True when this node takes part in censuses.</summary>
+    public bool CensusEnabled => _census.IsEnabled;
 
     internal void MarkRunning(bool running, DateTimeOffset? at = null)
     {

@@ -32,6 +32,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
         TransportRegistry transports,
         NodeExchange exchange,
         AnnounceRouter announces,
+        PeerTable table,
         IOptions<PeerNetOptions> options,
         PeerNetLimits limits,
         PeerNetMetrics metrics,
@@ -46,7 +47,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
         _metrics = metrics;
         _logger = loggers.CreateLogger<PeerNetwork>();
         _advertised = identity.AdvertisedAddresses;
-        _table = new PeerTable(Options, metrics, limits);
+        _table = table;
         _context = new SessionContext(identity.Id, identity.Extension, Options, random, time, limits, metrics, exchange, announces,
             loggers.CreateLogger<PeerSession>());
     }

@@ -10,7 +10,7 @@ namespace PeerNet.Peers;
 /// counts per IP for the caps, and addresses being dialled. Thread-safe (a lock: connections come and go rarely);
 /// the handshaken peers are also kept as an immutable snapshot, so readers never take the lock.
 /// </summary>
-internal sealed class PeerTable
+public sealed class PeerTable
 {
     private readonly Lock _gate = new();
     private readonly HashSet<Peer> _open = [];
@@ -22,9 +22,10 @@ internal sealed class PeerTable
     private Peer[] _snapshot = [];
     private long _retiredFramesIn, _retiredFramesOut, _retiredBytesIn, _retiredBytesOut;
 
-    public PeerTable(PeerNetOptions options, PeerNetMetrics metrics, PeerNetLimits limits)
+    /// <summary>The table of a node.</summary>
+    public PeerTable(Microsoft.Extensions.Options.IOptions<PeerNetOptions> options, PeerNetMetrics metrics, PeerNetLimits limits)
     {
-        _options = options;
+        _options = options.Value;
         Limits = limits;
         metrics.ObserveGauge("peernet.peers.connected", "{peer}", "Handshaken peers, by direction and transport.", ConnectedByKind);
         metrics.ObserveGauge("peernet.connections.open", "{connection}", "Open connections, handshaken or still in their handshake.", () => OpenCount);
@@ -34,20 +35,20 @@ internal sealed class PeerTable
         metrics.ObserveCounter("peernet.bytes.sent", "By", "Bytes of frames sent to peers.", () => Traffic(static c => c.BytesSent, _retiredBytesOut));
     }
 
-    public PeerNetLimits Limits { get; }
+    internal PeerNetLimits Limits { get; }
 
     /// <summary>Handshaken peers right now (an immutable snapshot).</summary>
     public IReadOnlyList<Peer> Handshaken => Volatile.Read(ref _snapshot);
 
-    public int OpenCount
+    internal int OpenCount
     {
         get { lock (_gate) return _open.Count; }
     }
 
-    public bool IsStopping { get; private set; }
+    internal bool IsStopping { get; private set; }
 
     /// <summary>Addresses with an outbound connection open or being dialled right now, handshaken or not.</summary>
-    public IReadOnlySet<string> OpenAddresses()
+    internal IReadOnlySet<string> OpenAddresses()
     {
         lock (_gate)
         {
@@ -62,7 +63,7 @@ internal sealed class PeerTable
     }
 
     /// <summary>Reserves a dial to <paramref name="address"/>; null, or why it may not start.</summary>
-    public (PeerConnectFailure Failure, string Tag, string Reason)? TryBeginDial(PeerAddress address)
+    internal (PeerConnectFailure Failure, string Tag, string Reason)? TryBeginDial(PeerAddress address)
     {
         lock (_gate)
         {
@@ -78,14 +79,14 @@ internal sealed class PeerTable
         }
     }
 
-    public void EndDial(PeerAddress address)
+    internal void EndDial(PeerAddress address)
     {
         lock (_gate)
             _dialing.Remove(address.Value);
     }
 
     /// <summary>Registers a new connection: inbound ones are checked against the caps here (outbound ones were at their dial).</summary>
-    public (string Tag, string Reason)? TryOpen(Peer peer, PeerDirection direction)
+    internal (string Tag, string Reason)? TryOpen(Peer peer, PeerDirection direction)
     {
         var remote = (peer.RemoteEndPoint as IPEndPoint)?.Address;
         lock (_gate)
@@ -107,7 +108,7 @@ internal sealed class PeerTable
     }
 
     /// <summary>Admits a handshaken peer (one per node id, the crossed-dial rule); <paramref name="replaced"/> is the connection it displaces.</summary>
-    public HandshakeRefusal? Admit(Peer peer, NodeId self, out Peer? replaced)
+    internal HandshakeRefusal? Admit(Peer peer, NodeId self, out Peer? replaced)
     {
         var id = peer.RemoteId!.Value;
         replaced = null;
@@ -131,7 +132,7 @@ internal sealed class PeerTable
     }
 
     /// <summary>Forgets a closed connection; true when it was handshaken (it had been announced as connected).</summary>
-    public bool Remove(Peer peer)
+    internal bool Remove(Peer peer)
     {
         lock (_gate)
         {
@@ -159,20 +160,20 @@ internal sealed class PeerTable
         }
     }
 
-    public Peer? FindOutbound(PeerAddress address)
+    internal Peer? FindOutbound(PeerAddress address)
     {
         lock (_gate)
             return _open.FirstOrDefault(p => address.Equals(p.Address));
     }
 
-    public Peer? Find(NodeId id)
+    internal Peer? Find(NodeId id)
     {
         lock (_gate)
             return _byId.GetValueOrDefault(id);
     }
 
     /// <summary>Takes no more connections; returns every open one, to close.</summary>
-    public Peer[] BeginStop()
+    internal Peer[] BeginStop()
     {
         lock (_gate)
         {

@@ -59,15 +59,17 @@ internal static class WireDecoder
                 return false;
             var field = (int)(tag >> 3);
             var wireType = tag & 7;
-            if (field is < 1 or > 6 || (seen & (1 << field)) != 0)
+            if (field is < 1 or > 7 || (seen & (1 << field)) != 0)
                 return false; // unknown (to be discarded by the library) or repeated (the library merges)
             seen |= 1 << field;
-            if (field is 2 or 6)
+            if (field is 2 or 6 or 7)
             {
                 if (wireType != 0 || !TryReadVarint32(span, ref position, out var value))
                     return false;
                 if (field == 2) announce.Hops = value;
-                else announce.Limit = value;
+                else if (field == 6) announce.Limit = value;
+                else if (value > 1) return false; // a bool the library reads as true; rare enough to leave to it
+                else announce.Report = value == 1;
                 continue;
             }
             if (wireType != 2 || !TryReadLength(span, ref position, out var size) || size > span.Length - position)

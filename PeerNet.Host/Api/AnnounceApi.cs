@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -42,9 +43,13 @@ internal static class AnnounceApi
         if (!MessageFields.TryHex(body.Id, out var id, out var error) || !MessageFields.TryPayload(body.Data, body.DataBase64, out var data, out error))
             return Invalid(error!.Value.Field, error.Value.Message);
 
+        // A report is found by id: give the announce one when the client did not.
+        if (body.Report == true && id is null)
+            id = System.Security.Cryptography.RandomNumberGenerator.GetBytes(8);
         var message = new AnnounceMessage
         {
             Id = MessageFields.Optional(id),
+            Report = body.Report == true,
             Type = MessageFields.Optional(body.Type is null ? null : Encoding.UTF8.GetBytes(body.Type)),
             Data = MessageFields.Optional(data),
             Limit = body.Limit ?? 0,
@@ -59,6 +64,20 @@ internal static class AnnounceApi
         {
             return Invalid(ex);
         }
-        return new EventStreamResult<AnnounceResponseEvent>(responses.Take(max ?? int.MaxValue).Select(AnnounceResponseEvent.From));
+        var events = responses.Take(max ?? int.MaxValue).Select(r => new SseItem<object>(AnnounceResponseEvent.From(r)));
+        if (message.Report)
+        {
+            // The responses stay plain data: events; the report follows as one named event once the stream ends.
+            var reportId = Convert.ToHexStringLower(id!);
+            events = events.Concat(Summary(node, reportId));
+        }
+        return new EventStreamResult<object>(events);
+    }
+
+    private static async IAsyncEnumerable<SseItem<object>> Summary(PeerNode node, string id)
+    {
+        await Task.CompletedTask;
+        if (node.GetDeliveryReport(id) is { } report)
+            yield return new SseItem<object>(DeliveryReportBody.From(report, node.LastCensusSize), "summary");
     }
 }

@@ -28,4 +28,8 @@ public sealed record AnnounceBody
     /// <summary>Hop count it starts with (default 0; at most limit and MaxHops).</summary>
     /// <example>0</example>
     public uint? Hops { get; init; }
+
+    /// <summary>Ask for a delivery report: GET /api/announces/{id}, and the stream ends with an <c>event: summary</c>.</summary>
+    /// <example>false</example>
+    public bool? Report { get; init; }
 }

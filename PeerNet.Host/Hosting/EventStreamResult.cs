@@ -12,8 +12,14 @@ namespace PeerNet.Host.Hosting;
 /// <c>TypedResults.ServerSentEvents</c> sends its headers only with the first event, so this result writes the
 /// events with the framework's own <see cref="SseFormatter"/> after starting the response itself.
 /// </summary>
-internal sealed class EventStreamResult<T>(IAsyncEnumerable<T> events) : IResult
+internal sealed class EventStreamResult<T>(IAsyncEnumerable<SseItem<T>> events) : IResult
 {
+    /// <summary>A stream of unnamed events (<c>data:</c> lines only).</summary>
+    public EventStreamResult(IAsyncEnumerable<T> events)
+        : this(events.Select(item => new SseItem<T>(item)))
+    {
+    }
+
     public async Task ExecuteAsync(HttpContext context)
     {
         var response = context.Response;
@@ -32,7 +38,7 @@ internal sealed class EventStreamResult<T>(IAsyncEnumerable<T> events) : IResult
             await response.StartAsync(aborted);
             await response.Body.FlushAsync(aborted);
             await SseFormatter.WriteAsync(
-                events.Select(item => new SseItem<T>(item)), response.Body,
+                events, response.Body,
                 (item, writer) =>
                 {
                     using var utf8 = new Utf8JsonWriter(writer);

@@ -62,9 +62,11 @@ public static class PeerNetHost
         app.MapHealthApi();
         app.MapPeerNetMetrics();
         app.MapNodeApi();
+        app.MapCensusApi();
         app.MapNodesApi();
         app.MapConnectionsApi();
         app.MapAnnounceApi();
+        app.MapAnnouncesApi();
         app.MapRequestsApi();
         app.MapPeerEndpoint();
         app.MapPeerNetDashboard();

@@ -23,7 +23,10 @@ public sealed class SseStream : IAsyncDisposable
             try
             {
                 await foreach (var item in SseParser.Create(body).EnumerateAsync(_stop.Token))
+                {
+                    EventTypes.Enqueue(item.EventType);
                     _events.Writer.TryWrite(JsonDocument.Parse(item.Data).RootElement.Clone());
+                }
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
             {
@@ -34,6 +37,9 @@ public sealed class SseStream : IAsyncDisposable
             }
         });
     }
+
+    /// <summary>Each event's type in arrival order ("message" for an unnamed one).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> EventTypes { get; } = new();
 
     /// <summary>The HTTP status (200 for a stream).</summary>
     public HttpResponseMessage Response => _response;

@@ -29,6 +29,12 @@ public sealed record AnnounceMessage
     /// <summary>The hop count it starts with (default 0).</summary>
     public uint Hops { get; init; }
 
+    /// <summary>
+    /// Ask for a delivery report: each PeerNet node that delivers it acknowledges toward this node
+    /// (<see cref="PeerNode.GetDeliveryReport(string)"/>). The flag travels between PeerNet nodes only.
+    /// </summary>
+    public bool Report { get; init; }
+
     /// <summary>An announce with a text type and text data.</summary>
     public static AnnounceMessage Create(string type, string? data = null, uint limit = 0) => new()
     {
@@ -61,6 +67,8 @@ public sealed record AnnounceMessage
             Hops = Hops,
             Limit = Limit, // always written, as the original does on what it forwards
         };
+        if (Report)
+            request.Report = true;
         if (Type is { } type)
             request.Type = _wireType ??= ByteString.CopyFrom(type.Span);
         if (Data is { } data)
@@ -76,6 +84,7 @@ public sealed record AnnounceMessage
         Data = original.Data;
         Limit = original.Limit;
         Hops = original.Hops;
+        Report = original.Report;
     }
 
     private ByteString? _wireType;

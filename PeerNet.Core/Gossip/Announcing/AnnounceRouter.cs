@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerNet.Gossip.Dissemination;
 using PeerNet.Peers;
+using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Gossip.Announcing;
@@ -28,13 +29,20 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     private readonly IDisseminationRule _rule;
     private readonly ResponseRoutes _routes;
     private readonly OwnAnnounces _own;
+    private readonly Census.CensusResponder _census;
+    private readonly DeliveryReports _reports;
+    private readonly NodeId _self;
     private Task? _loop;
     private int _queued;
 
     /// <summary>Creates the router of a node; <see cref="Start"/> runs it.</summary>
     public AnnounceRouter(IOptions<PeerNetOptions> options, RequestHub hub, TimeProvider time, RandomSource random,
-        PeerNetMetrics metrics, PeerNetLimits limits, ILogger<AnnounceRouter> logger)
+        PeerNetMetrics metrics, PeerNetLimits limits, Census.CensusResponder census, DeliveryReports reports, NodeIdentity identity,
+        ILogger<AnnounceRouter> logger)
     {
+        _census = census;
+        _reports = reports;
+        _self = identity.Id;
         _options = options.Value;
         _hub = hub;
         _time = time;
@@ -112,6 +120,10 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         return new OwnAnnounce(this, message.ToWire(_random), timeout, cancellationToken);
     }
 
+    /// <summary>An announce of PeerNet's own (a reserved type such as the census), past the checks applications get.</summary>
+    internal IAsyncEnumerable<AnnounceResponse> AnnounceReserved(Announce request, TimeSpan timeout, CancellationToken cancellationToken) =>
+        new OwnAnnounce(this, request, timeout, cancellationToken);
+
     /// <summary>Router time, for own announces' deadlines.</summary>
     internal TimeSpan Now => _time.GetElapsedTime(_started);
 
@@ -181,7 +193,14 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
                 var pending = (OwnAnnounce)work.State!;
                 _own.Open(pending, now);
                 _metrics.AnnounceOriginated();
+                var failures = _rule.Counters.SendFailures;
                 _rule.Publish(pending.Request);
+                if (pending.Request.Report)
+                {
+                    pending.Report = new DeliveryReport(Convert.ToHexStringLower(pending.Request.Id.Span), _time.GetUtcNow(), (int)(_rule.Counters.SendFailures - failures));
+                    pending.PublishedAt = now;
+                    _reports.Add(pending.Report);
+                }
                 break;
             case WorkKind.EndAnnounce:
                 _own.End((OwnAnnounce)work.State!);
@@ -216,11 +235,38 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     private void OnRequest(Peer from, Announce request, TimeSpan now)
     {
         // The rule sees every request, own ones coming back included; only new ones of others reach the application.
+        var failures = _rule.Counters.SendFailures;
         if (!_rule.OnRequest(from, request, out var key) || _own.Contains(key))
             return;
         _routes.Remember(key, from, now);
+        if (MessageTypes.IsReserved(request.Type.Span))
+        {
+            // PeerNet's own types never reach applications; unknown ones (a newer node's) are only forwarded.
+            if (request.Type.Equals(MessageTypes.Census))
+                _census.OnRequest(from, request);
+            return;
+        }
         _metrics.AnnounceReceived();
         _hub.Publish(new IncomingRequest(request, from, _random, _time.GetUtcNow()));
+        if (request.Report)
+            Acknowledge(from, request, (int)(_rule.Counters.SendFailures - failures));
+    }
+
+    /// <summary>Tells the announcer of a reported request that this node delivered it (back along the reverse path).</summary>
+    private void Acknowledge(Peer from, Announce request, int droppedForwards)
+    {
+        var ack = new DeliveryAck(_self, request.Hops, from.RemoteId ?? default, droppedForwards);
+        var response = new Announce
+        {
+            Id = Protocol.Messages.NewId(_random),
+            Reply = request.Id,
+            Hops = 0,
+            Limit = request.Limit,
+            Type = MessageTypes.Ack,
+            Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(ack.Encode()),
+        };
+        if (!from.TrySend(new Message { Response = response }))
+            _metrics.ResponseDropped("send_queue_full");
     }
 
     private void OnResponse(Peer from, Message message, TimeSpan now)
@@ -239,6 +285,20 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         var replyKey = IdKeys.Of(response.Reply); // one hash for both the own announces and the origins
         if (_own.TryGet(replyKey, out var pending))
         {
+            if (response.Type.Equals(MessageTypes.Ack))
+            {
+                // A delivery acknowledgement: it goes to the report, never to the announcer's stream or its max.
+                if (pending.Report is { } report && DeliveryAck.TryDecode(response.Data.Span) is { } ack)
+                    report.Add(new DeliveryEntry(ack.Node.ToString(), ack.Hops, ack.From.ToString(), now - pending.PublishedAt, ack.DroppedForwards));
+                else
+                    Drop(from, "no_route", "an acknowledgement of an announce that asked for no report");
+                return;
+            }
+            if (MessageTypes.IsReserved(response.Type.Span) && !pending.Request.Type.Equals(response.Type))
+            {
+                Drop(from, "no_route", "a reserved answer to an announce of another type");
+                return;
+            }
             if (pending.TryWrite(response))
             {
                 _metrics.ResponseDelivered();

@@ -43,6 +43,12 @@ internal sealed class OwnAnnounce : ResponseQueue<Announce>, IAsyncEnumerable<An
     /// <summary>Set by the loop once the announce ended; only the loop reads it.</summary>
     public bool Ended { get; set; }
 
+    /// <summary>Its delivery report, when it asked for one (set by the loop when it is published).</summary>
+    public DeliveryReport? Report { get; set; }
+
+    /// <summary>Router time it was published at (for the report's delays).</summary>
+    public TimeSpan PublishedAt { get; set; }
+
     public AnnounceResponse Current => AnnounceResponse.FromWire(_current!);
 
     public IAsyncEnumerator<AnnounceResponse> GetAsyncEnumerator(CancellationToken cancellationToken = default)

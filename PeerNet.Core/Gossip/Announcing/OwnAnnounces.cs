@@ -52,6 +52,7 @@ internal sealed class OwnAnnounces(TimeProvider time, Action requestSweep) : IDi
         if (_open.TryGetValue(pending.Key, out var current) && current == pending)
             _open.Remove(pending.Key);
         pending.Complete();
+        pending.Report?.Finish();
     }
 
     /// <summary>Ends the announces whose deadline passed; re-arms the timer for the next one.</summary>

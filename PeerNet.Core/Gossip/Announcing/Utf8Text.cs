@@ -36,6 +36,8 @@ internal static class PayloadRules
                 throw new ArgumentException($"type must be at most {ProtocolLimits.MaxTypeLength} bytes (got {t.Length}).", "type");
             if (t.Span.SequenceEqual(MessageTypes.Hello.Span) || t.Span.SequenceEqual(MessageTypes.Addrs.Span))
                 throw new ArgumentException($"type _hello and _addrs belong to the protocol itself; {whyNotProtocolType}.", "type");
+            if (MessageTypes.IsReserved(t.Span))
+                throw new ArgumentException($"types starting with {MessageTypes.ReservedPrefix} are PeerNet's own; {whyNotProtocolType}.", "type");
         }
         if (data is { } d && d.Length > ProtocolLimits.MaxDataLength)
             throw new ArgumentException($"data must be at most {ProtocolLimits.MaxDataLength} bytes (got {d.Length}).", "data");

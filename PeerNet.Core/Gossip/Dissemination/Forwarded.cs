@@ -12,6 +12,8 @@ internal static class Forwarded
             copy.Type = request.Type;
         if (request.HasData)
             copy.Data = request.Data;
+        if (request.Report)
+            copy.Report = true; // PeerNet's delivery-report flag travels on between PeerNet nodes
         return copy;
     }
 }
