@@ -19,19 +19,9 @@ public sealed class DashboardPageTests
         await using var cluster = new TestCluster();
         var (a, b, c) = (await cluster.StartAsync(), await cluster.StartAsync(), await cluster.StartAsync());
         await using var chromium = await Chromium.LaunchAsync();
-        var page = await chromium.Browser.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            // The census's 404, on a node without one, is the map's cue to fall back to direct connections.
-            if (message.Type == "error" && !message.Location.Contains("/api/census", StringComparison.Ordinal))
-                lock (errors) errors.Add($"{message.Text} ({message.Location})");
-        };
-        page.PageError += (_, error) => { lock (errors) errors.Add(error); };
 
-        try
+        await OnPageAsync(chromium, a, async page =>
         {
-            await page.GotoAsync(a.BaseAddress + "", new PageGotoOptions { Timeout = Patience });
             await Expect(page.Locator("#node-id")).ToHaveTextAsync(a.Node.Id, new() { Timeout = Patience });
             await Expect(page.Locator("#live")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = Patience });
             await Expect(page.Locator("#connections-empty")).ToBeVisibleAsync(new() { Timeout = Patience });
@@ -53,15 +43,51 @@ public sealed class DashboardPageTests
             Assert.True(await PointsAsync(page, "drops") >= 4);
             await Expect(page.Locator("#rate-frames")).Not.ToHaveTextAsync("–");
 
-            // The map: the census where the node has one, else this node and its direct connections; three nodes either way.
-            await page.Locator("#map-refresh").ClickAsync();
-            var circles = page.Locator("#map circle[data-node-id]");
-            await Expect(circles).ToHaveCountAsync(3, new() { Timeout = Patience });
-            foreach (var node in new[] { a, b, c })
-                await Expect(page.Locator($"#map circle[data-node-id='{node.Node.Id}']")).ToHaveCountAsync(1);
-            await Expect(page.Locator($"#map circle.self[data-node-id='{a.Node.Id}']")).ToHaveCountAsync(1);
-            await Expect(page.Locator("#map .edges line")).ToHaveCountAsync(2, new() { Timeout = Patience });
+            // The map: a census from its button, which every node answers. The one run at load found this node alone, and
+            // a census asked for within 2 s of the last gets that one's result: pressed again until a fresh one is in.
+            var refresh = page.Locator("#map-refresh");
+            var source = page.Locator("#map-source");
+            await cluster.UntilAsync(async () =>
+            {
+                if (!await refresh.IsEnabledAsync())
+                    return false; // a census is running
+                if ((await source.TextContentAsync())?.Contains("census at", StringComparison.Ordinal) == true
+                    && (await source.TextContentAsync())!.Contains("3 nodes answered", StringComparison.Ordinal))
+                    return true;
+                await refresh.ClickAsync();
+                return false;
+            }, "a census from the map's button finds the three nodes", TimeSpan.FromSeconds(30));
+            await ExpectMapAsync(page, a, [b, c], links: 2); // a-b and a-c: b and c list a only
+        });
 
+        // A node with censuses off draws its map from its direct connections (the census answers 404).
+        var d = await cluster.StartAsync(TestNodeOptions.With(("PeerNet:Census", "false")));
+        foreach (var other in new[] { b, c })
+            Assert.True((await d.Client.PostAsJsonAsync("/api/connections", new { address = other.PeerAddress }, Ct)).IsSuccessStatusCode);
+        await OnPageAsync(chromium, d, async page =>
+        {
+            await Expect(page.Locator("#node-id")).ToHaveTextAsync(d.Node.Id, new() { Timeout = Patience });
+            await Expect(page.Locator("#map-source")).ToContainTextAsync("2 direct connections", new() { Timeout = Patience });
+            await ExpectMapAsync(page, d, [b, c], links: 2);
+        });
+    }
+
+    /// <summary>Opens <paramref name="node"/>'s dashboard, runs <paramref name="check"/>, and requires a clean console; on failure, adds a screenshot and the page's text.</summary>
+    private static async Task OnPageAsync(Chromium chromium, TestNode node, Func<IPage, Task> check)
+    {
+        var page = await chromium.Browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            // The census's 404, on a node without one, is the map's cue to fall back to direct connections.
+            if (message.Type == "error" && !message.Location.Contains("/api/census", StringComparison.Ordinal))
+                lock (errors) errors.Add($"{message.Text} ({message.Location})");
+        };
+        page.PageError += (_, error) => { lock (errors) errors.Add(error); };
+        try
+        {
+            await page.GotoAsync(node.BaseAddress.ToString(), new PageGotoOptions { Timeout = Patience });
+            await check(page);
             lock (errors)
                 Assert.True(errors.Count == 0, "The page logged errors: " + string.Join(" | ", errors));
         }
@@ -71,6 +97,19 @@ public sealed class DashboardPageTests
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
             throw new InvalidOperationException($"{ex.Message}\nScreenshot: {shot}\nPage text:\n{await page.InnerTextAsync("body")}", ex);
         }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    private static async Task ExpectMapAsync(IPage page, TestNode self, TestNode[] others, int links)
+    {
+        await Expect(page.Locator("#map circle[data-node-id]")).ToHaveCountAsync(1 + others.Length, new() { Timeout = Patience });
+        await Expect(page.Locator($"#map circle.self[data-node-id='{self.Node.Id}']")).ToHaveCountAsync(1);
+        foreach (var other in others)
+            await Expect(page.Locator($"#map circle.peernet[data-node-id='{other.Node.Id}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#map .edges line")).ToHaveCountAsync(links, new() { Timeout = Patience });
     }
 
     private static async Task<int> PointsAsync(IPage page, string series)

@@ -90,8 +90,8 @@
     renderChart(s.rates);
     renderConnections(state.connections);
     renderMeter(s.meter || []);
-    if (first) refreshCensus(); // the map's first draw: the census once the node's id is known
-    else if (!state.census) drawDirect(false);
+    if (first) refreshCensus(); // the census once the node's id is known; meanwhile its direct connections
+    redrawMap(false);
   }
 
   // ---- this node --------------------------------------------------------------------------------------------------
@@ -227,7 +227,7 @@
         const body = await response.json();
         if (body && Array.isArray(body.nodes)) {
           state.census = { nodes: body.nodes, at: new Date().toISOString() };
-          drawCensus();
+          redrawMap(true);
           return;
         }
         note = 'census answered something unexpected';
@@ -242,51 +242,63 @@
     }
     state.census = null;
     state.mapNote = note;
-    drawDirect(true);
+    redrawMap(true);
   }
 
-  function kindOf(id, peerNet) {
-    if (state.node && id === state.node.id) return 'self';
-    return peerNet === false ? 'original' : 'peernet';
-  }
+  // This node's links come from the live stream either way: the census is as old as its button press.
+  const directKey = () => state.connections.map((c) => `${c.peerId}:${c.peerNet}`).sort().join(',');
 
-  // Until the census answers (or where it does not exist): this node and its direct connections, following the stream.
-  function drawDirect(force) {
+  function redrawMap(force) {
     if (!state.node) return;
-    const ids = state.connections.map((c) => `${c.peerId}:${c.peerNet}`).sort().join(',');
-    const key = `direct|${state.node.id}|${ids}`;
+    const key = `${state.census ? `census@${state.census.at}` : 'direct'}|${state.node.id}|${directKey()}`;
     if (!force && key === state.mapKey) return;
     state.mapKey = key;
-    const nodes = [{ id: state.node.id, kind: 'self', version: state.node.version }];
-    const edges = [];
-    for (const c of state.connections) {
-      if (c.peerId === state.node.id || nodes.some((n) => n.id === c.peerId)) continue;
-      nodes.push({ id: c.peerId, kind: kindOf(c.peerId, c.peerNet) });
-      edges.push([state.node.id, c.peerId]);
-    }
-    setGraph(nodes, edges);
-    $('map-source').textContent = `this node and its ${state.connections.length} direct connections (${state.asking ? 'asking for a census…' : state.mapNote ?? 'census unavailable'})`;
+    if (state.census) drawCensus(); else drawDirect();
   }
 
+  // The census's nodes and links, with this node's own links replaced by its live connections.
   function drawCensus() {
-    const byId = new Map();
+    const self = state.node.id;
+    const byId = new Map([[self, { id: self, kind: 'self', version: state.node.version }]]);
     for (const n of state.census.nodes) {
-      if (typeof n.id === 'string') byId.set(n.id, { id: n.id, kind: kindOf(n.id, n.peerNet), version: n.version ?? null });
+      if (typeof n.id !== 'string' || n.id === self) continue;
+      // A node with no version did not answer: an original node (not PeerNet), or a PeerNet node with census off.
+      const kind = n.peerNet === false ? 'original' : n.version == null ? 'silent' : 'peernet';
+      byId.set(n.id, { id: n.id, kind, version: n.version ?? null });
     }
-    if (state.node && !byId.has(state.node.id)) byId.set(state.node.id, { id: state.node.id, kind: 'self', version: state.node.version });
     const edges = new Map();
+    const link = (a, b) => {
+      if (a === b) return;
+      edges.set(a < b ? `${a}|${b}` : `${b}|${a}`, [a, b]);
+    };
     for (const n of state.census.nodes) {
+      if (typeof n.id !== 'string' || n.id === self) continue;
       for (const peer of n.peers || []) {
-        if (typeof peer !== 'string' || peer === n.id) continue;
+        if (typeof peer !== 'string' || peer === self) continue;
         if (!byId.has(peer)) byId.set(peer, { id: peer, kind: 'silent' });
-        const key = n.id < peer ? `${n.id}|${peer}` : `${peer}|${n.id}`;
-        if (!edges.has(key)) edges.set(key, [n.id, peer]);
+        link(n.id, peer);
       }
     }
-    state.mapKey = 'census';
+    for (const c of state.connections) {
+      if (!byId.has(c.peerId)) byId.set(c.peerId, { id: c.peerId, kind: c.peerNet ? 'peernet' : 'original' });
+      link(self, c.peerId);
+    }
     setGraph([...byId.values()], [...edges.values()]);
-    const answered = state.census.nodes.length;
-    $('map-source').textContent = `census at ${fmtTime(state.census.at)}: ${answered} nodes answered, ${byId.size} shown, ${edges.size} links`;
+    const answered = state.census.nodes.filter((n) => n.version != null).length;
+    $('map-source').textContent =
+      `census at ${fmtTime(state.census.at)}: ${answered} nodes answered, ${byId.size} shown, ${edges.size} links (this node's live)`;
+  }
+
+  // Until the census answers, or where the node has none: this node and its direct connections, following the stream.
+  function drawDirect() {
+    const self = state.node.id;
+    const nodes = new Map([[self, { id: self, kind: 'self', version: state.node.version }]]);
+    for (const c of state.connections) {
+      if (!nodes.has(c.peerId)) nodes.set(c.peerId, { id: c.peerId, kind: c.peerNet ? 'peernet' : 'original' });
+    }
+    setGraph([...nodes.values()], [...nodes.keys()].filter((id) => id !== self).map((id) => [self, id]));
+    const note = state.asking ? 'asking for a census…' : state.mapNote ?? 'census unavailable';
+    $('map-source').textContent = `this node and its ${state.connections.length} direct connections (${note})`;
   }
 
   function setGraph(nodes, edges) {
