@@ -18,7 +18,10 @@ public sealed class NodeIdentity
         Id = NodeId.Read(id);
         Advertised = rules.ParseAll(options.Value.Advertise).DistinctBy(a => a.Value, StringComparer.Ordinal).ToArray();
         AdvertisedAddresses = Advertised.Select(a => a.Value).ToArray();
-        Seeds = rules.ParseAll(options.Value.Seeds).DistinctBy(a => a.Value, StringComparer.Ordinal).ToArray();
+        var seeds = options.Value.Seeds.Select(s => Gossip.Seeds.SeedSpec.Parse(s, rules.Schemes)).DistinctBy(s => s.Text, StringComparer.Ordinal).ToArray();
+        Seeds = seeds.Where(s => s.Address is not null).Select(s => s.Address!).ToArray();
+        SavedSeeds = seeds.Where(s => s.Kind == Gossip.Seeds.SeedKind.Address).Select(s => s.Address!).ToArray();
+        ResolvedSeeds = seeds.Where(s => s.Kind != Gossip.Seeds.SeedKind.Address).ToArray();
         // Control frames are the tree rule's; a node on the original rule neither sends nor wants them.
         Extension = new(HelloExtension.CurrentVersion,
             options.Value.Dissemination == Gossip.Dissemination.DisseminationRule.Tree ? HelloFeatures.ControlFrames : HelloFeatures.None);
@@ -36,6 +39,12 @@ public sealed class NodeIdentity
     /// <summary>This node's own addresses, parsed.</summary>
     public IReadOnlyList<PeerAddress> Advertised { get; }
 
-    /// <summary>The configured seeds (<see cref="PeerNetOptions.Seeds"/>), parsed.</summary>
+    /// <summary>The configured seeds written as addresses (<see cref="PeerNetOptions.Seeds"/> but the SRV ones), parsed: purge keeps them.</summary>
     public IReadOnlyList<PeerAddress> Seeds { get; }
+
+    /// <summary>The seeds saved at start: IP literals, <c>localhost</c>, custom transports' addresses.</summary>
+    public IReadOnlyList<PeerAddress> SavedSeeds { get; }
+
+    /// <summary>The seeds resolved at every bootstrap round: DNS names and SRV names.</summary>
+    public IReadOnlyList<Gossip.Seeds.SeedSpec> ResolvedSeeds { get; }
 }

@@ -65,6 +65,22 @@ public sealed class PeerNetLimits
     /// <summary>Bytes below which a paused receive pipe resumes.</summary>
     public const int ReceivePipeResumeBytes = 32 * 1024;
 
+    /// <summary>
+    /// Addresses one bootstrap round takes from the seeds' DNS answers (SRV targets included): a name answering
+    /// thousands of records costs a bounded list, not a round of thousands of candidates (a round dials at most 8).
+    /// </summary>
+    public const int MaxSeedAddresses = 256;
+
+    /// <summary>Most addresses one call of <c>GET /api/nodes/sample</c> (<see cref="PeerNode.SampleVerifiedAsync"/>) returns.</summary>
+    public const int MaxSampleSize = 100;
+
+    /// <summary>
+    /// How long one sample of recently verified addresses is served (<see cref="PeerNode.SampleVerifiedAsync"/>): every
+    /// call within it gets the same sample, so polling the open REST endpoint reveals at most
+    /// <see cref="MaxSampleSize"/> addresses per window instead of enumerating the table, and costs one query per window.
+    /// </summary>
+    public static readonly TimeSpan SampleWindow = TimeSpan.FromSeconds(10);
+
     /// <summary>The limits of a node.</summary>
     public PeerNetLimits(IOptions<PeerNetOptions> options, PeerNetMetrics metrics, ILogger<PeerNetLimits> logger)
     {
@@ -89,8 +105,10 @@ public sealed class PeerNetLimits
         SubscriberBuffer = Constant("subscriber_buffer", SubscriberBufferCapacity, "requests buffered per subscriber");
         WaitingOwnSends = Constant("waiting_own_sends", MaxWaitingOwnSends, "own frames parked per peer at a full send queue");
         ExchangeAllowance = Constant("exchange_allowance", (long)o.Size * AnswerAllowanceFactor, "answers accepted per own _addrs request (Size x 8)");
+        SeedAddresses = Constant("seed_addresses", MaxSeedAddresses, "addresses one bootstrap round takes from the seeds' DNS answers");
         All = [Peers, PendingHandshakes, PerAddress, SendQueue, FrameLength, StoreQueue, RouterQueue, Origins, SeenResponses,
-            ResponseBuffer, SeenIds, Payloads, PendingPulls, ReplyHandles, Subscribers, SubscriberBuffer, WaitingOwnSends, ExchangeAllowance];
+            ResponseBuffer, SeenIds, Payloads, PendingPulls, ReplyHandles, Subscribers, SubscriberBuffer, WaitingOwnSends, ExchangeAllowance,
+            SeedAddresses];
         metrics.ObserveGauge("peernet.limit.usage", "{item}", "Occupancy last observed of each node-wide bound (see peernet.limit.hits for how often one was reached).",
             () => All.Where(b => b.IsObserved).Select(b => new System.Diagnostics.Metrics.Measurement<long>(b.Occupancy, new KeyValuePair<string, object?>("limit", b.Name))));
     }
@@ -151,4 +169,7 @@ public sealed class PeerNetLimits
 
     /// <summary><see cref="AnswerAllowanceFactor"/> x <see cref="PeerNetOptions.Size"/> (per request).</summary>
     public LimitBound ExchangeAllowance { get; }
+
+    /// <summary><see cref="MaxSeedAddresses"/> (per bootstrap round).</summary>
+    public LimitBound SeedAddresses { get; }
 }

@@ -17,7 +17,7 @@ public sealed class PeerNetMetrics : IDisposable
     private readonly Counter<long> _handshakes, _refused, _violations, _dropped;
     private readonly Counter<long> _originated, _received, _responsesDelivered, _responsesRelayed, _responsesDropped;
     private readonly Counter<long> _asked, _learned, _refusedAddresses, _addressesSent, _dials, _purged;
-    private readonly Counter<long> _storeDropped, _roundFailures, _limitHits, _subscriberDrops, _censusAnswers;
+    private readonly Counter<long> _storeDropped, _roundFailures, _limitHits, _subscriberDrops, _censusAnswers, _seedResolutions, _seedRefused;
     private readonly Histogram<double> _batchDuration;
 
     /// <summary>Creates the node's meter and its instruments.</summary>
@@ -42,6 +42,10 @@ public sealed class PeerNetMetrics : IDisposable
             "Addresses of node exchange refused, by reason (invalid, scope, allowance, unsolicited, store_full).");
         _addressesSent = Counter("peernet.exchange.addresses.sent", "{address}", "Addresses sent in answers to peers' node-exchange requests.");
         _dials = Counter("peernet.dials", "{dial}", "Bootstrap dials, by result (ok, failed).");
+        _seedResolutions = Counter("peernet.seeds.resolutions", "{lookup}",
+            "DNS lookups of seeds (A/AAAA, SRV) at bootstrap rounds, by result (ok, failed) and failure reason (timeout, not_found, error).");
+        _seedRefused = Counter("peernet.seeds.addresses.refused", "{address}",
+            "Addresses resolved from seeds that are not dialled, by reason (scope, invalid).");
         _purged = Counter("peernet.addresses.purged", "{address}", "Dead addresses purged from the store.");
         _storeDropped = Counter("peernet.store.writes.dropped", "{write}", "Background store writes dropped at a full writer queue.");
         _roundFailures = Counter("peernet.engine.round.failures", "{round}", "Gossip engine rounds that failed (logged; the loop went on), by loop.");
@@ -88,6 +92,16 @@ public sealed class PeerNetMetrics : IDisposable
     internal void AddressesSent(int count) => _addressesSent.Add(count);
 
     internal void Dial(bool ok) => _dials.Add(1, new KeyValuePair<string, object?>("result", ok ? "ok" : "failed"));
+
+    internal void SeedResolution(string? failure)
+    {
+        if (failure is null)
+            _seedResolutions.Add(1, new KeyValuePair<string, object?>("result", "ok"));
+        else
+            _seedResolutions.Add(1, new KeyValuePair<string, object?>("result", "failed"), Reason(failure));
+    }
+
+    internal void SeedAddressRefused(string reason) => _seedRefused.Add(1, Reason(reason));
 
     internal void Purged(int count) => _purged.Add(count);
 

@@ -70,8 +70,20 @@ public sealed class PeerNetOptions
     /// <summary>When true, PeerNet's own log categories log at Debug. Default false.</summary>
     public bool Debug { get; set; }
 
-    /// <summary>Addresses saved at every start (explicitly, so they come back even after a remove). Default none.</summary>
+    /// <summary>
+    /// Seed nodes. An IP literal, <c>localhost</c> or a custom transport's address is saved at every start (explicitly,
+    /// so it comes back even after a remove). A ws, wss or tcp address whose host is a DNS name is resolved at every
+    /// bootstrap round instead, into one address per A/AAAA record; <c>srv+ws://_service._proto.domain/path</c> (or
+    /// srv+wss, srv+tcp) into one per SRV target. Default none.
+    /// </summary>
     public List<string> Seeds { get; set; } = [];
+
+    /// <summary>
+    /// Milliseconds one DNS lookup of a seed (A/AAAA or SRV) may take at a bootstrap round before it counts as failed
+    /// and the round goes on without it. Default 5000.
+    /// </summary>
+    [Range(100, 60_000)]
+    public int SeedResolveTimeout { get; set; } = 5000;
 
     /// <summary>This node's own public addresses: offered to peers in node exchange, never stored or listed by known. Default none.</summary>
     public List<string> Advertise { get; set; } = [];
@@ -128,9 +140,24 @@ public sealed class PeerNetOptions
     [Range(1, 1_000_000)]
     public int MaxPeers { get; set; } = 1000;
 
-    /// <summary>Most connections still in their handshake at once. Default 128.</summary>
+    /// <summary>
+    /// Connections of <see cref="MaxPeers"/> that only this node's own dials may use (at most MaxPeers - 1): inbound
+    /// peers never take them, so a crowd of inbound connections cannot stop the node from dialling out. Default 16.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int OutboundSlots { get; set; } = 16;
+
+    /// <summary>Most inbound connections still in their handshake at once (dials have their own budget). Default 128.</summary>
     [Range(1, 1_000_000)]
     public int MaxPendingHandshakes { get; set; } = 128;
+
+    /// <summary>
+    /// Milliseconds after its handshake within which a connection to a node may still be replaced by a crossed dial
+    /// from that node (both dialled at once); after it, a second connection claiming that node id is refused, so a
+    /// peer spoofing an id cannot take an honest link over. Default 2000.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int CrossedDialWindow { get; set; } = 2000;
 
     /// <summary>Most inbound connections from one remote IP address (loopback exempt). Default 8.</summary>
     [Range(1, 1_000_000)]

@@ -70,6 +70,8 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddSingleton<Gossip.Census.CensusResponder>();
         services.TryAddSingleton<Gossip.Census.CensusService>();
         services.TryAddSingleton<PeerNode>();
+        services.TryAddSingleton<Gossip.Seeds.ISeedResolver, Gossip.Seeds.DnsSeedResolver>();
+        services.TryAddSingleton<Gossip.Seeds.SeedExpander>();
         services.TryAddSingleton<Bootstrapper>();
         services.TryAddSingleton<NodeExchange>();
         services.TryAddSingleton<Purger>();

@@ -22,15 +22,20 @@ public sealed class PeerNode
     private readonly RequestHub _requests;
     private readonly Gossip.Census.CensusService _census;
     private readonly DeliveryReports _reports;
+    private readonly VerifiedSampleCache _verified;
     private volatile bool _running;
     private volatile StrongBox<DateTimeOffset>? _startedAt; // a reference: read whole from any thread
 
+    /// <summary>How recent a successful connection must be for <see cref="SampleVerifiedAsync"/> to count an address as verified.</summary>
+    public static readonly TimeSpan VerifiedWithin = TimeSpan.FromHours(1);
+
     /// <summary>Creates the node facade.</summary>
     public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules, AnnounceRouter announces, RequestHub requests,
-        Gossip.Census.CensusService census, DeliveryReports reports)
+        Gossip.Census.CensusService census, DeliveryReports reports, TimeProvider time, RandomSource random)
     {
         _census = census;
         _reports = reports;
+        _verified = new VerifiedSampleCache(store, time, random);
         _store = store;
         _network = network;
         _rules = rules;
@@ -115,6 +120,19 @@ public sealed class PeerNode
     /// <summary>Up to <paramref name="count"/> random known addresses.</summary>
     public Task<IReadOnlyList<string>> SampleAsync(int count, CancellationToken cancellationToken = default) =>
         _store.SampleAsync(count, cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> random known addresses this node connected to successfully within
+    /// <see cref="VerifiedWithin"/>, for HTTP bootstrap (<c>GET /api/nodes/sample</c>). One sample is drawn per
+    /// <see cref="PeerNetLimits.SampleWindow"/>: every call within it gets the first <paramref name="count"/> of the same one.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not between 1 and <see cref="PeerNetLimits.MaxSampleSize"/>.</exception>
+    public Task<IReadOnlyList<string>> SampleVerifiedAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, PeerNetLimits.MaxSampleSize);
+        return _verified.GetAsync(count, cancellationToken);
+    }
 
     /// <summary>Connection statistics of an address (the original's <c>getStats(addr)</c>); null when it is neither known nor counted.</summary>
     /// <exception cref="InvalidPeerAddressException">The address is invalid.</exception>

@@ -15,7 +15,7 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
         // Resolved here, not injected: the transports behind the rules take these options themselves.
         var schemes = services.GetRequiredService<Addressing.AddressRules>().Schemes;
         var failures = new List<string>();
-        CheckAddresses(nameof(PeerNetOptions.Seeds), options.Seeds, schemes, failures);
+        CheckSeeds(options.Seeds, schemes, failures);
         CheckAddresses(nameof(PeerNetOptions.Advertise), options.Advertise, schemes, failures);
 
         if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
@@ -27,6 +27,17 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RemovedTtl)} = {options.RemovedTtl} must be between 00:00:00 and 3650 days.");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckSeeds(List<string>? seeds, IReadOnlySet<string> schemes, List<string> failures)
+    {
+        if (seeds is null)
+            return;
+        for (var i = 0; i < seeds.Count; i++)
+        {
+            if (!Gossip.Seeds.SeedSpec.TryParse(seeds[i], schemes, out _, out var error))
+                failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.Seeds)}:{i} = '{Addressing.PeerAddress.Shorten(seeds[i])}' is not a valid seed: {error}.");
+        }
     }
 
     private static void CheckAddresses(string key, List<string>? addresses, IReadOnlySet<string> schemes, List<string> failures)

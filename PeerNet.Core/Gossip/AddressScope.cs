@@ -24,11 +24,19 @@ public sealed class AddressScope
     /// <summary>Null when <paramref name="address"/> may be learned by gossip, else why not.</summary>
     public string? Refusal(PeerAddress address)
     {
-        const string loopback = "loopback address learned by a node that does not advertise one";
+        const string loopback = "loopback address, and this node advertises none";
         if (IsLocalhostName(address.Host))
             return AllowsLoopback ? null : loopback;
-        if (!TryGetIp(address, out var ip))
-            return null; // a DNS name: nothing to judge without resolving it
+        return TryGetIp(address, out var ip) ? Refusal(ip) : null; // a DNS name: nothing to judge without resolving it
+    }
+
+    /// <summary>Null when <paramref name="ip"/> may be dialled by gossip (a learned address, a seed's resolved IP), else why not.</summary>
+    public string? Refusal(IPAddress ip)
+    {
+        ArgumentNullException.ThrowIfNull(ip);
+        const string loopback = "loopback address, and this node advertises none";
+        if (ip.IsIPv4MappedToIPv6)
+            ip = ip.MapToIPv4();
         if (IPAddress.IsLoopback(ip))
             return AllowsLoopback ? null : loopback;
         if (ip.Equals(IPAddress.IPv6Any)) // IPv4's 0.0.0.0 is caught with the rest of 0.0.0.0/8 below

@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PeerNet.Addressing;
+using PeerNet.Gossip.Seeds;
 using PeerNet.Peers;
 using PeerNet.Storage;
 
 namespace PeerNet.Gossip;
 
 /// <summary>
-/// Keeps <see cref="PeerNetOptions.Connections"/> handshaken peers: dials random stored addresses, skipping those
-/// already connected, the node's own, and those in back-off. At most <see cref="MaxConcurrentDials"/> dials run at
+/// Keeps <see cref="PeerNetOptions.Connections"/> handshaken peers: dials random stored addresses and the addresses the
+/// DNS seeds resolve to at this round (<see cref="SeedExpander"/>), in random order, skipping those already connected,
+/// the node's own, and those in back-off. A resolved address that answers is saved like a learned one. At most <see cref="MaxConcurrentDials"/> dials run at
 /// once, and each round dials no more than the shortfall, so an empty store or a store of dead addresses never
 /// turns into a dial storm. One round at a time: the engine's bootstrap loop owns it.
 /// </summary>
@@ -31,15 +33,19 @@ public sealed partial class Bootstrapper
 
     private readonly PeerNetwork _network;
     private readonly PeerStore _store;
+    private readonly SeedExpander _seeds;
+    private readonly RandomSource _random;
     private readonly AddressRules _rules;
     private readonly PeerNetOptions _options;
     private readonly PeerNetMetrics _metrics;
     private readonly ILogger _logger;
 
     /// <summary>Creates the bootstrapper of a node.</summary>
-    public Bootstrapper(PeerNetwork network, PeerStore store, AddressRules rules, IOptions<PeerNetOptions> options, TimeProvider time,
-        PeerNetMetrics metrics, ILogger<Bootstrapper> logger)
+    public Bootstrapper(PeerNetwork network, PeerStore store, SeedExpander seeds, AddressRules rules, IOptions<PeerNetOptions> options,
+        TimeProvider time, RandomSource random, PeerNetMetrics metrics, ILogger<Bootstrapper> logger)
     {
+        _seeds = seeds;
+        _random = random;
         _metrics = metrics;
         _network = network;
         _store = store;
@@ -58,30 +64,57 @@ public sealed partial class Bootstrapper
     /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var connected = _network.Count;
+        // Outbound peers only: inbound ones are whoever chose to connect, and five of them must not stop this node
+        // from choosing its own (an attacker's sessions would otherwise satisfy bootstrap for good).
+        var connected = _network.OutboundCount;
         var shortfall = _options.Connections - connected;
         if (shortfall <= 0)
             return 0;
 
         var open = _network.OpenAddresses();
-        // Sample more than needed: some of the sample will be connected, our own, or backing off.
+        // Sample more than needed: some of the sample will be connected, our own, or backing off. The DNS seeds are
+        // resolved meanwhile, at every round: what a name answers now is what is dialled.
+        var resolving = _seeds.ExpandAsync(cancellationToken);
         var sample = await _store.SampleAsync(Math.Min(256, shortfall * 4 + open.Count), cancellationToken).ConfigureAwait(false);
-        var candidates = SelectCandidates(sample, open, Math.Min(shortfall, MaxConcurrentDials));
+        var resolved = await resolving.ConfigureAwait(false);
+        var pool = Pool(sample, resolved);
+        var candidates = SelectCandidates(pool, open, Math.Min(shortfall, MaxConcurrentDials));
         if (candidates.Count == 0)
         {
-            Log.NothingToDial(_logger, connected, _options.Connections, sample.Count);
+            Log.NothingToDial(_logger, connected, _options.Connections, pool.Count);
             return 0;
         }
 
         Log.Dialling(_logger, candidates.Count, connected, _options.Connections);
-        await Task.WhenAll(candidates.Select(a => DialAsync(a, cancellationToken))).ConfigureAwait(false);
+        var fromSeeds = resolved.Count == 0 ? null : resolved.Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
+        await Task.WhenAll(candidates.Select(a => DialAsync(a, fromSeeds?.Contains(a.Value) == true, cancellationToken))).ConfigureAwait(false);
         return candidates.Count;
+    }
+
+    /// <summary>
+    /// The stored sample and the resolved seeds in one random order: a resolved address competes with the stored ones
+    /// rather than going first, so a seed does not become every node's hub once the network has other addresses.
+    /// </summary>
+    private List<string> Pool(IReadOnlyList<string> sample, IReadOnlyList<PeerAddress> resolved)
+    {
+        var pool = new List<string>(sample.Count + resolved.Count);
+        pool.AddRange(sample);
+        if (resolved.Count == 0)
+            return pool; // the store's sample is random already
+        pool.AddRange(resolved.Select(a => a.Value));
+        for (var i = pool.Count - 1; i > 0; i--)
+        {
+            var j = _random.Next(i + 1);
+            (pool[i], pool[j]) = (pool[j], pool[i]);
+        }
+        return pool;
     }
 
     /// <summary>The addresses of <paramref name="sample"/> worth dialling now, at most <paramref name="max"/>.</summary>
     internal List<PeerAddress> SelectCandidates(IEnumerable<string> sample, IReadOnlySet<string> open, int max)
     {
         var picked = new List<PeerAddress>(max);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var text in sample)
         {
             if (picked.Count >= max)
@@ -89,6 +122,8 @@ public sealed partial class Bootstrapper
             string? skip = null;
             if (!_rules.TryParse(text, out var address, out var error))
                 skip = "not a valid address: " + error; // stored by an older version with other rules
+            else if (!seen.Add(address.Value))
+                continue; // stored and resolved from a seed as well
             else if (open.Contains(address.Value))
                 skip = "already connected";
             else if (Backoff.IsWaiting(address.Value))
@@ -103,13 +138,17 @@ public sealed partial class Bootstrapper
         return picked;
     }
 
-    private async Task DialAsync(PeerAddress address, CancellationToken cancellationToken)
+    private async Task DialAsync(PeerAddress address, bool fromSeed, CancellationToken cancellationToken)
     {
         try
         {
             var session = await _network.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
             _metrics.Dial(ok: true);
             Backoff.RecordSuccess(address.Value);
+            // A seed's address that answers is kept like a learned one (unless removed within RemovedTtl): node exchange
+            // and GET /api/nodes/sample can offer it, and purge forgets it once it stops answering.
+            if (fromSeed)
+                _store.TrySaveLearned([address]);
             Log.Dialled(_logger, address.Value, session.RemoteId?.ToString() ?? "?");
         }
         catch (PeerConnectException ex)

@@ -67,6 +67,9 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
     /// <summary>Handshaken peers right now.</summary>
     public int Count => _table.Handshaken.Count;
 
+    /// <summary>Handshaken peers this node dialled: what bootstrap keeps at <see cref="PeerNetOptions.Connections"/>.</summary>
+    public int OutboundCount => _table.OutboundCount;
+
     /// <summary>Connections open right now, handshaken or not.</summary>
     public int OpenConnections => _table.OpenCount;
 

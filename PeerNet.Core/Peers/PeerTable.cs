@@ -19,13 +19,16 @@ public sealed class PeerTable
     private readonly Dictionary<IPAddress, int> _inboundByAddress = [];
     private readonly HashSet<string> _dialing = new(StringComparer.Ordinal);
     private readonly PeerNetOptions _options;
+    private readonly TimeProvider _time;
     private Peer[] _snapshot = [];
+    private int _inboundOpen, _inboundHandshaken, _outboundHandshaken;
     private long _retiredFramesIn, _retiredFramesOut, _retiredBytesIn, _retiredBytesOut;
 
     /// <summary>The table of a node.</summary>
-    public PeerTable(Microsoft.Extensions.Options.IOptions<PeerNetOptions> options, PeerNetMetrics metrics, PeerNetLimits limits)
+    public PeerTable(Microsoft.Extensions.Options.IOptions<PeerNetOptions> options, PeerNetMetrics metrics, PeerNetLimits limits, TimeProvider time)
     {
         _options = options.Value;
+        _time = time;
         Limits = limits;
         metrics.ObserveGauge("peernet.peers.connected", "{peer}", "Handshaken peers, by direction and transport.", ConnectedByKind);
         metrics.ObserveGauge("peernet.connections.open", "{connection}", "Open connections, handshaken or still in their handshake.", () => OpenCount);
@@ -43,6 +46,12 @@ public sealed class PeerTable
     internal int OpenCount
     {
         get { lock (_gate) return _open.Count; }
+    }
+
+    /// <summary>Handshaken peers this node dialled (what bootstrap keeps at PeerNet:Connections).</summary>
+    internal int OutboundCount
+    {
+        get { lock (_gate) return _outboundHandshaken; }
     }
 
     internal bool IsStopping { get; private set; }
@@ -71,7 +80,7 @@ public sealed class PeerTable
                 return (PeerConnectFailure.CapReached, "stopping", "the node is shutting down");
             if (_open.Any(p => address.Equals(p.Address)) || _dialing.Contains(address.Value))
                 return (PeerConnectFailure.AlreadyConnected, "already_connected", "a connection to that address is already open");
-            var verdict = CheckLocked(remote: null);
+            var verdict = CheckLocked(remote: null, inbound: false);
             if (verdict != Admission.Admitted)
                 return (PeerConnectFailure.CapReached, AdmissionPolicy.Tag(verdict), AdmissionPolicy.Describe(verdict, null, _options));
             _dialing.Add(address.Value);
@@ -95,11 +104,12 @@ public sealed class PeerTable
                 return ("stopping", "the node is shutting down");
             if (direction == PeerDirection.Inbound)
             {
-                var verdict = CheckLocked(remote);
+                var verdict = CheckLocked(remote, inbound: true);
                 if (verdict != Admission.Admitted)
                     return (AdmissionPolicy.Tag(verdict), AdmissionPolicy.Describe(verdict, remote, _options));
                 if (AdmissionPolicy.CountsPerAddress(remote))
                     _inboundByAddress[remote!] = _inboundByAddress.GetValueOrDefault(remote!) + 1;
+                _inboundOpen++;
             }
             _open.Add(peer);
             ObserveLocked();
@@ -119,12 +129,20 @@ public sealed class PeerTable
                 return new HandshakeRefusal(PeerConnectFailure.HandshakeFailed, "the connection closed during the handshake");
             if (_byId.TryGetValue(id, out var existing) && existing != peer)
             {
-                if (!AdmissionPolicy.KeepsNewConnection(existing.Direction, peer.Direction, self.CompareTo(id)))
+                // Crossed dials settle on one link, but only while the existing one is new: a link older than the
+                // window is never replaced, so a peer claiming a connected node's id cannot take its place.
+                var age = _time.GetUtcNow() - (existing.HandshakenAt ?? existing.ConnectedAt);
+                if (!AdmissionPolicy.KeepsNewConnection(existing.Direction, peer.Direction, self.CompareTo(id))
+                    || !AdmissionPolicy.WithinCrossingWindow(age, _options))
                     return new HandshakeRefusal(PeerConnectFailure.AlreadyConnected, $"already connected to node {id}");
                 replaced = existing;
             }
             _byId[id] = peer;
             _handshaken.Add(peer);
+            if (peer.Direction == PeerDirection.Inbound)
+                _inboundHandshaken++;
+            else
+                _outboundHandshaken++;
             Publish();
             ObserveLocked();
             return null;
@@ -138,6 +156,8 @@ public sealed class PeerTable
         {
             if (_open.Remove(peer))
             {
+                if (peer.Direction == PeerDirection.Inbound)
+                    _inboundOpen--;
                 var c = peer.Counters;
                 _retiredFramesIn += c.FramesIn;
                 _retiredFramesOut += c.FramesOut;
@@ -154,7 +174,13 @@ public sealed class PeerTable
             }
             var was = _handshaken.Remove(peer);
             if (was)
+            {
+                if (peer.Direction == PeerDirection.Inbound)
+                    _inboundHandshaken--;
+                else
+                    _outboundHandshaken--;
                 Publish();
+            }
             ObserveLocked();
             return was;
         }
@@ -185,13 +211,14 @@ public sealed class PeerTable
     private void ObserveLocked()
     {
         Limits.Peers.Observe(_open.Count);
-        Limits.PendingHandshakes.Observe(_open.Count - _handshaken.Count);
+        Limits.PendingHandshakes.Observe(_inboundOpen - _inboundHandshaken);
     }
 
-    private Admission CheckLocked(IPAddress? remote)
+    private Admission CheckLocked(IPAddress? remote, bool inbound)
     {
         var fromAddress = AdmissionPolicy.CountsPerAddress(remote) ? _inboundByAddress.GetValueOrDefault(remote!) : 0;
-        var verdict = AdmissionPolicy.Check(new AdmissionCounts(_open.Count, _handshaken.Count, fromAddress), _options);
+        var counts = new AdmissionCounts(_open.Count, _inboundOpen, _inboundOpen - _inboundHandshaken, fromAddress);
+        var verdict = AdmissionPolicy.Check(counts, inbound, _options);
         switch (verdict)
         {
             case Admission.PeerCap: Limits.Peers.Hit(); break;

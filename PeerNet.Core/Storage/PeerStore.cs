@@ -24,6 +24,23 @@ public sealed partial class PeerStore : IAsyncDisposable
                 .Select(n => n.Address)
                 .Take(take));
 
+    // Recently verified: a successful outbound connection since the given time, of an address still known.
+    private static readonly Func<PeerStoreContext, long, long, int, IAsyncEnumerable<string>> VerifiedFrom =
+        EF.CompileAsyncQuery((PeerStoreContext db, long from, long since, int take) =>
+            db.Stats.AsNoTracking()
+                .Where(s => s.Ring >= from && s.LastOkAt >= since && db.Nodes.Any(n => n.Ring == s.Ring))
+                .OrderBy(s => s.Ring)
+                .Select(s => s.Address)
+                .Take(take));
+
+    private static readonly Func<PeerStoreContext, long, long, int, IAsyncEnumerable<string>> VerifiedBefore =
+        EF.CompileAsyncQuery((PeerStoreContext db, long before, long since, int take) =>
+            db.Stats.AsNoTracking()
+                .Where(s => s.Ring < before && s.LastOkAt >= since && db.Nodes.Any(n => n.Ring == s.Ring))
+                .OrderBy(s => s.Ring)
+                .Select(s => s.Address)
+                .Take(take));
+
     private readonly PeerNetMetrics _metrics;
     private readonly PeerNetLimits _limits;
     private readonly IDbContextFactory<PeerStoreContext> _contexts;
@@ -243,6 +260,37 @@ public sealed partial class PeerStore : IAsyncDisposable
                     break;
                 result.Add(address);
             }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct random known addresses that this node connected to successfully at or after
+    /// <paramref name="since"/> (their stats' last ok): a random point on the ring and the next such addresses after it,
+    /// wrapping around. It walks the stats table (one row per address ever dialled or exchanged with) from that point
+    /// until it has enough, so a caller should not run it per request: <see cref="PeerNode.SampleVerifiedAsync"/> draws
+    /// one sample per <see cref="PeerNetLimits.SampleWindow"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SampleVerifiedAsync(int count, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+            return [];
+
+        Span<byte> point = stackalloc byte[8];
+        _random.NextBytes(point);
+        var from = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(point);
+        var sinceMs = since.ToUnixTimeMilliseconds();
+
+        var result = new List<string>(count);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var address in VerifiedFrom(db, from, sinceMs, count).WithCancellation(cancellationToken).ConfigureAwait(false))
+            result.Add(address);
+        if (result.Count < count)
+        {
+            // Wrap around the ring: the part before the starting point, which the first read did not cover.
+            await foreach (var address in VerifiedBefore(db, from, sinceMs, count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
+                result.Add(address);
         }
         return result;
     }

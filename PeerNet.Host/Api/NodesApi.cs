@@ -12,6 +12,9 @@ internal static class NodesApi
     /// <summary>Page size when <c>limit</c> is not given.</summary>
     public const int DefaultPageSize = 100;
 
+    /// <summary>Sample size when <c>n</c> is not given.</summary>
+    public const int DefaultSampleSize = 10;
+
     /// <summary>Most addresses one save or remove may carry.</summary>
     public const int MaxBatch = 10_000;
 
@@ -30,6 +33,11 @@ internal static class NodesApi
             .WithSummary("Remove addresses and their stats; node exchange will not learn them again for PeerNet:RemovedTtl.")
             .WithDescription($"At most {MaxBatch} addresses. Needs X-Api-Key when PeerNet:ApiKey is set, else a loopback client.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        nodes.MapGet("/sample", SampleNodes).WithName("SampleNodes")
+            .WithSummary("A random sample of recently verified addresses (a successful connection within the last hour), for HTTP bootstrap.")
+            .WithDescription($"`n` 1-{PeerNetLimits.MaxSampleSize} (default {DefaultSampleSize}). One sample is drawn every "
+                + $"{PeerNetLimits.SampleWindow.TotalSeconds:0} s and every call in that window gets the first `n` of it, so asking again "
+                + "cannot enumerate the table. Only addresses this node knows and dialled successfully count.");
         nodes.MapGet("/stats", GetStats).WithName("GetNodeStats")
             .WithSummary("Connection statistics of one address (the original's getStats).")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -47,6 +55,15 @@ internal static class NodesApi
 
         var page = await node.ListKnownAsync(size, after, cancellationToken);
         return TypedResults.Ok(new NodesPage(page.Addresses.Select(a => new NodeItem(a)).ToList(), page.Next));
+    }
+
+    private static async Task<Results<Ok<NodesSample>, ValidationProblem>> SampleNodes(PeerNode node, int? n, CancellationToken cancellationToken)
+    {
+        var size = n ?? DefaultSampleSize;
+        if (size is < 1 or > PeerNetLimits.MaxSampleSize)
+            return Invalid("n", $"n must be between 1 and {PeerNetLimits.MaxSampleSize}.");
+        var sample = await node.SampleVerifiedAsync(size, cancellationToken);
+        return TypedResults.Ok(new NodesSample(sample.Select(a => new NodeItem(a)).ToList()));
     }
 
     private static async Task<Results<Ok<SavedResponse>, ValidationProblem>> SaveNodes(

@@ -52,6 +52,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(50, o.IhaveDelay);
         Assert.False(o.Debug);
         Assert.Empty(o.Seeds);
+        Assert.Equal(5000, o.SeedResolveTimeout);
         Assert.Empty(o.Advertise);
         Assert.Null(o.ApiKey);
         Assert.Null(o.MetricsKey);
@@ -92,6 +93,8 @@ public sealed class PeerNetOptionsTests : IDisposable
             ["PeerNet:Debug"] = "true",
             ["PeerNet:Seeds:0"] = "ws://seed:8080/peer",
             ["PeerNet:Seeds:1"] = "ws://seed2:8080/peer",
+            ["PeerNet:Seeds:2"] = "srv+ws://_peernet._tcp.example.org/peer",
+            ["PeerNet:SeedResolveTimeout"] = "1500",
             ["PeerNet:Advertise:0"] = "ws://me:8080/peer",
             ["PeerNet:ApiKey"] = "s3cret",
             ["PeerNet:MetricsKey"] = "scrape",
@@ -116,7 +119,8 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(25, o.PurgeSample);
         Assert.Equal((PeerNet.Gossip.Dissemination.DisseminationRule.RandomFanout, 250, 0), (o.Dissemination, o.GraftTimeout, o.IhaveDelay));
         Assert.True(o.Debug);
-        Assert.Equal(["ws://seed:8080/peer", "ws://seed2:8080/peer"], o.Seeds);
+        Assert.Equal(["ws://seed:8080/peer", "ws://seed2:8080/peer", "srv+ws://_peernet._tcp.example.org/peer"], o.Seeds);
+        Assert.Equal(1500, o.SeedResolveTimeout);
         Assert.Equal(["ws://me:8080/peer"], o.Advertise);
         Assert.Equal("s3cret", o.ApiKey);
         Assert.Equal("scrape", o.MetricsKey);
@@ -152,6 +156,10 @@ public sealed class PeerNetOptionsTests : IDisposable
     [InlineData("PeerNet:SendQueueCapacity", "0", "SendQueueCapacity")]
     [InlineData("PeerNet:MaxFrameLength", "1000", "MaxFrameLength")]
     [InlineData("PeerNet:Seeds:0", "ftp://seed", "PeerNet:Seeds:0")]
+    [InlineData("PeerNet:Seeds:0", "srv+ws://_peernet._tcp.example.org:8080/peer", "PeerNet:Seeds:0")]
+    [InlineData("PeerNet:Seeds:0", "srv+ws://10.1.2.3/peer", "PeerNet:Seeds:0")]
+    [InlineData("PeerNet:SeedResolveTimeout", "50", "SeedResolveTimeout")]
+    [InlineData("PeerNet:SeedResolveTimeout", "60001", "SeedResolveTimeout")]
     [InlineData("PeerNet:Advertise:0", "tcp://noport", "PeerNet:Advertise:0")]
     [InlineData("PeerNet:ApiKey", "   ", "PeerNet:ApiKey")]
     [InlineData("PeerNet:MetricsKey", "   ", "PeerNet:MetricsKey")]

@@ -32,7 +32,7 @@ public sealed partial class ProcessHostTests : IDisposable
             {
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                 ["Logging__Json"] = "true",
-                ["PeerNet__Seeds__0"] = "ws://seed.example:8080/peer",
+                ["PeerNet__Seeds__0"] = "ws://127.0.0.9:9/peer", // bootstrap dials it: loopback, where nothing listens
                 ["PeerNet__Connections"] = "8",
             },
         };
@@ -52,7 +52,7 @@ public sealed partial class ProcessHostTests : IDisposable
         {
             var baseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             using var client = new HttpClient { BaseAddress = baseAddress };
-            var saved = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "ws://a.example:1/peer", "ws://b.example:1/peer" } }, cancellationToken: TestContext.Current.CancellationToken);
+            var saved = await client.PostAsJsonAsync("/api/nodes", new { addresses = new[] { "ws://127.0.0.10:9/peer", "ws://127.0.0.11:9/peer" } }, cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
             using (Process.Start("kill", ["-TERM", process.Id.ToString()])) { }

@@ -40,19 +40,24 @@ public sealed class RealHostTests : IDisposable
     }
 
     [Fact]
-    public async Task Seeds_AreSavedAtEveryStart_EvenAfterARemove()
+    public async Task AddressSeeds_AreSavedAtEveryStart_EvenAfterARemove_DnsSeedsAreNot()
     {
         var db = _dir.File("seeds.db");
-        var settings = new Dictionary<string, string?> { ["PeerNet:Seeds:0"] = "ws://seed.example:8080/peer" };
+        var settings = new Dictionary<string, string?>
+        {
+            ["PeerNet:Seeds:0"] = "ws://127.0.0.9:8080/peer",
+            ["PeerNet:Seeds:1"] = "ws://seed.example:8080/peer", // resolved at bootstrap rounds (off here), never saved
+            ["PeerNet:Seeds:2"] = "srv+ws://_peernet._tcp.seed.example/peer",
+        };
         await using (var first = await TestNode.StartAsync(db, settings))
         {
             Assert.Equal(1, first.Node.KnownCount);
-            await first.Node.RemoveAsync(["ws://seed.example:8080/peer"], TestContext.Current.CancellationToken);
+            await first.Node.RemoveAsync(["ws://127.0.0.9:8080/peer"], TestContext.Current.CancellationToken);
             Assert.Equal(0, first.Node.KnownCount);
         }
 
         await using var second = await TestNode.StartAsync(db, settings);
-        Assert.Equal(1, second.Node.KnownCount);
+        Assert.Equal(["ws://127.0.0.9:8080/peer"], await second.Node.KnownAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -60,11 +65,11 @@ public sealed class RealHostTests : IDisposable
     {
         await using var node = await TestNode.StartAsync(_dir.File("adv.db"), new Dictionary<string, string?>
         {
-            ["PeerNet:Advertise:0"] = "WS://Me.Example:8080/peer",
-            ["PeerNet:Seeds:0"] = "ws://me.example:8080/peer",
+            ["PeerNet:Advertise:0"] = "WS://127.0.0.9:80/peer",
+            ["PeerNet:Seeds:0"] = "ws://127.0.0.9/peer",
         });
         var info = await node.Client.GetFromJsonAsync<JsonElement>("/api/node", cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal(["ws://me.example:8080/peer"], info.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["ws://127.0.0.9/peer"], info.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(0, info.GetProperty("known").GetInt64());
     }
 

@@ -27,6 +27,8 @@ public sealed class SwaggerTests : IAsyncLifetime
         Assert.Equal(["200", "400", "401"], Codes("/api/nodes", "post"));
         Assert.Equal(["200", "400", "401"], Codes("/api/nodes", "delete"));
         Assert.Equal(["200", "400", "404"], Codes("/api/nodes/stats", "get"));
+        Assert.Equal(["200", "400"], Codes("/api/nodes/sample", "get"));
+        Assert.Equal("n", paths.GetProperty("/api/nodes/sample").GetProperty("get").GetProperty("parameters")[0].GetProperty("name").GetString());
         Assert.Equal(["200"], Codes("/api/connections", "get"));
         Assert.Equal(["200", "400", "401", "409", "502"], Codes("/api/connections", "post"));
         Assert.Equal(["204", "400", "401", "404"], Codes("/api/connections", "delete"));

@@ -22,20 +22,23 @@ internal sealed class MemoryNet(string scheme = "tcp") : IAsyncDisposable
     private readonly List<MemoryNode> _nodes = [];
 
     /// <summary>Adds a node; <paramref name="random"/> (seeded) makes its node id and every random choice it makes repeatable.</summary>
-    public async Task<MemoryNode> AddAsync(string address, Action<PeerNetOptions>? configure = null, TimeProvider? time = null, RandomSource? random = null)
+    /// <param name="services">Registrations made after AddPeerNet's (a fake <c>ISeedResolver</c>, say), replacing its own.</param>
+    public async Task<MemoryNode> AddAsync(string address, Action<PeerNetOptions>? configure = null, TimeProvider? time = null, RandomSource? random = null,
+        Action<IServiceCollection>? services = null)
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddPeerNet(o =>
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddPeerNet(o =>
         {
             o.HandshakeTimeout = 2000;
             configure?.Invoke(o);
         }, connectionString: $"Data Source={_dir.File(Guid.NewGuid().ToString("N") + ".db")}");
-        services.AddSingleton<IPeerTransport>(new Transport(this, scheme));
+        collection.AddSingleton<IPeerTransport>(new Transport(this, scheme));
         if (time is not null)
-            services.Replace(ServiceDescriptor.Singleton(time));
+            collection.Replace(ServiceDescriptor.Singleton(time));
         if (random is not null)
-            services.Replace(ServiceDescriptor.Singleton(random));
-        var provider = services.BuildServiceProvider();
+            collection.Replace(ServiceDescriptor.Singleton(random));
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider();
         var store = provider.GetRequiredService<PeerStore>();
         await store.StartAsync(CancellationToken.None);
         var node = new MemoryNode(provider, PeerAddress.Parse(address, _schemes));

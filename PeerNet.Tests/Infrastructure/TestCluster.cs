@@ -15,6 +15,9 @@ public sealed record TestNodeOptions
     /// <summary>Sets PeerNet:Advertise to the host's own ws address (<see cref="TestNode.PeerAddress"/>).</summary>
     public bool Advertise { get; init; }
 
+    /// <summary>Registrations made before the host's own (a fake <c>ISeedResolver</c>, say).</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services { get; init; }
+
     /// <summary>Options with these settings.</summary>
     public static TestNodeOptions With(params (string Key, string? Value)[] settings) =>
         new() { Settings = settings.ToDictionary(s => s.Key, s => s.Value) };
@@ -52,7 +55,7 @@ public sealed class TestCluster : IAsyncDisposable
     {
         options ??= new TestNodeOptions();
         var name = options.Name ?? $"node{Interlocked.Increment(ref _names)}";
-        var node = await TestNode.StartAsync(_dir.File(name + ".db"), options.Settings, options.Tcp, options.Advertise);
+        var node = await TestNode.StartAsync(_dir.File(name + ".db"), options.Settings, options.Tcp, options.Advertise, services: options.Services);
         lock (_nodes)
             _nodes.Add(node);
         return node;

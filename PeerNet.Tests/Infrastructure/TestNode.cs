@@ -65,7 +65,9 @@ public sealed class TestNode : IAsyncDisposable
     /// <paramref name="settings"/> if they need tcp); then neither <paramref name="tcp"/> nor <paramref name="advertise"/>
     /// applies, since Kestrel ignores the urls once a listener is added in code. By default: an OS-chosen 127.0.0.1 socket.
     /// </param>
-    public static async Task<TestNode> StartAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null, bool tcp = false, bool advertise = false, string? url = null)
+    /// <param name="services">Registrations made before the host's own (a fake <c>ISeedResolver</c>, say): PeerNet's defaults give way to them.</param>
+    public static async Task<TestNode> StartAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null, bool tcp = false, bool advertise = false, string? url = null,
+        Action<IServiceCollection>? services = null)
     {
         if (url is not null && (tcp || advertise))
             throw new ArgumentException("A host on a URL of its own binds that URL only: no tcp listener or advertised address is added beside it.", nameof(url));
@@ -106,6 +108,7 @@ public sealed class TestNode : IAsyncDisposable
                 });
             }
 
+            services?.Invoke(builder.Services);
             var app = PeerNetHost.Build(builder);
             try
             {

@@ -173,35 +173,93 @@ public sealed class PeerSessionTests : IAsyncLifetime
         Assert.Equal(2, a.Network.Peers[0].Counters.MessagesIgnored); // both relayed ones
     }
 
-    // One peer and one pending handshake are open. The peer cap counts every open connection, so at MaxPeers 2 it
-    // is the one that refuses; at MaxPeers 3 there is room below it, and the pending-handshake cap (1) refuses.
-    [Theory]
-    [InlineData(2, true)]
-    [InlineData(3, false)]
-    public async Task Caps_CloseNewConnectionsAtOnce_AndLeaveExistingPeersAlone(int maxPeers, bool atThePeerCap)
+    [Fact]
+    public async Task APeerSpoofingAConnectedNodesId_CannotReplaceTheHonestLink_OnceItIsOlderThanTheCrossingWindow()
     {
-        // A handshake timeout far beyond the test: the pending connection must still be pending at the end.
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = maxPeers; o.MaxPendingHandshakes = 1; o.HandshakeTimeout = 60_000; });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var x = await _net.AddAsync("tcp://x:1", o => o.HandshakeTimeout = 60_000, time);
+        var y = await _net.AddAsync("tcp://y:1", o => o.HandshakeTimeout = 60_000, time);
+        // The crossed-dial rule would let an inbound session claiming the peer's id replace an outbound link at the
+        // node with the higher id: that node dials the honest peer, and the attacker connects to it.
+        var (victim, honest) = x.Identity.Id.CompareTo(y.Identity.Id) > 0 ? (x, y) : (y, x);
+        var link = await victim.ConnectAsync(honest, TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromSeconds(3)); // past the 2 s window
+
+        await using var spoofer = _net.Raw(victim, id: honest.Identity.Id);
+        await spoofer.HandshakeAsync();
+        Assert.True(await spoofer.ClosedWithinAsync(Patience)); // refused: already connected to that node
+        Assert.Equal(1, victim.Network.Count);
+        Assert.Same(link, victim.Network.Peers[0]);
+        Assert.Null(link.CloseReason);
+        Assert.Equal(PeerDirection.Outbound, link.Direction);
+    }
+
+    [Fact]
+    public async Task FiveInboundAttackers_DoNotSatisfyBootstrap_ItStillDialsItsOwnPeers()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Connections = 2; o.Interval = 0; });
         var b = await _net.AddAsync("tcp://b:1");
         var c = await _net.AddAsync("tcp://c:1");
+        await a.Node.SaveAsync(["tcp://b:1", "tcp://c:1"], TestContext.Current.CancellationToken);
+        var attackers = new List<ScriptedPeer>();
+        for (var i = 0; i < 5; i++)
+        {
+            var attacker = _net.Raw(a, id: NodeId.Read(Enumerable.Repeat((byte)(0x10 + i), 16).ToArray()));
+            await attacker.HandshakeAsync();
+            attackers.Add(attacker);
+        }
+        await Wait.UntilAsync(() => a.Network.Count == 5, Patience, "five inbound attackers are handshaken");
+
+        Assert.Equal(2, await a.Get<PeerNet.Gossip.Bootstrapper>().RunOnceAsync(TestContext.Current.CancellationToken));
+        await Wait.UntilAsync(() => a.Network.OutboundCount == 2, Patience, "a dialled b and c");
+        Assert.Equal(["tcp://b:1", "tcp://c:1"], a.Network.Peers.Where(p => p.Direction == PeerDirection.Outbound).Select(p => p.Address!.Value).Order());
+        foreach (var attacker in attackers)
+            await attacker.DisposeAsync();
+    }
+
+    // Inbound connections may fill MaxPeers less the outbound slots; this node's own dials keep those slots, and the
+    // pending-handshake cap counts inbound handshakes only, so neither cap lets inbound connections stop a dial.
+    [Fact]
+    public async Task InboundFillsAtMostMaxPeersLessTheOutboundSlots_DialsStillGetTheirs()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = 3; o.OutboundSlots = 1; o.HandshakeTimeout = 60_000; });
+        var b = await _net.AddAsync("tcp://b:1");
+        var c = await _net.AddAsync("tcp://c:1");
+        var d = await _net.AddAsync("tcp://d:1");
         using var refusals = a.Services.Collect("peernet.connections.refused");
         await b.ConnectAsync(a, TestContext.Current.CancellationToken);
+        await using var pending = _net.Raw(a); // inbound, stays in its handshake
+        await Wait.UntilAsync(() => a.Network.Count == 1 && a.Network.OpenConnections == 2, Patience, "b is a peer, one handshake pending");
 
-        await using var pending = _net.Raw(a); // stays in its handshake: the pending cap is now full
-        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "b is a peer");
         await using var refused = _net.Raw(a);
-        Assert.True(await refused.ClosedWithinAsync(Patience));
-        var cap = atThePeerCap ? "peer_cap" : "pending_cap";
-        Assert.Equal((1, 1), (refusals.Sum(), refusals.Sum("reason", cap)));
+        Assert.True(await refused.ClosedWithinAsync(Patience)); // inbound is full at 3 - 1
+        Assert.Equal((1, 1), (refusals.Sum(), refusals.Sum("reason", "peer_cap")));
 
-        // Dialling out meets the same cap (counted under it; the error names it).
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(c, TestContext.Current.CancellationToken));
-        Assert.Equal(PeerConnectFailure.CapReached, ex.Failure);
-        Assert.Contains(atThePeerCap ? "MaxPeers" : "MaxPendingHandshakes", ex.Message);
-        Assert.Equal((2, 2), (refusals.Sum(), refusals.Sum("reason", cap)));
-        Assert.Equal(1, a.Network.Count);
-        Assert.Equal(2, a.Network.OpenConnections); // b and the pending one
-        Assert.Null(a.Network.Peers[0].CloseReason);
+        await a.ConnectAsync(c, TestContext.Current.CancellationToken); // the outbound slot
+        Assert.Equal((2, 1), (a.Network.Count, a.Network.OutboundCount));
+        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(d, TestContext.Current.CancellationToken));
+        Assert.Equal(PeerConnectFailure.CapReached, ex.Failure); // MaxPeers is the total
+        Assert.Contains("MaxPeers", ex.Message);
+        Assert.Equal((2, 2), (refusals.Sum(), refusals.Sum("reason", "peer_cap")));
+        Assert.Null(a.Network.Peers[0].CloseReason); // existing peers untouched
+    }
+
+    [Fact]
+    public async Task PendingInboundHandshakesAtTheirCap_RefuseInbound_ButNotDials()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPendingHandshakes = 2; o.HandshakeTimeout = 60_000; });
+        var b = await _net.AddAsync("tcp://b:1");
+        using var refusals = a.Services.Collect("peernet.connections.refused");
+        await using var stuck1 = _net.Raw(a); // never finish their handshakes
+        await using var stuck2 = _net.Raw(a);
+        await Wait.UntilAsync(() => a.Network.OpenConnections == 2, Patience, "two pending handshakes");
+        await using var third = _net.Raw(a);
+        Assert.True(await third.ClosedWithinAsync(Patience));
+        Assert.Equal(1, refusals.Sum("reason", "pending_cap"));
+
+        var peer = await a.ConnectAsync(b, TestContext.Current.CancellationToken); // dials have their own budget
+        Assert.True(peer.IsHandshaken);
+        Assert.Equal(1, a.Network.OutboundCount);
     }
 
     [Fact]

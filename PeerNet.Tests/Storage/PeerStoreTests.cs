@@ -257,6 +257,72 @@ public sealed class PeerStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task SampleVerified_TakesKnownAddressesWithARecentSuccess_Only_WrappingAroundTheRing()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T12:00:00Z"));
+        await using var h = await StartAsync(time: time, random: new RandomSource(11));
+        var known = Many(12).ToList();
+        await h.Store.SaveAsync(known, TestContext.Current.CancellationToken);
+        foreach (var old in known.Take(3))
+            h.Store.TryRecord(old, StatField.ConnectionOk); // verified, but two hours before the sample
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromHours(2));
+        var recent = known.Skip(3).Take(6).ToList();
+        foreach (var address in recent)
+            h.Store.TryRecord(address, StatField.ConnectionOk);
+        foreach (var address in known.Skip(9))
+            h.Store.TryRecord(address, StatField.ConnectionFail); // dialled, never answered
+        h.Store.TryRecord(A("ws://dialled-only.example"), StatField.ConnectionOk); // answered, but not a known address
+        h.Store.TryRecord(known[0], StatField.NodesRx, 5); // recent traffic, but its last successful dial is old
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
+
+        var since = time.GetUtcNow() - TimeSpan.FromHours(1);
+        var expected = recent.Select(a => a.Value).Order().ToList();
+        for (var i = 0; i < 30; i++)
+        {
+            // Whatever point on the ring it starts from, it wraps around to all of them, each once.
+            Assert.Equal(expected, (await h.Store.SampleVerifiedAsync(100, since, TestContext.Current.CancellationToken)).Order());
+            var four = await h.Store.SampleVerifiedAsync(4, since, TestContext.Current.CancellationToken);
+            Assert.Equal(4, four.Distinct().Count());
+            Assert.Subset(expected.ToHashSet(), four.ToHashSet());
+        }
+        Assert.Empty(await h.Store.SampleVerifiedAsync(100, time.GetUtcNow().AddMinutes(1), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task VerifiedSample_IsTheSameWithinItsWindow_ThenDrawnAgain()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T12:00:00Z"));
+        await using var h = await StartAsync(time: time);
+        var first = Many(150).ToList();
+        await h.Store.SaveAsync(first, TestContext.Current.CancellationToken);
+        foreach (var address in first)
+            h.Store.TryRecord(address, StatField.ConnectionOk);
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
+        var cache = new VerifiedSampleCache(h.Store, time, new RandomSource(5));
+
+        var sample = await cache.GetAsync(PeerNetLimits.MaxSampleSize, TestContext.Current.CancellationToken);
+        Assert.Equal(PeerNetLimits.MaxSampleSize, sample.Distinct().Count());
+
+        // More verified addresses, and the window nearly over: still the same sample, and a smaller n is its start.
+        var later = Many(20, "ws://later").ToList();
+        await h.Store.SaveAsync(later, TestContext.Current.CancellationToken);
+        foreach (var address in later)
+            h.Store.TryRecord(address, StatField.ConnectionOk);
+        await h.Store.FlushAsync(TestContext.Current.CancellationToken);
+        time.Advance(PeerNetLimits.SampleWindow - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(sample, await cache.GetAsync(PeerNetLimits.MaxSampleSize, TestContext.Current.CancellationToken));
+        Assert.Equal(sample.Take(7), await cache.GetAsync(7, TestContext.Current.CancellationToken));
+
+        // A new window draws again: a run of 100 of the 170 now verified on the ring, which the 20 new ones, spread
+        // over the ring by their hashes, leave no gap of 100 for.
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var next = await cache.GetAsync(PeerNetLimits.MaxSampleSize, TestContext.Current.CancellationToken);
+        Assert.NotEqual(sample, next);
+        Assert.Contains(next, a => a.StartsWith("ws://later", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Sample_DrawsEveryAddressWithRoughlyEqualFrequency()
     {
         const int addresses = 200, draws = 5000, size = 10;
