@@ -11,7 +11,7 @@ public sealed partial class LimitBound
 {
     private readonly PeerNetMetrics? _metrics;
     private readonly ILogger? _logger;
-    private readonly long _warnAt, _rearmAt;
+    private readonly long _warnAt;
     private long _occupancy;
     private int _warned;
 
@@ -24,7 +24,6 @@ public sealed partial class LimitBound
         _metrics = metrics;
         _logger = logger;
         _warnAt = Math.Max(1, capacity * 6 / 10);
-        _rearmAt = capacity / 2;
     }
 
     /// <summary>The limit's name: the metric tag and the log's.</summary>
@@ -58,7 +57,7 @@ public sealed partial class LimitBound
             if (Interlocked.Exchange(ref _warned, 1) == 0 && _logger is not null)
                 Log.Crossed(_logger, Name, occupancy, Capacity, Option ?? "a constant");
         }
-        else if (occupancy < _rearmAt && Volatile.Read(ref _warned) == 1)
+        else if (occupancy * 2 < Capacity && Volatile.Read(ref _warned) == 1)
         {
             Volatile.Write(ref _warned, 0);
         }

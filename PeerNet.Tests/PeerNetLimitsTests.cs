@@ -37,16 +37,16 @@ public sealed class PeerNetLimitsTests : IDisposable
     [Fact]
     public void CrossingSixtyPercent_WarnsOnce_AndReArmsBelowFifty()
     {
-        var bound = Limits().Peers; // capacity 7: warns at 4 (60%, rounded down), re-arms below 3
+        var bound = Limits().Peers; // capacity 7: warns at 4 (60%, rounded down), re-arms below 3.5
         bound.Observe(3);
         Assert.Empty(Warnings());
         bound.Observe(4);
         bound.Observe(5);
         Assert.Single(Warnings()); // once while it stays high
-        bound.Observe(3); // 3 is not below 50% of 7: still armed off
-        bound.Observe(4);
+        bound.Observe(4); // 4 is not below 50% of 7: still armed off
+        bound.Observe(5);
         Assert.Single(Warnings());
-        bound.Observe(2); // below 50%: re-armed
+        bound.Observe(3); // 3 of 7 is below 50%: re-armed
         bound.Observe(6);
         Assert.Equal(2, Warnings().Count);
         Assert.Contains("peers", Warnings()[1].Message);

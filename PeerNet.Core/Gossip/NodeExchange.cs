@@ -47,7 +47,7 @@ public sealed partial class NodeExchange : IAddrsHandler
     public bool Ask(Peer peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        var id = Messages.NewId(_random);
+        var id = Messages.NewOwnedId(_random);
         var state = peer.Exchange;
         lock (state.Gate)
         {

@@ -6,6 +6,9 @@ internal interface IPeerAdmission
     /// <summary>Admits a peer whose handshake completed; a refusal closes the session.</summary>
     HandshakeRefusal? Admit(Peer peer);
 
-    /// <summary>The session closed (handshaken or not).</summary>
-    void Release(Peer peer, string reason);
+    /// <summary>The session is closing (handshaken or not): it is no longer a connected peer.</summary>
+    void Depart(Peer peer, string reason);
+
+    /// <summary>Its transport is closed: it no longer counts against the caps.</summary>
+    void Forget(Peer peer);
 }

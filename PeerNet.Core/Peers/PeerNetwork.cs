@@ -206,9 +206,11 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
         return null;
     }
 
-    void IPeerAdmission.Release(Peer peer, string reason)
+    void IPeerAdmission.Forget(Peer peer) => _table.Forget(peer);
+
+    void IPeerAdmission.Depart(Peer peer, string reason)
     {
-        if (!_table.Remove(peer))
+        if (!_table.Depart(peer))
             return;
         Log.PeerDisconnected(_logger, peer.ToString(), reason);
         _context.Announces.OnPeerDown(peer);

@@ -43,7 +43,7 @@ internal sealed partial class PeerSession
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _helloId = Messages.NewId(context.Random);
+        _helloId = Messages.NewOwnedId(context.Random);
         ConnectedAt = context.Time.GetUtcNow();
         _lastReceivedTicks = _lastSentTicks = context.Time.GetTimestamp();
         Peer = new Peer(this, context);
@@ -126,8 +126,9 @@ internal sealed partial class PeerSession
         if (_handshake.TrySetException(new PeerConnectException(Address?.Value ?? "inbound peer", _failure, reason)))
             _context.Metrics.Handshake(FailureTag(_failure));
         _handshake.Task.Exception?.Handle(_ => true); // observed here: nobody may be awaiting an inbound handshake
-        // The table forgets the peer first: a transport that is slow to close must not keep it counted as connected.
-        _admission.Release(Peer, reason);
+        // It stops being a connected peer first: a transport slow to close must not keep it counted as connected. Its
+        // socket counts against the caps until it is closed (each transport bounds that in time).
+        _admission.Depart(Peer, reason);
         try
         {
             if (_writer is not null)
@@ -140,6 +141,7 @@ internal sealed partial class PeerSession
         }
         finally
         {
+            _admission.Forget(Peer);
             done.TrySetResult();
         }
     }

@@ -32,10 +32,10 @@ public sealed class PeerTable
         Limits = limits;
         metrics.ObserveGauge("peernet.peers.connected", "{peer}", "Handshaken peers, by direction and transport.", ConnectedByKind);
         metrics.ObserveGauge("peernet.connections.open", "{connection}", "Open connections, handshaken or still in their handshake.", () => OpenCount);
-        metrics.ObserveCounter("peernet.frames.received", "{frame}", "Frames received from peers (keep-alives included).", () => Traffic(static c => c.FramesReceived, _retiredFramesIn));
-        metrics.ObserveCounter("peernet.frames.sent", "{frame}", "Frames sent to peers.", () => Traffic(static c => c.FramesSent, _retiredFramesOut));
-        metrics.ObserveCounter("peernet.bytes.received", "By", "Bytes of frames received from peers.", () => Traffic(static c => c.BytesReceived, _retiredBytesIn));
-        metrics.ObserveCounter("peernet.bytes.sent", "By", "Bytes of frames sent to peers.", () => Traffic(static c => c.BytesSent, _retiredBytesOut));
+        metrics.ObserveCounter("peernet.frames.received", "{frame}", "Frames received from peers (keep-alives included).", () => Traffic(static c => c.FramesReceived, static t => t._retiredFramesIn));
+        metrics.ObserveCounter("peernet.frames.sent", "{frame}", "Frames sent to peers.", () => Traffic(static c => c.FramesSent, static t => t._retiredFramesOut));
+        metrics.ObserveCounter("peernet.bytes.received", "By", "Bytes of frames received from peers.", () => Traffic(static c => c.BytesReceived, static t => t._retiredBytesIn));
+        metrics.ObserveCounter("peernet.bytes.sent", "By", "Bytes of frames sent to peers.", () => Traffic(static c => c.BytesSent, static t => t._retiredBytesOut));
     }
 
     internal PeerNetLimits Limits { get; }
@@ -149,29 +149,16 @@ public sealed class PeerTable
         }
     }
 
-    /// <summary>Forgets a closed connection; true when it was handshaken (it had been announced as connected).</summary>
-    internal bool Remove(Peer peer)
+    /// <summary>
+    /// A connection is closing: it leaves the handshaken peers at once (true when it was one), so no component counts
+    /// it as connected while its transport closes. It still counts against the caps until <see cref="Forget"/>.
+    /// </summary>
+    internal bool Depart(Peer peer)
     {
         lock (_gate)
         {
-            if (_open.Remove(peer))
-            {
-                if (peer.Direction == PeerDirection.Inbound)
-                    _inboundOpen--;
-                var c = peer.Counters;
-                _retiredFramesIn += c.FramesIn;
-                _retiredFramesOut += c.FramesOut;
-                _retiredBytesIn += c.BytesIn;
-                _retiredBytesOut += c.BytesOut;
-            }
             if (peer.RemoteId is { } id && _byId.TryGetValue(id, out var current) && current == peer)
                 _byId.Remove(id);
-            var remote = (peer.RemoteEndPoint as IPEndPoint)?.Address;
-            if (peer.Direction == PeerDirection.Inbound && AdmissionPolicy.CountsPerAddress(remote) && _inboundByAddress.TryGetValue(remote!, out var n))
-            {
-                if (n <= 1) _inboundByAddress.Remove(remote!);
-                else _inboundByAddress[remote!] = n - 1;
-            }
             var was = _handshaken.Remove(peer);
             if (was)
             {
@@ -183,6 +170,31 @@ public sealed class PeerTable
             }
             ObserveLocked();
             return was;
+        }
+    }
+
+    /// <summary>The connection's transport is closed (bounded in time): it stops counting against the caps.</summary>
+    internal void Forget(Peer peer)
+    {
+        lock (_gate)
+        {
+            if (_open.Remove(peer))
+            {
+                if (peer.Direction == PeerDirection.Inbound)
+                    _inboundOpen--;
+                var c = peer.Counters;
+                _retiredFramesIn += c.FramesReceived;
+                _retiredFramesOut += c.FramesSent;
+                _retiredBytesIn += c.BytesReceived;
+                _retiredBytesOut += c.BytesSent;
+            }
+            var remote = (peer.RemoteEndPoint as IPEndPoint)?.Address;
+            if (peer.Direction == PeerDirection.Inbound && AdmissionPolicy.CountsPerAddress(remote) && _inboundByAddress.TryGetValue(remote!, out var n))
+            {
+                if (n <= 1) _inboundByAddress.Remove(remote!);
+                else _inboundByAddress[remote!] = n - 1;
+            }
+            ObserveLocked();
         }
     }
 
@@ -230,11 +242,12 @@ public sealed class PeerTable
 
     private void Publish() => Volatile.Write(ref _snapshot, [.. _handshaken.OrderBy(p => p.HandshakenAt ?? p.ConnectedAt)]);
 
-    private long Traffic(Func<PeerCounters, long> live, long retired)
+    private long Traffic(Func<PeerCounters, long> live, Func<PeerTable, long> retired)
     {
+        // Retired and live totals read together: a connection moving from one to the other never makes it go back.
         lock (_gate)
         {
-            var total = retired;
+            var total = retired(this);
             foreach (var peer in _open)
                 total += live(peer.Counters);
             return total;

@@ -28,6 +28,14 @@ public static class Messages
         return UnsafeByteOperations.UnsafeWrap(id);
     }
 
+    /// <summary>A fresh random id in an array of its own, for ids kept long (a session's hello, an outstanding request): a slab id would keep its whole slab alive.</summary>
+    public static ByteString NewOwnedId(RandomSource random)
+    {
+        var id = new byte[GeneratedIdLength];
+        random.NextBytes(id);
+        return UnsafeByteOperations.UnsafeWrap(id);
+    }
+
     private const int IdSlabLength = 4096;
 
     [ThreadStatic]

@@ -71,6 +71,16 @@ public sealed class CensusApiTests
         Assert.Equal(HttpStatusCode.NotFound, off.StatusCode);
     }
 
+    [Fact]
+    public async Task WithAnApiKey_ACensusNeedsIt_EveryNodeWouldAnswerIt()
+    {
+        await using var cluster = new TestCluster();
+        var node = await cluster.StartAsync(TestNodeOptions.With(("PeerNet:ApiKey", "k")));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await node.Client.GetAsync("/api/census", Ct)).StatusCode);
+        using var keyed = new HttpRequestMessage(HttpMethod.Get, "/api/census?timeoutMs=100") { Headers = { { "X-Api-Key", "k" } } };
+        Assert.Equal(HttpStatusCode.OK, (await node.Client.SendAsync(keyed, Ct)).StatusCode);
+    }
+
     [Theory]
     [InlineData("/api/census?timeoutMs=50")]
     [InlineData("/api/census?timeoutMs=20000")]

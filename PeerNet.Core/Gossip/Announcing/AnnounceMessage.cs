@@ -70,9 +70,9 @@ public sealed record AnnounceMessage
         if (Report)
             request.Report = true;
         if (Type is { } type)
-            request.Type = _wireType ??= ByteString.CopyFrom(type.Span);
+            request.Type = _wire.Type ??= ByteString.CopyFrom(type.Span);
         if (Data is { } data)
-            request.Data = _wireData ??= ByteString.CopyFrom(data.Span);
+            request.Data = _wire.Data ??= ByteString.CopyFrom(data.Span);
         return request;
     }
 
@@ -85,8 +85,8 @@ public sealed record AnnounceMessage
         Limit = original.Limit;
         Hops = original.Hops;
         Report = original.Report;
+        _wire = new();
     }
 
-    private ByteString? _wireType;
-    private ByteString? _wireData;
+    private readonly WireBytes _wire = new();
 }

@@ -117,12 +117,15 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         if (timeout is { } t && t <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(timeout), t, "must be positive");
         // The deadline is kept by the loop, which completes the stream when it passes (and when the node stops).
-        return new OwnAnnounce(this, message.ToWire(_random), timeout, cancellationToken);
+        return new OwnAnnounce(this, message, message.ToWire(_random), timeout, cancellationToken);
     }
+
+    /// <summary>The wire request of <paramref name="message"/> (a random id when it has none).</summary>
+    internal Announce ToWire(AnnounceMessage message) => message.ToWire(_random);
 
     /// <summary>An announce of PeerNet's own (a reserved type such as the census), past the checks applications get.</summary>
     internal IAsyncEnumerable<AnnounceResponse> AnnounceReserved(Announce request, TimeSpan timeout, CancellationToken cancellationToken) =>
-        new OwnAnnounce(this, request, timeout, cancellationToken);
+        new OwnAnnounce(this, message: null, request, timeout, cancellationToken);
 
     /// <summary>Router time, for own announces' deadlines.</summary>
     internal TimeSpan Now => _time.GetElapsedTime(_started);

@@ -16,19 +16,22 @@ namespace PeerNet.Gossip.Announcing;
 internal sealed class OwnAnnounce : ResponseQueue<Announce>, IAsyncEnumerable<AnnounceResponse>, IAsyncEnumerator<AnnounceResponse>
 {
     private readonly AnnounceRouter _router;
+    private readonly AnnounceMessage? _message; // to announce again when enumerated again (null: one of PeerNet's own)
     private readonly long _timeoutTicks; // -1: none (a nullable TimeSpan takes twice the room in every announce)
+    private readonly CancellationToken _callerToken;
     private CancellationToken _token; // the caller's, until enumeration binds the enumerator's too
     private CancellationTokenSource? _linked;
     private int _enumerated;
     private bool _published;
     private Announce? _current;
 
-    public OwnAnnounce(AnnounceRouter router, Announce request, TimeSpan? timeout, CancellationToken cancellationToken)
+    public OwnAnnounce(AnnounceRouter router, AnnounceMessage? message, Announce request, TimeSpan? timeout, CancellationToken cancellationToken)
         : base(PeerNetLimits.ResponseBufferCapacity)
     {
         _router = router;
+        _message = message;
         _timeoutTicks = timeout?.Ticks ?? -1;
-        _token = cancellationToken;
+        _callerToken = _token = cancellationToken;
         Request = request;
         Key = IdKeys.Of(request.Id); // computed by the announcer, off the loop
     }
@@ -53,8 +56,10 @@ internal sealed class OwnAnnounce : ResponseQueue<Announce>, IAsyncEnumerable<An
 
     public IAsyncEnumerator<AnnounceResponse> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
-        // A second enumeration announces again, as a second call would.
-        var stream = Interlocked.Exchange(ref _enumerated, 1) == 0 ? this : new OwnAnnounce(_router, Request, _timeoutTicks < 0 ? null : TimeSpan.FromTicks(_timeoutTicks), _token);
+        // A second enumeration announces again, as a second call would: with a fresh id unless the message has one.
+        var stream = Interlocked.Exchange(ref _enumerated, 1) == 0 ? this
+            : _message is null ? throw new InvalidOperationException("This stream can be enumerated once.")
+            : new OwnAnnounce(_router, _message, _router.ToWire(_message), _timeoutTicks < 0 ? null : TimeSpan.FromTicks(_timeoutTicks), _callerToken);
         stream._enumerated = 1;
         stream.Bind(cancellationToken);
         return stream;
@@ -90,15 +95,24 @@ internal sealed class OwnAnnounce : ResponseQueue<Announce>, IAsyncEnumerable<An
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> WaitAndReadAsync()
     {
-        while (await WaitToReadAsync(_token).ConfigureAwait(false))
+        try
         {
-            if (TryRead(out var response))
+            while (await WaitToReadAsync(_token).ConfigureAwait(false))
             {
-                _current = response;
-                return true;
+                if (TryRead(out var response))
+                {
+                    _current = response;
+                    return true;
+                }
             }
+            return false;
         }
-        return false;
+        catch (OperationCanceledException)
+        {
+            // Cancelled: the announce ends now, not only when (if ever) the caller disposes the stream.
+            _router.Post(AnnounceRouter.WorkKind.EndAnnounce, this);
+            throw;
+        }
     }
 
     /// <summary>The stream watches the caller's token and the enumerator's (linked only when both can fire).</summary>

@@ -28,10 +28,10 @@ public sealed record ReplyMessage
     }
 
     /// <summary>The type on the wire: copied once, at the first reply with this message (null: the request's).</summary>
-    internal ByteString? WireType => Type is { } type ? _wireType ??= ByteString.CopyFrom(type.Span) : null;
+    internal ByteString? WireType => Type is { } type ? _wire.Type ??= ByteString.CopyFrom(type.Span) : null;
 
     /// <summary>The data on the wire: copied once, at the first reply with this message.</summary>
-    internal ByteString? WireData => Data is { } data ? _wireData ??= ByteString.CopyFrom(data.Span) : null;
+    internal ByteString? WireData => Data is { } data ? _wire.Data ??= ByteString.CopyFrom(data.Span) : null;
 
     /// <summary>A copy made by <c>with</c>: the copied bytes are not carried over, since its fields may differ.</summary>
     private ReplyMessage(ReplyMessage original)
@@ -39,8 +39,8 @@ public sealed record ReplyMessage
         Data = original.Data;
         Type = original.Type;
         Limit = original.Limit;
+        _wire = new();
     }
 
-    private ByteString? _wireType;
-    private ByteString? _wireData;
+    private readonly WireBytes _wire = new();
 }

@@ -5,7 +5,8 @@ namespace PeerNet.Gossip.Dissemination;
 /// <summary>Missing ids being pulled, bounded by count and age; the oldest are given up first.</summary>
 internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound = null)
 {
-    private readonly Dictionary<ByteString, PendingPull> _byId = new();
+    // Keyed by the seeded id hash like every id cache: ByteString's own hash is unseeded, so chosen ids could collide.
+    private readonly Dictionary<UInt128, PendingPull> _byId = new();
     private PendingPull? _oldest;
     private PendingPull? _newest;
 
@@ -20,14 +21,15 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
     public PendingPull? Find(ByteString id, TimeSpan now)
     {
         Expire(now);
-        return _byId.GetValueOrDefault(id);
+        return _byId.GetValueOrDefault(IdKeys.Of(id));
     }
 
     /// <summary>The pull for <paramref name="id"/>, made when missing (<paramref name="created"/>).</summary>
     public PendingPull GetOrAdd(ByteString id, TimeSpan now, out bool created)
     {
         Expire(now);
-        if (_byId.TryGetValue(id, out var pull))
+        var key = IdKeys.Of(id);
+        if (_byId.TryGetValue(key, out var pull))
         {
             created = false;
             return pull;
@@ -44,7 +46,8 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
         else
             _newest.Newer = pull;
         _newest = pull;
-        _byId.Add(id, pull);
+        _byId.Add(key, pull);
+        bound?.Observe(_byId.Count);
         created = true;
         return pull;
     }
@@ -52,7 +55,7 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
     /// <summary>Ends the pull of an id that arrived or was given up; null when none was pending.</summary>
     public PendingPull? Take(ByteString id)
     {
-        if (!_byId.TryGetValue(id, out var pull))
+        if (!_byId.TryGetValue(IdKeys.Of(id), out var pull))
             return null;
         Remove(pull);
         return pull;
@@ -63,7 +66,7 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
         if (pull.Closed)
             return;
         pull.Closed = true;
-        _byId.Remove(pull.Id);
+        _byId.Remove(IdKeys.Of(pull.Id));
         if (pull.Older is null) _oldest = pull.Newer; else pull.Older.Newer = pull.Newer;
         if (pull.Newer is null) _newest = pull.Older; else pull.Newer.Older = pull.Older;
         pull.Older = pull.Newer = null;
