@@ -43,20 +43,8 @@ public sealed class DashboardPageTests
             Assert.True(await PointsAsync(page, "drops") >= 4);
             await Expect(page.Locator("#rate-frames")).Not.ToHaveTextAsync("–");
 
-            // The map: a census from its button, which every node answers. The one run at load found this node alone, and
-            // a census asked for within 2 s of the last gets that one's result: pressed again until a fresh one is in.
-            var refresh = page.Locator("#map-refresh");
-            var source = page.Locator("#map-source");
-            await cluster.UntilAsync(async () =>
-            {
-                if (!await refresh.IsEnabledAsync())
-                    return false; // a census is running
-                if ((await source.TextContentAsync())?.Contains("census at", StringComparison.Ordinal) == true
-                    && (await source.TextContentAsync())!.Contains("3 nodes answered", StringComparison.Ordinal))
-                    return true;
-                await refresh.ClickAsync();
-                return false;
-            }, "a census from the map's button finds the three nodes", TimeSpan.FromSeconds(30));
+            // The map: a census from its button, which every node answers (the one run at load found this node alone).
+            await UntilCensusAsync(cluster, page, "3 nodes answered");
             await ExpectMapAsync(page, a, [b, c], links: 2); // a-b and a-c: b and c list a only
         });
 
@@ -70,6 +58,49 @@ public sealed class DashboardPageTests
             await Expect(page.Locator("#map-source")).ToContainTextAsync("2 direct connections", new() { Timeout = Patience });
             await ExpectMapAsync(page, d, [b, c], links: 2);
         });
+
+        // With an API key set, a census is a write even from loopback: the page asks for the key, then maps the network.
+        var e = await cluster.StartAsync(TestNodeOptions.With(("PeerNet:ApiKey", ApiKey)));
+        using (var connect = new HttpRequestMessage(HttpMethod.Post, "/api/connections") { Content = JsonContent.Create(new { address = b.PeerAddress }) })
+        {
+            connect.Headers.Add("X-Api-Key", ApiKey);
+            using var connected = await e.Client.SendAsync(connect, Ct);
+            Assert.True(connected.IsSuccessStatusCode);
+        }
+        await OnPageAsync(chromium, e, async page =>
+        {
+            var key = page.Locator("#map-key");
+            await Expect(key).ToBeVisibleAsync(new() { Timeout = Patience });
+            await Expect(page.Locator("#map-source")).ToContainTextAsync("the census needs the API key", new() { Timeout = Patience });
+            await key.FillAsync(ApiKey);
+            // a, b, c and e answer; d (censuses off) is drawn as a node that did not answer, listed by b and c.
+            await UntilCensusAsync(cluster, page, "4 nodes answered");
+            await Expect(page.Locator("#map circle[data-node-id]")).ToHaveCountAsync(5, new() { Timeout = Patience });
+            await Expect(page.Locator($"#map circle.silent[data-node-id='{d.Node.Id}']")).ToHaveCountAsync(1);
+            await Expect(page.Locator($"#map circle.self[data-node-id='{e.Node.Id}']")).ToHaveCountAsync(1);
+        });
+    }
+
+    private const string ApiKey = "dashboard-test-key-0123456789";
+
+    /// <summary>
+    /// Presses Refresh until the map shows a census whose text has <paramref name="answered"/>: a census asked for within
+    /// 2 s of the last gets that one's result, so a press right after another may bring back an older network.
+    /// </summary>
+    private static Task UntilCensusAsync(TestCluster cluster, IPage page, string answered)
+    {
+        var refresh = page.Locator("#map-refresh");
+        var source = page.Locator("#map-source");
+        return cluster.UntilAsync(async () =>
+        {
+            if (!await refresh.IsEnabledAsync())
+                return false; // a census is running
+            var text = await source.TextContentAsync() ?? "";
+            if (text.Contains("census at", StringComparison.Ordinal) && text.Contains(answered, StringComparison.Ordinal))
+                return true;
+            await refresh.ClickAsync();
+            return false;
+        }, $"a census from the map's button shows {answered}", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Opens <paramref name="node"/>'s dashboard, runs <paramref name="check"/>, and requires a clean console; on failure, adds a screenshot and the page's text.</summary>

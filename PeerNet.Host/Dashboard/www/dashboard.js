@@ -216,13 +216,19 @@
   const map = { nodes: new Map(), edges: [], alpha: 0, frame: 0 };
 
   async function refreshCensus() {
+    if (state.asking) return;
     const button = $('map-refresh');
     button.disabled = true;
     state.asking = true;
     $('map-source').textContent = 'asking the network for a census…';
     let note = 'census unavailable';
     try {
-      const response = await fetch(`/api/census?timeoutMs=${CENSUS_TIMEOUT_MS}`, { cache: 'no-store', headers: { accept: 'application/json' } });
+      // A census makes every node answer, so it is a write: with an API key set it needs the key (typed into the page,
+      // kept in memory only); from loopback without one it needs nothing.
+      const headers = { accept: 'application/json' };
+      const key = $('map-key').value.trim();
+      if (key) headers['x-api-key'] = key;
+      const response = await fetch(`/api/census?timeoutMs=${CENSUS_TIMEOUT_MS}`, { cache: 'no-store', headers });
       if (response.status === 200) {
         const body = await response.json();
         if (body && Array.isArray(body.nodes)) {
@@ -231,6 +237,9 @@
           return;
         }
         note = 'census answered something unexpected';
+      } else if (response.status === 401) {
+        $('map-key').hidden = false;
+        note = key ? 'the census refused that API key' : 'the census needs the API key';
       } else if (response.status !== 404) {
         note = `census answered ${response.status}`;
       }
@@ -407,5 +416,6 @@
   }
 
   $('map-refresh').addEventListener('click', () => refreshCensus());
+  $('map-key').addEventListener('keydown', (event) => { if (event.key === 'Enter') refreshCensus(); });
   connect();
 })();
