@@ -31,7 +31,7 @@ public sealed class NodesSampleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheSample_HoldsKnownAddressesThisNodeReached_AndStaysTheSameWithinItsWindow()
+    public async Task TheSample_HoldsKnownAddressesThisNodeReached_NotOnesOnlyKnownOrOnlyReached()
     {
         var nodes = await _cluster.StartAsync(5);
         var (a, b, c, d, e) = (nodes[0], nodes[1], nodes[2], nodes[3], nodes[4]);
@@ -43,26 +43,12 @@ public sealed class NodesSampleTests : IAsyncLifetime
         await ConnectAsync(a, dead, HttpStatusCode.BadGateway);
         await a.Services.GetRequiredService<PeerStore>().FlushAsync(TestContext.Current.CancellationToken);
 
-        var clock = Stopwatch.StartNew();
+        // The first call of a window draws the sample; the window itself is tested in virtual time at the store
+        // (PeerStoreTests), where a slow machine cannot make it pass or fail by timing.
         var all = await SampleAsync(a, 100);
-        Assert.Equal(new[] { b.PeerAddress, c.PeerAddress }.Order(), all.Order()); // e is known but was never reached
-
-        // Within the window every call gets the same sample (the first n of it), even once e is reached too.
-        var one = await SampleAsync(a, 1);
-        await ConnectAsync(a, e.PeerAddress);
-        await a.Services.GetRequiredService<PeerStore>().FlushAsync(TestContext.Current.CancellationToken);
-        var again = await SampleAsync(a, 100);
-        var oneAgain = await SampleAsync(a, 1);
-        if (clock.Elapsed < PeerNetLimits.SampleWindow) // a machine this slow proves nothing about the window either way
-        {
-            Assert.Equal(all, again);
-            Assert.Equal(all.Take(1), one);
-            Assert.Equal(one, oneAgain);
-        }
-
-        // n defaults to 10 (two or three are verified here); a node that reached nothing has nothing to offer.
+        Assert.Equal(new[] { b.PeerAddress, c.PeerAddress }.Order(), all.Order()); // e is known but was never reached; d was reached but is not known
         var unsized = await a.Client.GetFromJsonAsync<JsonElement>("/api/nodes/sample", TestContext.Current.CancellationToken);
-        Assert.InRange(unsized.GetProperty("items").GetArrayLength(), 2, 3); // b and c (and e, once the window has passed)
+        Assert.Equal(all, unsized.GetProperty("items").EnumerateArray().Select(x => x.GetProperty("address").GetString()!)); // n defaults to 10; same window, same sample
         Assert.Empty(await SampleAsync(b, 10));
     }
 

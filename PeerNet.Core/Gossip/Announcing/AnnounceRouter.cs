@@ -200,8 +200,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
                 _rule.Publish(pending.Request);
                 if (pending.Request.Report)
                 {
-                    pending.Report = new DeliveryReport(Convert.ToHexStringLower(pending.Request.Id.Span), _time.GetUtcNow(), (int)(_rule.Counters.SendFailures - failures));
-                    pending.PublishedAt = now;
+                    pending.Report = new DeliveryReport(Convert.ToHexStringLower(pending.Request.Id.Span), _time.GetUtcNow(), (int)(_rule.Counters.SendFailures - failures)) { PublishedAt = now };
                     _reports.Add(pending.Report);
                 }
                 break;
@@ -292,7 +291,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             {
                 // A delivery acknowledgement: it goes to the report, never to the announcer's stream or its max.
                 if (pending.Report is { } report && DeliveryAck.TryDecode(response.Data.Span) is { } ack)
-                    report.Add(new DeliveryEntry(ack.Node.ToString(), ack.Hops, ack.From.ToString(), now - pending.PublishedAt, ack.DroppedForwards));
+                    report.Add(new DeliveryEntry(ack.Node.ToString(), ack.Hops, ack.From.ToString(), now - report.PublishedAt, ack.DroppedForwards));
                 else
                     Drop(from, "no_route", "an acknowledgement of an announce that asked for no report");
                 return;

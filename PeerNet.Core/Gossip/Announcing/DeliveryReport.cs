@@ -25,6 +25,9 @@ public sealed class DeliveryReport
     /// <summary>When this node sent it.</summary>
     public DateTimeOffset SentAt { get; }
 
+    /// <summary>Router time it was sent at (for the delays of its acknowledgements).</summary>
+    internal TimeSpan PublishedAt { get; init; }
+
     /// <summary>Copies this node itself could not queue (full or closed send queues).</summary>
     public int DroppedAtSource { get; }
 

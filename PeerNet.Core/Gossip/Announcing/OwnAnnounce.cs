@@ -49,8 +49,6 @@ internal sealed class OwnAnnounce : ResponseQueue<Announce>, IAsyncEnumerable<An
     /// <summary>Its delivery report, when it asked for one (set by the loop when it is published).</summary>
     public DeliveryReport? Report { get; set; }
 
-    /// <summary>Router time it was published at (for the report's delays).</summary>
-    public TimeSpan PublishedAt { get; set; }
 
     public AnnounceResponse Current => AnnounceResponse.FromWire(_current!);
 
