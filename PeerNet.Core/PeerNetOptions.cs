@@ -98,6 +98,13 @@ public sealed class PeerNetOptions
     public string? MetricsKey { get; set; }
 
     /// <summary>
+    /// Serve the live dashboard at <c>/</c> and its event stream at <c>/api/dashboard/events</c> (the host's). They
+    /// publish the node's peers and, through the census, the network's topology to anyone who can reach the HTTP
+    /// port; false answers 404 for both. Default true.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>
     /// Take part in censuses (the dashboard's network map): answer other nodes' with this node's id, version and peers'
     /// ids, and run them. Off, the node neither answers nor runs one (they publish the topology). Default on.
     /// </summary>

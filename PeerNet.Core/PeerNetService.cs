@@ -15,6 +15,7 @@ internal sealed partial class PeerNetService(
     PeerStore store,
     Peers.PeerNetwork network,
     ILogger<PeerNetService> logger,
+    TimeProvider time,
     IHostApplicationLifetime? lifetime = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ internal sealed partial class PeerNetService(
         // Close peers as soon as shutdown begins: a web server drains its open requests (inbound WebSocket peers
         // among them) before it stops the hosted services, and a live peer never ends its request by itself.
         lifetime?.ApplicationStopping.Register(static n => _ = ((Peers.PeerNetwork)n!).StopAsync(), network);
-        node.MarkRunning(true);
+        node.MarkRunning(true, time.GetUtcNow());
         Log.NodeStarted(logger, node.Id, PeerNode.Version, node.AdvertisedAddresses.Count);
     }
 

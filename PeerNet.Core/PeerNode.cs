@@ -24,6 +24,7 @@ public sealed class PeerNode
     private readonly DeliveryReports _reports;
     private readonly VerifiedSampleCache _verified;
     private volatile bool _running;
+    private volatile StrongBox<DateTimeOffset>? _startedAt; // a reference: read whole from any thread
 
     /// <summary>How recent a successful connection must be for <see cref="SampleVerifiedAsync"/> to count an address as verified.</summary>
     public static readonly TimeSpan VerifiedWithin = TimeSpan.FromHours(1);
@@ -69,6 +70,15 @@ public sealed class PeerNode
 
     /// <summary>How many addresses the store knows.</summary>
     public long KnownCount => _store.Count;
+
+    /// <summary>
+    /// How many removed addresses the store holds tombstones of (node exchange does not learn them again for
+    /// <see cref="PeerNetOptions.RemovedTtl"/>; expired tombstones are deleted at start and hourly).
+    /// </summary>
+    public long RemovedCount => _store.RemovedCount;
+
+    /// <summary>When this node started (its store opened and seeds were saved); null before that.</summary>
+    public DateTimeOffset? StartedAt => _startedAt?.Value;
 
     /// <summary>This node's address rules (built-in schemes plus those of registered transports).</summary>
     public AddressRules AddressRules => _rules;
@@ -167,6 +177,9 @@ public sealed class PeerNode
     /// <summary>The handshaken peers (the original's <c>connections()</c>): addresses for outbound, node ids for inbound.</summary>
     public IReadOnlyList<PeerInfo> Connections() => _network.Connections();
 
+    /// <summary>The handshaken peers, oldest first, each with its connection's traffic so far (frames and bytes both ways, drops).</summary>
+    public IReadOnlyList<PeerTraffic> ConnectionTraffic() => [.. _network.Peers.Select(p => p.DescribeTraffic())];
+
     /// <summary>
     /// Runs a peer connection that arrived some other way (the original's <c>createStream()</c>): any connected
     /// duplex pipe, such as a socket in the user's own server. Completes when the connection closes.
@@ -236,5 +249,10 @@ public sealed class PeerNode
     /// <summary>True when this node takes part in censuses.</summary>
     public bool CensusEnabled => _census.IsEnabled;
 
-    internal void MarkRunning(bool running) => _running = running;
+    internal void MarkRunning(bool running, DateTimeOffset? at = null)
+    {
+        if (running && at is { } started)
+            _startedAt = new StrongBox<DateTimeOffset>(started);
+        _running = running;
+    }
 }

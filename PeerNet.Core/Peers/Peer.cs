@@ -118,6 +118,13 @@ public sealed class Peer : GossipLink
     public PeerInfo Describe() =>
         new(Address?.Value, RemoteId?.ToString() ?? "", Direction, HandshakenAt ?? ConnectedAt, Transport, IsPeerNet);
 
+    /// <summary>This peer with its traffic so far.</summary>
+    public PeerTraffic DescribeTraffic()
+    {
+        var c = Counters;
+        return new(Describe(), c.FramesReceived, c.FramesSent, c.BytesReceived, c.BytesSent, c.MessagesDiscarded, c.SendsDropped);
+    }
+
     /// <inheritdoc />
     public override string ToString() => _session.ToString();
 

@@ -56,6 +56,7 @@ public sealed partial class PeerStore : IAsyncDisposable
     private WalCheckpointer? _checkpointer;
     private Lazy<Task>? _stop;
     private long _count;
+    private long _tombstones;
 
     /// <summary>Creates the store; call <see cref="StartAsync"/> before use (the PeerNet hosted service does).</summary>
     public PeerStore(
@@ -87,6 +88,12 @@ public sealed partial class PeerStore : IAsyncDisposable
     /// <summary>Number of known addresses.</summary>
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>
+    /// Number of tombstones: removed addresses node exchange will not learn again (expired ones are deleted at start
+    /// and hourly, so for up to an hour this also counts some whose <see cref="PeerNetOptions.RemovedTtl"/> has passed).
+    /// </summary>
+    public long RemovedCount => Interlocked.Read(ref _tombstones);
+
     /// <summary>Background writes (counters, learned addresses) dropped because the write queue was full.</summary>
     public long DroppedWrites => _writer?.Dropped ?? 0;
 
@@ -109,6 +116,7 @@ public sealed partial class PeerStore : IAsyncDisposable
             foreach (var ring in _ownRings)
                 await db.Nodes.Where(n => n.Ring == ring).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             _count = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
+            _tombstones = await db.Tombstones.LongCountAsync(cancellationToken).ConfigureAwait(false);
         }
 
         _writerConnection = new SqliteConnection(_location.ConnectionString);
@@ -126,7 +134,8 @@ public sealed partial class PeerStore : IAsyncDisposable
         var checkpointer = _location.IsInMemory ? null : new WalCheckpointer(_location.ConnectionString, _logger);
         _checkpointer = checkpointer;
         _writer = new PeerStoreWriter(_applier, _options, _time, _logger,
-            delta => Interlocked.Add(ref _count, delta), () => checkpointer?.Signal(), _metrics, _limits.StoreQueue);
+            delta => Interlocked.Add(ref _count, delta), () => checkpointer?.Signal(), _metrics, _limits.StoreQueue,
+            delta => Interlocked.Add(ref _tombstones, delta));
         _writer.Start();
         IsReady = true;
         Log.StoreOpened(_logger, _location.DisplayName, _count);

@@ -22,6 +22,7 @@ internal sealed partial class PeerStoreWriter
     private readonly TimeSpan _linger;
     private readonly TimeSpan _removedTtl;
     private readonly Action<long> _onNodeDelta;
+    private readonly Action<long>? _onTombstoneDelta;
     private readonly Action _onCommit;
     private readonly List<StoreWrite> _batch = [];
     private readonly PeerNetMetrics? _metrics;
@@ -33,8 +34,9 @@ internal sealed partial class PeerStoreWriter
     private Task? _loop;
 
     public PeerStoreWriter(StoreBatchApplier applier, PeerNetOptions options, TimeProvider time, ILogger logger, Action<long> onNodeDelta, Action onCommit,
-        PeerNetMetrics? metrics = null, LimitBound? queueBound = null)
+        PeerNetMetrics? metrics = null, LimitBound? queueBound = null, Action<long>? onTombstoneDelta = null)
     {
+        _onTombstoneDelta = onTombstoneDelta;
         _metrics = metrics;
         _queueBound = queueBound;
         _onCommit = onCommit;
@@ -166,8 +168,10 @@ internal sealed partial class PeerStoreWriter
         var started = _time.GetTimestamp();
         try
         {
-            var (changed, nodeDelta) = _applier.Apply(_batch, now.ToUnixTimeMilliseconds(), (now - _removedTtl).ToUnixTimeMilliseconds());
+            var (changed, nodeDelta, tombstoneDelta) = _applier.Apply(_batch, now.ToUnixTimeMilliseconds(), (now - _removedTtl).ToUnixTimeMilliseconds());
             _onNodeDelta(nodeDelta);
+            if (tombstoneDelta != 0)
+                _onTombstoneDelta?.Invoke(tombstoneDelta);
             Interlocked.Increment(ref _committed);
             _metrics?.StoreBatch(_time.GetElapsedTime(started));
             _onCommit();
@@ -197,7 +201,10 @@ internal sealed partial class PeerStoreWriter
         {
             var expired = _applier.ExpireTombstones((now - _removedTtl).ToUnixTimeMilliseconds());
             if (expired > 0)
+            {
+                _onTombstoneDelta?.Invoke(-expired);
                 Log.TombstonesExpired(_logger, expired);
+            }
         }
         catch (Exception ex)
         {

@@ -17,7 +17,8 @@ internal sealed class StoreBatchApplier : IDisposable
     private readonly SqliteCommand _insertLearned;
     private readonly SqliteCommand _deleteNode;
     private readonly SqliteCommand _deleteStats;
-    private readonly SqliteCommand _upsertTombstone;
+    private readonly SqliteCommand _insertTombstone;
+    private readonly SqliteCommand _touchTombstone;
     private readonly SqliteCommand _upsertStats;
     private readonly SqliteCommand _expireTombstones;
     private readonly Dictionary<long, StatDelta> _pendingStats = [];
@@ -40,12 +41,11 @@ internal sealed class StoreBatchApplier : IDisposable
             "$ring", "$address", "$now", "$cutoff");
         _deleteNode = Prepare("DELETE FROM Nodes WHERE Ring = $ring", "$ring");
         _deleteStats = Prepare("DELETE FROM Stats WHERE Ring = $ring", "$ring");
-        _upsertTombstone = Prepare(
-            """
-            INSERT INTO Tombstones (Ring, Address, RemovedAt) VALUES ($ring, $address, $now)
-            ON CONFLICT(Ring) DO UPDATE SET RemovedAt = excluded.RemovedAt
-            """,
+        // Insert, else refresh: two statements rather than one upsert, so the tombstone count knows which it was.
+        _insertTombstone = Prepare(
+            "INSERT INTO Tombstones (Ring, Address, RemovedAt) VALUES ($ring, $address, $now) ON CONFLICT(Ring) DO NOTHING",
             "$ring", "$address", "$now");
+        _touchTombstone = Prepare("UPDATE Tombstones SET RemovedAt = $now WHERE Ring = $ring", "$now", "$ring");
         _upsertStats = Prepare(
             """
             INSERT INTO Stats (Ring, Address, ConnectionsOk, ConnectionsFail, NodesRx, NodesTx, LastOkAt, LastFailAt, LastRxAt, LastTxAt)
@@ -66,12 +66,13 @@ internal sealed class StoreBatchApplier : IDisposable
 
     /// <summary>
     /// Applies <paramref name="batch"/> in order within one transaction. Returns rows changed per write
-    /// (new addresses for saves, known addresses removed for removes) and the net change of the node count.
+    /// (new addresses for saves, known addresses removed for removes), the net change of the node count and that of
+    /// the tombstone count (removes add them, explicit saves lift them).
     /// </summary>
-    public (int[] Changed, long NodeDelta) Apply(IReadOnlyList<StoreWrite> batch, long nowMs, long tombstoneCutoffMs)
+    public (int[] Changed, long NodeDelta, long TombstoneDelta) Apply(IReadOnlyList<StoreWrite> batch, long nowMs, long tombstoneCutoffMs)
     {
         var changed = new int[batch.Count];
-        long nodeDelta = 0;
+        long nodeDelta = 0, tombstoneDelta = 0;
         using var transaction = _connection.BeginTransaction();
         try
         {
@@ -82,7 +83,11 @@ internal sealed class StoreBatchApplier : IDisposable
                 {
                     case StoreWriteKind.Save:
                         for (var start = 0; start < write.Addresses.Count; start += SaveChunk)
-                            changed[i] += SaveChunkOf(write.Addresses, start, Math.Min(SaveChunk, write.Addresses.Count - start), transaction, nowMs);
+                        {
+                            var (inserted, lifted) = SaveChunkOf(write.Addresses, start, Math.Min(SaveChunk, write.Addresses.Count - start), transaction, nowMs);
+                            changed[i] += inserted;
+                            tombstoneDelta -= lifted;
+                        }
                         nodeDelta += changed[i];
                         break;
                     case StoreWriteKind.Learn:
@@ -95,7 +100,10 @@ internal sealed class StoreBatchApplier : IDisposable
                         {
                             changed[i] += Execute(_deleteNode, transaction, address.RingPosition);
                             Execute(_deleteStats, transaction, address.RingPosition);
-                            Execute(_upsertTombstone, transaction, address.RingPosition, address.Value, nowMs);
+                            if (Execute(_insertTombstone, transaction, address.RingPosition, address.Value, nowMs) == 1)
+                                tombstoneDelta++;
+                            else
+                                Execute(_touchTombstone, transaction, nowMs, address.RingPosition);
                             // A counter queued before the remove in this batch must not resurrect the row.
                             _pendingStats.Remove(address.RingPosition);
                         }
@@ -109,7 +117,7 @@ internal sealed class StoreBatchApplier : IDisposable
 
             FlushStats(transaction);
             transaction.Commit();
-            return (changed, nodeDelta);
+            return (changed, nodeDelta, tombstoneDelta);
         }
         finally
         {
@@ -117,7 +125,8 @@ internal sealed class StoreBatchApplier : IDisposable
         }
     }
 
-    private int SaveChunkOf(IReadOnlyList<PeerAddress> addresses, int start, int count, SqliteTransaction transaction, long nowMs)
+    /// <summary>Saves one chunk and lifts its tombstones; returns how many addresses were new and how many tombstones went.</summary>
+    private (int Inserted, int Lifted) SaveChunkOf(IReadOnlyList<PeerAddress> addresses, int start, int count, SqliteTransaction transaction, long nowMs)
     {
         if (!_saveChunks.TryGetValue(count, out var commands))
         {
@@ -142,8 +151,7 @@ internal sealed class StoreBatchApplier : IDisposable
         }
         insert.Parameters[2 * count].Value = nowMs;
         var inserted = insert.ExecuteNonQuery();
-        untomb.ExecuteNonQuery();
-        return inserted;
+        return (inserted, untomb.ExecuteNonQuery());
     }
 
     /// <summary>Deletes tombstones older than the cutoff; returns how many.</summary>
@@ -156,7 +164,7 @@ internal sealed class StoreBatchApplier : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _insertLearned, _deleteNode, _deleteStats, _upsertTombstone, _upsertStats, _expireTombstones })
+        foreach (var command in new[] { _insertLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
             command.Dispose();
         foreach (var (insert, untomb) in _saveChunks.Values)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using PeerNet.Host.Api;
+using PeerNet.Host.Dashboard;
 using PeerNet.Host.Errors;
 using PeerNet.Host.Security;
 using Serilog;
@@ -45,6 +46,7 @@ public static class PeerNetHost
         builder.Services.AddHealthChecks().AddCheck<PeerNetReadinessCheck>("peernet", tags: [HealthApi.ReadyTag]);
         builder.Services.AddPeerNetSwagger();
         builder.AddPeerNetMetricsExport();
+        builder.Services.AddPeerNetDashboard();
         builder.ConfigurePeerNetKestrel();
 
         var app = builder.Build();
@@ -67,6 +69,7 @@ public static class PeerNetHost
         app.MapAnnouncesApi();
         app.MapRequestsApi();
         app.MapPeerEndpoint();
+        app.MapPeerNetDashboard();
         return app;
     }
 }

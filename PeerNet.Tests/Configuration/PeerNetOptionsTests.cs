@@ -56,6 +56,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Empty(o.Advertise);
         Assert.Null(o.ApiKey);
         Assert.Null(o.MetricsKey);
+        Assert.True(o.Dashboard);
         Assert.Equal(TimeSpan.FromHours(24), o.RemovedTtl);
         Assert.Equal(5000, o.StoreBatchSize);
         Assert.Equal(250, o.StoreFlushInterval);
@@ -97,6 +98,7 @@ public sealed class PeerNetOptionsTests : IDisposable
             ["PeerNet:Advertise:0"] = "ws://me:8080/peer",
             ["PeerNet:ApiKey"] = "s3cret",
             ["PeerNet:MetricsKey"] = "scrape",
+            ["PeerNet:Dashboard"] = "false",
             ["PeerNet:RemovedTtl"] = "02:30:00",
             ["PeerNet:StoreBatchSize"] = "100",
             ["PeerNet:StoreFlushInterval"] = "50",
@@ -122,6 +124,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(["ws://me:8080/peer"], o.Advertise);
         Assert.Equal("s3cret", o.ApiKey);
         Assert.Equal("scrape", o.MetricsKey);
+        Assert.False(o.Dashboard);
         Assert.Equal(TimeSpan.FromMinutes(150), o.RemovedTtl);
         Assert.Equal((100, 50, 64), (o.StoreBatchSize, o.StoreFlushInterval, o.StoreQueueCapacity));
         Assert.Equal((9000, 700, 800, 900, 4), (o.TcpPort, o.HandshakeTimeout, o.ConnectTimeout, o.KeepAliveInterval, o.KeepAliveMisses));
@@ -183,6 +186,7 @@ public sealed class PeerNetOptionsTests : IDisposable
     {
         Assert.Contains("PeerNet:Connections", ValidationError("PeerNet:Connections", "many"));
         Assert.Contains("PeerNet:Debug", ValidationError("PeerNet:Debug", "maybe"));
+        Assert.Contains("PeerNet:Dashboard", ValidationError("PeerNet:Dashboard", "maybe"));
         Assert.Contains("PeerNet:Dissemination", ValidationError("PeerNet:Dissemination", "Flood"));
     }
 

@@ -37,6 +37,11 @@ public sealed class SwaggerTests : IAsyncLifetime
         Assert.Equal(["202", "400", "401", "404"], Codes("/api/requests/{handle}/reply", "post"));
         Assert.True(paths.GetProperty("/api/announce").GetProperty("post").GetProperty("responses").GetProperty("200")
             .GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.Equal(["200"], Codes("/api/dashboard", "get"));
+        Assert.Equal(["200"], Codes("/api/dashboard/events", "get"));
+        Assert.True(paths.GetProperty("/api/dashboard/events").GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.False(paths.TryGetProperty("/", out _)); // the page itself is not an API
         Assert.Equal(["200"], Codes("/healthz", "get"));
         Assert.Equal(["200", "503"], Codes("/readyz", "get"));
 

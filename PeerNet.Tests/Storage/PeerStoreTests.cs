@@ -114,6 +114,31 @@ public sealed class PeerStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task RemovedCount_FollowsTombstones_ThroughRemovesSavesExpiryAndRestart()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var ttl = TimeSpan.FromHours(2);
+        await using (var first = await StartAsync(o => o.RemovedTtl = ttl, time))
+        {
+            Assert.Equal(0, first.Store.RemovedCount);
+            await first.Store.SaveAsync([A("ws://a.example"), A("ws://b.example")], TestContext.Current.CancellationToken);
+            await first.Store.RemoveAsync([A("ws://a.example"), A("ws://b.example"), A("ws://never-known.example")], TestContext.Current.CancellationToken);
+            Assert.Equal(3, first.Store.RemovedCount);
+            await first.Store.RemoveAsync([A("ws://a.example")], TestContext.Current.CancellationToken); // refreshed, not counted twice
+            Assert.Equal(3, first.Store.RemovedCount);
+            await first.Store.SaveAsync([A("ws://b.example")], TestContext.Current.CancellationToken); // lifted
+            Assert.Equal(2, first.Store.RemovedCount);
+        }
+
+        await using (var second = await StartAsync(o => o.RemovedTtl = ttl, time))
+            Assert.Equal(2, second.Store.RemovedCount);
+
+        time.Advance(ttl + TimeSpan.FromSeconds(1)); // expired tombstones are deleted when the store opens
+        await using var third = await StartAsync(o => o.RemovedTtl = ttl, time);
+        Assert.Equal(0, third.Store.RemovedCount);
+    }
+
+    [Fact]
     public async Task Stats_AreCountersWithLastSeenTimes()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T12:00:00Z"));

@@ -3,7 +3,7 @@ using PeerNet.Storage;
 
 namespace PeerNet.Tests.Storage;
 
-/// <summary>One batch of store writes in one transaction: what each write changes, and the node count's net change.</summary>
+/// <summary>One batch of store writes in one transaction: what each write changes, and the node and tombstone counts' net changes.</summary>
 public sealed class StoreBatchApplierTests : IDisposable
 {
     private const long Now = 1_000_000;
@@ -28,7 +28,7 @@ public sealed class StoreBatchApplierTests : IDisposable
 
     private static PeerAddress[] As(params string[] names) => names.Select(A).ToArray();
 
-    private (int[] Changed, long NodeDelta) Apply(long now, params StoreWrite[] batch) => _applier.Apply(batch, now, now - 1000);
+    private (int[] Changed, long NodeDelta, long TombstoneDelta) Apply(long now, params StoreWrite[] batch) => _applier.Apply(batch, now, now - 1000);
 
     private List<string> Nodes() => _file.Column("SELECT Address FROM Nodes ORDER BY Address");
 
@@ -37,7 +37,7 @@ public sealed class StoreBatchApplierTests : IDisposable
     [Fact]
     public void Apply_ReportsRowsChangedPerWrite_AndTheNetChangeOfTheNodeCount()
     {
-        var (changed, delta) = Apply(Now,
+        var (changed, delta, tombstones) = Apply(Now,
             StoreWrite.Save(As("a", "b")),
             StoreWrite.Save(As("b", "c")), // b is known by now
             StoreWrite.Learn(As("d", "a")),
@@ -46,6 +46,7 @@ public sealed class StoreBatchApplierTests : IDisposable
 
         Assert.Equal([2, 1, 1, 1, 0], changed);
         Assert.Equal(2 + 1 + 1 - 1, delta);
+        Assert.Equal(2, tombstones);
         Assert.Equal([A("b").Value, A("c").Value, A("d").Value], Nodes());
         Assert.Equal([A("a").Value, A("never-known").Value], Tombstones()); // removing leaves a tombstone, known or not
     }
@@ -54,10 +55,10 @@ public sealed class StoreBatchApplierTests : IDisposable
     public void Save_InSeveralChunks_StoresEveryAddressOnce()
     {
         var many = Enumerable.Range(0, 2 * StoreBatchApplier.SaveChunk + 44).Select(i => A($"n{i}")).ToArray();
-        var (changed, delta) = Apply(Now, StoreWrite.Save(many));
+        var (changed, delta, _) = Apply(Now, StoreWrite.Save(many));
         Assert.Equal([many.Length], changed);
         Assert.Equal(many.Length, delta);
-        (changed, delta) = Apply(Now, StoreWrite.Save(many)); // all known now
+        (changed, delta, _) = Apply(Now, StoreWrite.Save(many)); // all known now
         Assert.Equal([0], changed);
         Assert.Equal(0, delta);
         Assert.Equal(many.Length, _file.Scalar("SELECT COUNT(*) FROM Nodes"));
@@ -76,6 +77,17 @@ public sealed class StoreBatchApplierTests : IDisposable
         Assert.Equal([1], Apply(Now + 20, StoreWrite.Save(As("b"))).Changed); // an explicit save ignores and lifts it
         Assert.Equal([A("a").Value, A("b").Value], Nodes());
         Assert.Equal([A("a").Value], Tombstones()); // learning leaves a's tombstone in place
+    }
+
+    [Fact]
+    public void TombstoneDelta_CountsNewTombstones_NotRefreshedOnes_AndTheOnesASaveLifts()
+    {
+        Assert.Equal(3, Apply(Now, StoreWrite.Remove(As("a", "b", "c"))).TombstoneDelta);
+        Assert.Equal(1, Apply(Now + 10, StoreWrite.Remove(As("a", "d"))).TombstoneDelta); // a's is refreshed, not added
+        Assert.Equal(Now + 10, _file.Scalar($"SELECT RemovedAt FROM Tombstones WHERE Address = '{A("a").Value}'"));
+        Assert.Equal(-2, Apply(Now + 20, StoreWrite.Save(As("a", "b", "fresh"))).TombstoneDelta);
+        Assert.Equal(0, Apply(Now + 30, StoreWrite.Learn(As("c"))).TombstoneDelta); // learning leaves tombstones alone
+        Assert.Equal(2, _file.Scalar("SELECT COUNT(*) FROM Tombstones"));
     }
 
     [Fact]
