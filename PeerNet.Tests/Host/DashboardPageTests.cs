@@ -46,6 +46,11 @@ public sealed class DashboardPageTests
             // The map: a census from its button, which every node answers (the one run at load found this node alone).
             await UntilCensusAsync(cluster, page, "3 nodes answered");
             await ExpectMapAsync(page, a, [b, c], links: 2); // a-b and a-c: b and c list a only
+
+            // A trace: an announce with a delivery report; the links it travelled are drawn as its tree.
+            await page.Locator("#map-trace").ClickAsync();
+            await Expect(page.Locator("#map-trace-note")).ToContainTextAsync("reached 2 (2 at hop 0)", new() { Timeout = Patience });
+            await Expect(page.Locator("#map .edges line.tree")).ToHaveCountAsync(2, new() { Timeout = Patience });
         });
 
         // A node with censuses off draws its map from its direct connections (the census answers 404).

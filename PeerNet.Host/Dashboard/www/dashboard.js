@@ -6,6 +6,7 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const WINDOW_MS = 5 * 60 * 1000; // the chart's span: what the node keeps (5 minutes at 1 s)
   const CENSUS_TIMEOUT_MS = 2000;
+  const TRACE_TIMEOUT_MS = 2000;
   const SERIES = [
     { key: 'framesIn', label: 'frames in' },
     { key: 'framesOut', label: 'frames out' },
@@ -254,6 +255,46 @@
     redrawMap(true);
   }
 
+  // A trace: an announce that asks for a delivery report; each PeerNet node that got it says from which peer, and those
+  // links are drawn as the tree it travelled. It is an ordinary announce (type peernet.trace, no data), so a write.
+  async function trace() {
+    const button = $('map-trace');
+    const note = $('map-trace-note');
+    button.disabled = true;
+    note.textContent = 'tracing…';
+    try {
+      const id = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const headers = { 'content-type': 'application/json' };
+      const key = $('map-key').value.trim();
+      if (key) headers['x-api-key'] = key;
+      const sent = await fetch(`/api/announce?timeoutMs=${TRACE_TIMEOUT_MS}`,
+        { method: 'POST', headers, body: JSON.stringify({ id, type: 'peernet.trace', report: true }) });
+      if (sent.status === 401) { $('map-key').hidden = false; note.textContent = 'a trace needs the API key'; return; }
+      if (!sent.ok) { note.textContent = `the announce answered ${sent.status}`; return; }
+      await sent.text(); // the stream ends after the timeout, the report complete
+      const answer = await fetch(`/api/announces/${id}`, { cache: 'no-store', headers: { accept: 'application/json' } });
+      if (!answer.ok) { note.textContent = `the report answered ${answer.status}`; return; }
+      const report = await answer.json();
+      state.tree = new Set(report.nodes.map((n) => edgeKey(n.from, n.node)));
+      applyTree();
+      const hops = Object.entries(report.byHop).map(([h, n]) => `${n} at hop ${h}`).join(', ');
+      note.textContent = `trace ${id}: reached ${report.reached}${hops ? ` (${hops})` : ''}` +
+        `${report.timeToLastMs != null ? `, last after ${report.timeToLastMs} ms` : ''}, ${report.droppedForwards} copies dropped`;
+    } catch {
+      note.textContent = 'the trace failed';
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  const edgeKey = (a, b) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+  // Marks the links the last trace travelled (kept across redraws of the map).
+  function applyTree() {
+    for (const edge of map.edges)
+      edge.line.classList.toggle('tree', !!state.tree && state.tree.has(edgeKey(edge[0].id, edge[1].id)));
+  }
+
   // This node's links come from the live stream either way: the census is as old as its button press.
   const directKey = () => state.connections.map((c) => `${c.peerId}:${c.peerNet}`).sort().join(',');
 
@@ -333,6 +374,7 @@
     const edgeLayer = document.querySelector('#map .edges');
     const nodeLayer = document.querySelector('#map .nodes');
     edgeLayer.replaceChildren(...map.edges.map((edge) => (edge.line = svg('line'))));
+    applyTree();
     nodeLayer.replaceChildren();
     for (const n of next.values()) {
       const g = svg('g');
@@ -416,6 +458,7 @@
   }
 
   $('map-refresh').addEventListener('click', () => refreshCensus());
+  $('map-trace').addEventListener('click', () => trace());
   $('map-key').addEventListener('keydown', (event) => { if (event.key === 'Enter') refreshCensus(); });
   connect();
 })();
