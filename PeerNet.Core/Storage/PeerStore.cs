@@ -73,6 +73,7 @@ public sealed partial class PeerStore : IAsyncDisposable
         _metrics = metrics;
         _limits = limits;
         metrics.ObserveGauge("peernet.store.addresses", "{address}", "Addresses the store knows.", () => Count);
+        metrics.ObserveGauge("peernet.store.tombstones", "{address}", "Removed addresses node exchange will not learn again yet (tombstones).", () => RemovedCount);
         _contexts = contexts;
         _options = options.Value;
         _location = location;

@@ -42,6 +42,7 @@ public sealed partial class MetricsEndpointTests
         Assert.DoesNotContain("dotnet_process_cpu_count", after);
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", after); // ASP.NET Core's
         Assert.Contains("# TYPE kestrel_active_connections gauge", after); // Kestrel's
+        Assert.Contains("# TYPE peernet_store_tombstones gauge", after);
 
         foreach (var body in new[] { before, after, await ScrapeAsync(b) })
             await PromtoolAcceptsAsync(body);
