@@ -32,6 +32,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     private readonly Census.CensusResponder _census;
     private readonly DeliveryReports _reports;
     private readonly NodeId _self;
+    private readonly AckBatcher _acks;
     private Task? _loop;
     private int _queued;
 
@@ -63,6 +64,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         Settings.Validate();
         _rule = IDisseminationRule.Create(Settings, this, random);
         _routes = new ResponseRoutes(limits);
+        _acks = new AckBatcher(this, random, metrics);
         _own = new OwnAnnounces(time, () => _work.Writer.TryWrite(new Work(WorkKind.Sweep, null, null, null)));
         ObserveState(metrics);
     }
@@ -250,25 +252,9 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         }
         _metrics.AnnounceReceived();
         _hub.Publish(new IncomingRequest(request, from, _random, _time.GetUtcNow()));
+        // Tells the announcer that this node delivered it, back along the reverse path, batched with its subtree's.
         if (request.Report)
-            Acknowledge(from, request, (int)(_rule.Counters.SendFailures - failures));
-    }
-
-    /// <summary>Tells the announcer of a reported request that this node delivered it (back along the reverse path).</summary>
-    private void Acknowledge(Peer from, Announce request, int droppedForwards)
-    {
-        var ack = new DeliveryAck(_self, request.Hops, from.RemoteId ?? default, droppedForwards);
-        var response = new Announce
-        {
-            Id = Protocol.Messages.NewId(_random),
-            Reply = request.Id,
-            Hops = 0,
-            Limit = request.Limit,
-            Type = MessageTypes.Ack,
-            Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(ack.Encode()),
-        };
-        if (!from.TrySend(new Message { Response = response }))
-            _metrics.ResponseDropped("send_queue_full");
+            _acks.Add(key, request.Id, request.Limit, from, new DeliveryAck(_self, request.Hops, from.RemoteId ?? default, (int)(_rule.Counters.SendFailures - failures)));
     }
 
     private void OnResponse(Peer from, Message message, TimeSpan now)
@@ -290,8 +276,11 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             if (response.Type.Equals(MessageTypes.Ack))
             {
                 // A delivery acknowledgement: it goes to the report, never to the announcer's stream or its max.
-                if (pending.Report is { } report && DeliveryAck.TryDecode(response.Data.Span) is { } ack)
-                    report.Add(new DeliveryEntry(ack.Node.ToString(), ack.Hops, ack.From.ToString(), now - report.PublishedAt, ack.DroppedForwards));
+                if (pending.Report is { } report && DeliveryAck.TryDecode(response.Data.Span) is { } acks)
+                {
+                    foreach (var ack in acks)
+                        report.Add(new DeliveryEntry(ack.Node.ToString(), ack.Hops, ack.From.ToString(), now - report.PublishedAt, ack.DroppedForwards));
+                }
                 else
                     Drop(from, "no_route", "an acknowledgement of an announce that asked for no report");
                 return;
@@ -315,6 +304,18 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         if (_routes.OriginOf(replyKey, now) is not { } origin || origin == from)
         {
             Drop(from, "no_route", "response to a request this node did not forward (or whose origin is gone)");
+            return;
+        }
+        if (response.Type.Equals(MessageTypes.Ack))
+        {
+            // Acknowledgements going by join this node's own batch toward the announcer instead of travelling one each.
+            if (DeliveryAck.TryDecode(response.Data.Span) is not { } acks)
+            {
+                Drop(from, "invalid_ack", "an acknowledgement this node cannot read");
+                return;
+            }
+            foreach (var ack in acks)
+                _acks.Add(replyKey, response.Reply, response.Limit, origin, ack);
             return;
         }
         // Relayed as received, one hop further: this loop owns the message, and parsing already dropped any field a
