@@ -15,4 +15,10 @@ internal sealed class ExchangeState
 
     /// <summary>1 while an answer to the peer's own request is being sent (one at a time per peer).</summary>
     public int Answering;
+
+    /// <summary>A request that arrived before the handshake completed, answered once it has (one at most).</summary>
+    public Protocol.Wire.Announce? Held { get; set; }
+
+    /// <summary>When the last request was answered (a timestamp; 0: never): later ones wait out the answer interval.</summary>
+    public long AnsweredAt { get; set; }
 }

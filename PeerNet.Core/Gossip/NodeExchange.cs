@@ -28,11 +28,13 @@ public sealed partial class NodeExchange : IAddrsHandler
     private readonly PeerNetMetrics _metrics;
     private readonly PeerNetLimits _limits;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the node exchange of a node.</summary>
     public NodeExchange(PeerStore store, NodeIdentity identity, IOptions<PeerNetOptions> options, RandomSource random,
-        PeerNetMetrics metrics, PeerNetLimits limits, ILogger<NodeExchange> logger)
+        PeerNetMetrics metrics, PeerNetLimits limits, TimeProvider time, ILogger<NodeExchange> logger)
     {
+        _time = time;
         _store = store;
         _scope = AddressScope.For(identity.Advertised);
         _options = options.Value;
@@ -66,6 +68,15 @@ public sealed partial class NodeExchange : IAddrsHandler
 
     void IAddrsHandler.OnPeerUp(Peer peer)
     {
+        // A request held until the handshake completed is answered now (the original asks before it answers our _hello).
+        Announce? held;
+        lock (peer.Exchange.Gate)
+        {
+            held = peer.Exchange.Held;
+            peer.Exchange.Held = null;
+        }
+        if (held is not null)
+            Answer(peer, held);
         // Ask at once, as the original does: a new node learns the network in its first second.
         if (_options.Interval > 0)
             Ask(peer);
@@ -79,14 +90,54 @@ public sealed partial class NodeExchange : IAddrsHandler
             Ignore(peer, "relayed _addrs request");
             return;
         }
+        // Nothing is answered to a peer that has not completed its handshake: one early request is held until then.
+        if (!peer.IsHandshaken && peer.HandshakenAt is null)
+        {
+            lock (peer.Exchange.Gate)
+            {
+                if (peer.Exchange.Held is null)
+                {
+                    peer.Exchange.Held = request;
+                    return;
+                }
+            }
+            Ignore(peer, "a second _addrs request before the handshake completed");
+            return;
+        }
+        Answer(peer, request);
+    }
+
+    /// <summary>
+    /// The first request of a connection is always answered; later ones at most once per
+    /// <see cref="AnswerInterval"/> (a peer asking in a loop gets the rest dropped), from a cached store sample.
+    /// </summary>
+    private void Answer(Peer peer, Announce request)
+    {
+        var state = peer.Exchange;
+        var now = _time.GetTimestamp();
+        lock (state.Gate)
+        {
+            if (state.AnsweredAt != 0 && _time.GetElapsedTime(state.AnsweredAt, now) < AnswerInterval)
+            {
+                Ignore(peer, "_addrs request within the answer interval of the last one");
+                return;
+            }
+            state.AnsweredAt = now;
+        }
         // One answer in flight per peer: a peer flooding requests gets the rest dropped, not a task each.
-        if (Interlocked.CompareExchange(ref peer.Exchange.Answering, 1, 0) != 0)
+        if (Interlocked.CompareExchange(ref state.Answering, 1, 0) != 0)
         {
             Ignore(peer, "_addrs request while the previous one is being answered");
             return;
         }
         _ = AnswerAsync(peer, request);
     }
+
+    /// <summary>
+    /// How often a peer's _addrs requests are answered at most: once per Interval (5 s when node exchange is off), less
+    /// a quarter, so an honest peer asking every Interval is not refused for its timer's jitter.
+    /// </summary>
+    private TimeSpan AnswerInterval => TimeSpan.FromMilliseconds((_options.Interval > 0 ? _options.Interval : 5000) * 0.75);
 
     void IAddrsHandler.OnAddrsResponse(Peer peer, Announce response)
     {
@@ -172,16 +223,44 @@ public sealed partial class NodeExchange : IAddrsHandler
         }
     }
 
-    /// <summary>Addresses to answer with: advertised ones first, then a random sample of the store.</summary>
+    /// <summary>
+    /// Addresses to answer with: advertised ones first, then a random sample of the store, drawn at most once a second
+    /// for every peer asking (many peers asking at once cost one store query, not one each).
+    /// </summary>
     private async Task<IReadOnlyList<string>> PickAsync(int count, CancellationToken cancellationToken)
     {
         if (count <= 0)
             return [];
         var picked = _advertised.Take(count).ToList();
         if (picked.Count < count)
-            picked.AddRange(await _store.SampleAsync(count - picked.Count, cancellationToken).ConfigureAwait(false));
+        {
+            // A random part of the shared sample: peers asking in the same second do not all get the same addresses.
+            var sample = (await SampleAsync(cancellationToken).ConfigureAwait(false)).ToList();
+            var take = Dissemination.RandomFanoutRule.PickTargets(sample, count - picked.Count, _random);
+            picked.AddRange(sample.Take(take));
+        }
         return picked;
     }
+
+    private async Task<IReadOnlyList<string>> SampleAsync(CancellationToken cancellationToken)
+    {
+        Task<IReadOnlyList<string>> sample;
+        lock (_sampleGate)
+        {
+            if (_sample is null || _sample.IsFaulted || _sample.IsCanceled || _time.GetElapsedTime(_sampledAt) >= SampleLifetime)
+            {
+                _sample = _store.SampleAsync(PeerNetLimits.MaxAddressesPerAnswer, CancellationToken.None);
+                _sampledAt = _time.GetTimestamp();
+            }
+            sample = _sample;
+        }
+        return await sample.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static readonly TimeSpan SampleLifetime = TimeSpan.FromSeconds(1);
+    private readonly Lock _sampleGate = new();
+    private Task<IReadOnlyList<string>>? _sample;
+    private long _sampledAt;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

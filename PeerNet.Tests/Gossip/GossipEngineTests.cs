@@ -87,7 +87,8 @@ public sealed class GossipEngineTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider();
         var a = await _net.AddAsync("tcp://a:1", o => { o.Interval = 5000; o.Bootstrap = false; o.Purge = 0; }, time);
-        var b = await _net.AddAsync("tcp://b:1", o => o.Advertise = ["tcp://b:1"]);
+        // Both on the same clock: b answers a peer's requests at most once per its own answer interval.
+        var b = await _net.AddAsync("tcp://b:1", o => { o.Advertise = ["tcp://b:1"]; o.Interval = 5000; o.Bootstrap = false; o.Purge = 0; }, time);
         var engine = a.Get<GossipEngine>();
         using var learned = a.Services.Collect("peernet.exchange.addresses.learned");
         using var asked = a.Services.Collect("peernet.exchange.requests");

@@ -123,9 +123,9 @@ public sealed class PeerSessionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnOriginalNode_GetsItsAddrsAnsweredBeforeTheHandshake_AndCompletesIt()
+    public async Task AnOriginalNodesEarlyAddrsRequest_IsHeldUntilTheHandshakeCompletes_ThenAnswered()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => o.Advertise = ["ws://a.example:8080/peer"]);
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Advertise = ["ws://a.example:8080/peer"]; o.Interval = 0; });
         await a.Store.SaveAsync([PeerNet.Addressing.PeerAddress.Parse("ws://known.example:1/peer")], TestContext.Current.CancellationToken);
         await using var original = _net.Raw(a);
 
@@ -134,25 +134,31 @@ public sealed class PeerSessionTests : IAsyncLifetime
         var ourHello = await original.ReadAsync();
         Assert.Equal("_hello", ourHello!.Request.Type.ToStringUtf8());
         Assert.True(HelloExtension.TryRead(ourHello.Request.Data.Span, out _));
-
-        var answers = new List<Message>();
-        for (var i = 0; i < 3; i++)
-            answers.Add((await original.ReadAsync())!);
-        var helloAnswer = Assert.Single(answers, m => m.Response.Type.ToStringUtf8() == "_hello");
+        var helloAnswer = (await original.ReadAsync())!;
+        Assert.Equal("_hello", helloAnswer.Response.Type.ToStringUtf8());
         Assert.Equal("01156dce", Convert.ToHexStringLower(helloAnswer.Response.Reply.ToByteArray()));
         Assert.False(helloAnswer.Response.HasLimit);
-        var addrs = answers.Where(m => m.Response.Type.ToStringUtf8() == "_addrs").ToList();
+        // Nothing else until the handshake completes: a peer that never finishes it gets no sample of the store.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => original.ReadAsync(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(0, a.Network.Count);
+
+        await original.AnswerHelloAsync(ourHello);
+        var addrs = new List<Message>();
+        for (var i = 0; i < 2; i++)
+            addrs.Add((await original.ReadAsync())!);
         Assert.Equal(["ws://a.example:8080/peer", "ws://known.example:1/peer"], addrs.Select(m => m.Response.Data.ToStringUtf8()));
         Assert.All(addrs, m => Assert.Equal("3676729f", Convert.ToHexStringLower(m.Response.Reply.ToByteArray())));
         Assert.All(addrs, m => Assert.Equal(1u, m.Response.Limit));
         Assert.Equal(2, addrs.Select(m => m.Response.Id).Distinct().Count()); // fresh ids: the original drops repeats
-        Assert.Equal(0, a.Network.Count); // not handshaken until it answers our _hello
-
-        await original.AnswerHelloAsync(ourHello);
-        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake completes");
+        Assert.Equal(1, a.Network.Count);
         var peer = a.Network.Peers[0];
         Assert.False(peer.IsPeerNet);
         Assert.Equal("b384aeb1b0f957ca42d6d6121beb1db7", peer.RemoteId.ToString()); // from the data of its own _hello
+
+        // Asking again at once is not answered: at most one answer per answer interval (5 s with Interval 0).
+        var ignoredBefore = peer.Counters.MessagesIgnored;
+        await original.SendAsync(new Message { Request = new Announce { Id = Bytes("77"), Hops = 0, Limit = 1, Type = MessageTypes.Addrs, Data = ByteString.CopyFromUtf8("{\"size\":5}") } });
+        await Wait.UntilAsync(() => peer.Counters.MessagesIgnored == ignoredBefore + 1, Patience, "the second request is ignored");
     }
 
     [Fact]
