@@ -44,6 +44,12 @@ public sealed class PeerNetLimits
     /// <summary>Requests buffered per subscriber before it loses requests (a slow sidecar never stalls gossip).</summary>
     public const int SubscriberBufferCapacity = 1_024;
 
+    /// <summary>
+    /// How long the node's own sends (replies, node-exchange answers, own announces' copies) wait for room in a peer's
+    /// full send queue: a peer that stops reading cannot hold an application's reply for ever.
+    /// </summary>
+    public static readonly TimeSpan OwnSendDeadline = TimeSpan.FromSeconds(10);
+
     /// <summary>Own frames parked per peer waiting for room in its full send queue; past it they are dropped.</summary>
     public const int MaxWaitingOwnSends = 256;
 

@@ -30,16 +30,35 @@ internal sealed partial class PeerSession
     /// <summary>Queues a message when there is room, without counting a drop when there is none.</summary>
     public bool TryEnqueue(Message message) => _queue.Writer.TryWrite(message);
 
-    /// <summary>Queues the node's own traffic, waiting for room; false when the session has closed.</summary>
-    public async ValueTask<bool> SendAsync(Message message, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues the node's own traffic, waiting for room at most <see cref="PeerNetLimits.OwnSendDeadline"/>; false when
+    /// the session has closed or the peer took nothing for that long (dropped and counted).
+    /// </summary>
+    public ValueTask<bool> SendAsync(Message message, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _queue.Writer.TryWrite(message) ? new ValueTask<bool>(true) : WaitForRoomAsync(message, cancellationToken);
+    }
+
+    private async ValueTask<bool> WaitForRoomAsync(Message message, CancellationToken cancellationToken)
+    {
+        // The slow path only (the queue is full): a deadline of its own, which cancels the write itself, so nothing
+        // is queued after this has given up.
+        using var deadline = new CancellationTokenSource(PeerNetLimits.OwnSendDeadline, _context.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            await _queue.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            await _queue.Writer.WriteAsync(message, linked.Token).ConfigureAwait(false);
             return true;
         }
         catch (ChannelClosedException)
         {
+            return false;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _context.Limits.SendQueue.Hit();
+            _context.Metrics.MessageDropped("own_send_timeout");
             return false;
         }
     }

@@ -206,6 +206,35 @@ public sealed class PeerSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplyToAPeerThatStoppedReading_GivesUpAtTheOwnSendDeadline_AndIsCounted()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var a = await _net.AddAsync("tcp://a:1", o => { o.SendQueueCapacity = 2; o.HandshakeTimeout = 60_000; o.Interval = 0; }, time);
+        a.Get<PeerNet.Gossip.Announcing.AnnounceRouter>().Start();
+        using var requests = a.Node.SubscribeRequests("ask");
+        using var dropped = a.Services.Collect("peernet.messages.dropped");
+        await using var stuck = _net.Raw(a);
+        await stuck.HandshakeAsync();
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshaken");
+        await stuck.SendAsync(new Message { Request = new Announce { Id = Bytes("a5"), Hops = 0, Type = ByteString.CopyFromUtf8("ask") } });
+        var reader = requests.ReadAllAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await reader.MoveNextAsync());
+        var request = reader.Current;
+
+        // It reads nothing more: the pipe fills, the writer blocks, and the two-slot queue fills behind it.
+        var peer = a.Network.Peers[0];
+        var big = new Message { Request = new Announce { Id = Bytes("0c"), Hops = 0, Data = ByteString.CopyFrom(new byte[1000]) } };
+        await Wait.UntilAsync(() => { peer.TrySend(big); return dropped.Sum("reason", "send_queue_full") > 0; }, Patience, "the queue is full");
+
+        var reply = request.ReplyAsync("late", TestContext.Current.CancellationToken).AsTask();
+        Assert.False(reply.IsCompleted); // waiting for room
+        time.Advance(PeerNetLimits.OwnSendDeadline);
+        Assert.False(await reply.WaitAsync(Patience, TestContext.Current.CancellationToken));
+        Assert.Equal(1, dropped.Sum("reason", "own_send_timeout"));
+        await reader.DisposeAsync();
+    }
+
+    [Fact]
     public async Task APeerSpoofingAConnectedNodesId_CannotReplaceTheHonestLink_OnceItIsOlderThanTheCrossingWindow()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
