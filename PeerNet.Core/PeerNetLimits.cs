@@ -14,6 +14,9 @@ public sealed class PeerNetLimits
     /// <summary>Received gossip waiting for the announce router's loop: a burst from many peers fits, a flood is dropped.</summary>
     public const int RouterQueueCapacity = 65_536;
 
+    /// <summary>Of the router queue, what one peer's messages may take at most: one flooding peer cannot starve the rest.</summary>
+    public const int RouterQueuePerPeerCapacity = RouterQueueCapacity / 4;
+
     /// <summary>Request origins remembered to route replies (two minutes of a busy network's requests).</summary>
     public const int OriginCapacity = 65_536;
 
@@ -100,6 +103,7 @@ public sealed class PeerNetLimits
         FrameLength = Option("frame_length", o.MaxFrameLength, nameof(o.MaxFrameLength), "bytes in one frame, checked before anything is allocated");
         StoreQueue = Option("store_queue", o.StoreQueueCapacity, nameof(o.StoreQueueCapacity), "store writes waiting for the writer: learned addresses and counters are dropped past it");
         RouterQueue = Constant("router_queue", RouterQueueCapacity, "received gossip waiting for the announce router's loop");
+        RouterQueuePerPeer = Constant("router_queue_peer", RouterQueuePerPeerCapacity, "one peer's share of the router queue");
         Origins = Constant("origins", OriginCapacity, "request origins kept to route replies");
         SeenResponses = Constant("seen_responses", SeenResponseCapacity, "responses kept to drop duplicates");
         ResponseBuffer = Constant("response_buffer", ResponseBufferCapacity, "responses buffered per own announce");
@@ -112,7 +116,7 @@ public sealed class PeerNetLimits
         WaitingOwnSends = Constant("waiting_own_sends", MaxWaitingOwnSends, "own frames parked per peer at a full send queue");
         ExchangeAllowance = Constant("exchange_allowance", (long)o.Size * AnswerAllowanceFactor, "answers accepted per own _addrs request (Size x 8)");
         SeedAddresses = Constant("seed_addresses", MaxSeedAddresses, "addresses one bootstrap round takes from the seeds' DNS answers");
-        All = [Peers, PendingHandshakes, PerAddress, SendQueue, FrameLength, StoreQueue, RouterQueue, Origins, SeenResponses,
+        All = [Peers, PendingHandshakes, PerAddress, SendQueue, FrameLength, StoreQueue, RouterQueue, RouterQueuePerPeer, Origins, SeenResponses,
             ResponseBuffer, SeenIds, Payloads, PendingPulls, ReplyHandles, Subscribers, SubscriberBuffer, WaitingOwnSends, ExchangeAllowance,
             SeedAddresses];
         metrics.ObserveGauge("peernet.limit.usage", "{item}", "Occupancy last observed of each node-wide bound (see peernet.limit.hits for how often one was reached).",
@@ -142,6 +146,9 @@ public sealed class PeerNetLimits
 
     /// <summary><see cref="RouterQueueCapacity"/>.</summary>
     public LimitBound RouterQueue { get; }
+
+    /// <summary><see cref="RouterQueuePerPeerCapacity"/> (per peer).</summary>
+    public LimitBound RouterQueuePerPeer { get; }
 
     /// <summary><see cref="OriginCapacity"/>.</summary>
     public LimitBound Origins { get; }

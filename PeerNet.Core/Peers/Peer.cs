@@ -69,6 +69,9 @@ public sealed class Peer : GossipLink
     /// <inheritdoc />
     public override bool TakesControlFrames => IsPeerNet && Features.HasFlag(HelloFeatures.ControlFrames);
 
+    /// <summary>This peer's messages waiting for the announce router's loop (its share of the router queue).</summary>
+    internal int RouterQueued;
+
     /// <summary>Node exchange's state for this peer (its outstanding request, its answer in progress).</summary>
     internal ExchangeState Exchange { get; } = new();
 

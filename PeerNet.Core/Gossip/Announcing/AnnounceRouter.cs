@@ -92,10 +92,20 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
 
     void IAnnounceHandler.OnAnnounce(Peer peer, Message message)
     {
+        // One peer's share first: a flooding peer fills its own part of the queue, not everyone's.
+        if (Interlocked.Increment(ref peer.RouterQueued) > PeerNetLimits.RouterQueuePerPeerCapacity)
+        {
+            Interlocked.Decrement(ref peer.RouterQueued);
+            _limits.RouterQueuePerPeer.Hit();
+            _metrics.MessageDropped("router_queue_peer_quota");
+            Log.QueueFull(_logger, peer);
+            return;
+        }
         var queued = Interlocked.Increment(ref _queued);
         if (queued > PeerNetLimits.RouterQueueCapacity)
         {
             Interlocked.Decrement(ref _queued);
+            Interlocked.Decrement(ref peer.RouterQueued);
             _limits.RouterQueue.Hit();
             _metrics.MessageDropped("router_queue_full");
             Log.QueueFull(_logger, peer);
@@ -103,7 +113,10 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         }
         _limits.RouterQueue.Observe(queued);
         if (!_work.Writer.TryWrite(new Work(WorkKind.Message, peer, message, null)))
+        {
             Interlocked.Decrement(ref _queued);
+            Interlocked.Decrement(ref peer.RouterQueued);
+        }
     }
 
     /// <summary>
@@ -185,6 +198,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         {
             case WorkKind.Message:
                 Interlocked.Decrement(ref _queued);
+                Interlocked.Decrement(ref work.Peer!.RouterQueued);
                 OnMessage(work.Peer!, work.Message!, now);
                 break;
             case WorkKind.PeerUp:

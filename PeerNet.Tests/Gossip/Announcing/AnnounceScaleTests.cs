@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 using Google.Protobuf;
 using PeerNet.Gossip;
 using PeerNet.Gossip.Announcing;
@@ -88,6 +89,31 @@ public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task APeerFloodingTheRouter_FillsOnlyItsShareOfTheQueue_AnotherPeersRequestStillGetsThrough()
+    {
+        var node = await AddAsync("tcp://target:1");
+        await using var flooder = _net.Raw(node, id: NodeId.Read(Enumerable.Repeat((byte)0x71, 16).ToArray()));
+        await using var honest = _net.Raw(node, id: NodeId.Read(Enumerable.Repeat((byte)0x72, 16).ToArray()));
+        await flooder.HandshakeAsync();
+        await honest.HandshakeAsync();
+        await Wait.UntilAsync(() => node.Network.Count == 2, Patience, "both are handshaken");
+        using var requests = node.Node.SubscribeRequests("honest");
+        using var dropped = node.Services.Collect("peernet.messages.dropped");
+
+        var frames = new MemoryStream();
+        for (var i = 0; i < 100_000; i++)
+            frames.Write(PeerNet.Protocol.FrameWriter.ToFrame(new Message { Request = new Announce { Id = ByteString.CopyFrom(BitConverter.GetBytes((long)i)), Hops = 0, Type = ByteString.CopyFromUtf8("flood") } }));
+        await flooder.SendAsync(frames.ToArray());
+        await honest.SendAsync(new Message { Request = new Announce { Id = ByteString.CopyFromUtf8("honest-1"), Hops = 0, Type = ByteString.CopyFromUtf8("honest") } });
+
+        var reader = requests.ReadAllAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await reader.MoveNextAsync().AsTask().WaitAsync(Patience, TestContext.Current.CancellationToken));
+        Assert.Equal("honest-1", System.Text.Encoding.UTF8.GetString(reader.Current.Id.Span));
+        Assert.Equal(0, dropped.Sum("reason", "router_queue_full")); // the flooder never reached the whole queue
+        await reader.DisposeAsync();
+    }
+
+    [Fact]
     public async Task APeerFloodingUniqueRequestIds_LeavesTheCachesAtTheirBounds()
     {
         var node = await AddAsync("tcp://target:1");
@@ -111,7 +137,7 @@ public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetim
         await flooder.SendAsync(frames.ToArray());
 
         var router = node.Node.Announces;
-        long Dropped() => dropped.Sum("reason", "router_queue_full");
+        long Dropped() => dropped.Sum("reason", "router_queue_full") + dropped.Sum("reason", "router_queue_peer_quota");
         // Each unique id is dropped at the router's queue or taken; a taken one is counted once its origin is remembered.
         await Wait.UntilAsync(() => received.Sum() + Dropped() == flood, Patience, "the router took in the flood");
         // Each taken id is marked seen and its origin remembered. The caches hold the newest up to their capacity
@@ -122,7 +148,8 @@ public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(router.Dissemination.SeenEvictions, hits.Sum("limit", "seen_ids"));
         Assert.Equal(Math.Min(taken, PeerNetLimits.OriginCapacity), router.Origins);
         Assert.Equal(Math.Max(0, taken - PeerNetLimits.OriginCapacity), hits.Sum("limit", "origins"));
-        Assert.Equal(Dropped(), hits.Sum("limit", "router_queue"));
+        Assert.Equal(Dropped(), hits.Sum("limit", "router_queue") + hits.Sum("limit", "router_queue_peer"));
+        Assert.Equal(0, dropped.Sum("reason", "router_queue_full")); // one peer alone never reaches the whole queue
         // The flood (100,000 > 65,536) went past a bound whichever way it was split between the queue and the caches.
         Assert.True(router.Dissemination.SeenEvictions + Dropped() >= flood - router.Settings.SeenCapacity);
         Assert.Equal(1, node.Network.Count); // the node still serves its peer
