@@ -104,8 +104,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         var queued = Interlocked.Increment(ref _queued);
         if (queued > PeerNetLimits.RouterQueueCapacity)
         {
-            Interlocked.Decrement(ref _queued);
-            Interlocked.Decrement(ref peer.RouterQueued);
+            Dequeued(peer);
             _limits.RouterQueue.Hit();
             _metrics.MessageDropped("router_queue_full");
             Log.QueueFull(_logger, peer);
@@ -113,10 +112,14 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         }
         _limits.RouterQueue.Observe(queued);
         if (!_work.Writer.TryWrite(new Work(WorkKind.Message, peer, message, null)))
-        {
-            Interlocked.Decrement(ref _queued);
-            Interlocked.Decrement(ref peer.RouterQueued);
-        }
+            Dequeued(peer);
+    }
+
+    /// <summary>A message of <paramref name="peer"/> left the router queue (handled, or not taken after all).</summary>
+    private void Dequeued(Peer peer)
+    {
+        Interlocked.Decrement(ref _queued);
+        Interlocked.Decrement(ref peer.RouterQueued);
     }
 
     /// <summary>
@@ -197,8 +200,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         switch (work.Kind)
         {
             case WorkKind.Message:
-                Interlocked.Decrement(ref _queued);
-                Interlocked.Decrement(ref work.Peer!.RouterQueued);
+                Dequeued(work.Peer!);
                 OnMessage(work.Peer!, work.Message!, now);
                 break;
             case WorkKind.PeerUp:
