@@ -89,6 +89,30 @@ public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task APeerAskingForReportsOfManyAnnounces_FillsAtMostTheAckBatchBound()
+    {
+        // Virtual time: no batch is sent before the flood is in, so the bound is what holds them.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var node = await _net.AddAsync("tcp://reported:1", o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; o.HandshakeTimeout = 60_000; }, time);
+        node.Get<AnnounceRouter>().Start();
+        await using var asker = _net.Raw(node);
+        await asker.HandshakeAsync();
+        await Wait.UntilAsync(() => node.Network.Count == 1, Patience, "handshaken");
+        using var received = node.Services.Collect("peernet.announces.received");
+        using var dropped = node.Services.Collect("peernet.responses.dropped");
+
+        const int reported = AckBatcher.MaxOpenBatches + 500;
+        var frames = new MemoryStream();
+        for (var i = 0; i < reported; i++)
+            frames.Write(PeerNet.Protocol.FrameWriter.ToFrame(new Message { Request = new Announce { Id = ByteString.CopyFrom(BitConverter.GetBytes((long)i)), Hops = 0, Type = ByteString.CopyFromUtf8("r"), Report = true } }));
+        await asker.SendAsync(frames.ToArray());
+
+        await Wait.UntilAsync(() => received.Sum() == reported, Patience, "every reported request was delivered");
+        Assert.Equal(500, dropped.Sum("reason", "ack_batches_full")); // past the bound, acks are dropped and counted
+        Assert.Equal(1, node.Network.Count);
+    }
+
+    [Fact]
     public async Task APeerFloodingTheRouter_FillsOnlyItsShareOfTheQueue_AnotherPeersRequestStillGetsThrough()
     {
         var node = await AddAsync("tcp://target:1");
