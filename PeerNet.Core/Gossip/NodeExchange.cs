@@ -1,4 +1,3 @@
-using System.Text;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -161,7 +160,7 @@ public sealed partial class NodeExchange : IAddrsHandler
             return;
         }
 
-        var text = DecodeAddress(response.Data);
+        var text = Announcing.Utf8Text.TryDecode(response.Data.Span);
         PeerAddress? address = null;
         // Learned addresses must be ws, wss or tcp (the wire spec): a custom transport's scheme is for explicit saves.
         if (text is null)
@@ -261,20 +260,6 @@ public sealed partial class NodeExchange : IAddrsHandler
     private readonly Lock _sampleGate = new();
     private Task<IReadOnlyList<string>>? _sample;
     private long _sampledAt;
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private static string? DecodeAddress(ByteString data)
-    {
-        try
-        {
-            return StrictUtf8.GetString(data.Span);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-    }
 
     private void Ignore(Peer peer, string reason)
     {

@@ -22,8 +22,6 @@ internal sealed class AckBatcher(IGossipScheduler scheduler, RandomSource random
 
     private readonly Dictionary<UInt128, Batch> _open = [];
 
-    public int OpenBatches => _open.Count;
-
     /// <summary>Queues <paramref name="ack"/> toward <paramref name="toward"/> (the peer the announce came from).</summary>
     public void Add(UInt128 requestKey, ByteString requestId, uint limit, Peer toward, DeliveryAck ack)
     {

@@ -295,7 +295,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
                 if (pending.Report is { } report && DeliveryAck.TryDecode(response.Data.Span) is { } acks)
                 {
                     foreach (var ack in acks)
-                        report.Add(new DeliveryEntry(ack.Node.ToString(), ack.Hops, ack.From.ToString(), now - report.PublishedAt, ack.DroppedForwards));
+                        report.Add(ack, now - report.PublishedAt);
                 }
                 else
                     Drop(from, "no_route", "an acknowledgement of an announce that asked for no report");

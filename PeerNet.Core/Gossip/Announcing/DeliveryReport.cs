@@ -10,7 +10,7 @@ public sealed class DeliveryReport
 {
     private readonly Lock _gate = new();
     private readonly List<DeliveryEntry> _entries = [];
-    private readonly HashSet<string> _nodes = new(StringComparer.Ordinal);
+    private readonly HashSet<Protocol.NodeId> _nodes = [];
 
     internal DeliveryReport(string id, DateTimeOffset sentAt, int droppedAtSource)
     {
@@ -40,14 +40,15 @@ public sealed class DeliveryReport
         get { lock (_gate) return [.. _entries]; }
     }
 
-    internal void Add(DeliveryEntry entry)
+    /// <summary>Records one acknowledgement; checked (one per node, bounded) before anything is formatted.</summary>
+    internal void Add(DeliveryAck ack, TimeSpan after)
     {
         lock (_gate)
         {
             // One entry per node (a node acks once; a relayed duplicate is dropped on the way, but be sure), bounded.
-            if (Complete || _entries.Count >= PeerNetLimits.ResponseBufferCapacity || !_nodes.Add(entry.Node))
+            if (Complete || _entries.Count >= PeerNetLimits.ResponseBufferCapacity || !_nodes.Add(ack.Node))
                 return;
-            _entries.Add(entry);
+            _entries.Add(new DeliveryEntry(ack.Node.ToString(), ack.Hops, ack.From.ToString(), after, ack.DroppedForwards));
         }
     }
 

@@ -15,8 +15,6 @@ internal sealed class OwnAnnounces(TimeProvider time, Action requestSweep) : IDi
     private ITimer? _timer;
     private TimeSpan _armedFor = TimeSpan.MaxValue;
 
-    public int Count => _open.Count;
-
     public bool Contains(UInt128 key) => _open.ContainsKey(key);
 
     public bool TryGet(UInt128 key, out OwnAnnounce pending) => _open.TryGetValue(key, out pending!);

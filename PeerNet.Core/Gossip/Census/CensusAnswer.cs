@@ -57,15 +57,8 @@ internal sealed record CensusAnswer(NodeId Node, string Version, int TotalPeers,
         int versionLength = data[at++];
         if (versionLength > MaxVersionBytes || data.Length < at + versionLength + 3)
             return null;
-        string version;
-        try
-        {
-            version = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(data.Slice(at, versionLength));
-        }
-        catch (DecoderFallbackException)
-        {
+        if (Announcing.Utf8Text.TryDecode(data.Slice(at, versionLength)) is not { } version)
             return null;
-        }
         at += versionLength;
         int total = BinaryPrimitives.ReadUInt16BigEndian(data[at..]);
         at += 2;
