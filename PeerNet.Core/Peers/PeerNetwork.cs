@@ -214,7 +214,15 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
             return;
         Log.PeerDisconnected(_logger, peer.ToString(), reason);
         _context.Announces.OnPeerDown(peer);
-        PeerDisconnected?.Invoke(peer, reason);
+        try
+        {
+            PeerDisconnected?.Invoke(peer, reason);
+        }
+        catch (Exception ex)
+        {
+            // A subscriber's bug must not stop the close (the session still disposes its socket and completes CloseAsync).
+            Log.DisconnectHandlerFailed(_logger, ex, peer.ToString());
+        }
     }
 
     private Task Run(PeerSession session)
@@ -228,7 +236,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
 
     private static partial class Log
     {
-        // Event ids 300-399 belong to the peer network. Next free: 305.
+        // Event ids 300-399 belong to the peer network. Next free: 306.
         [LoggerMessage(300, LogLevel.Information, "Peer connected: {Peer} ({Count} handshaken)")]
         public static partial void PeerConnected(ILogger logger, string peer, int count);
 
@@ -240,5 +248,8 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
 
         [LoggerMessage(303, LogLevel.Debug, "Inbound connection from {Remote} refused: {Reason}")]
         public static partial void InboundRefused(ILogger logger, string remote, string reason);
+
+        [LoggerMessage(305, LogLevel.Warning, "A PeerDisconnected handler failed for {Peer}")]
+        public static partial void DisconnectHandlerFailed(ILogger logger, Exception exception, string peer);
     }
 }

@@ -126,11 +126,12 @@ internal sealed partial class PeerSession
         if (_handshake.TrySetException(new PeerConnectException(Address?.Value ?? "inbound peer", _failure, reason)))
             _context.Metrics.Handshake(FailureTag(_failure));
         _handshake.Task.Exception?.Handle(_ => true); // observed here: nobody may be awaiting an inbound handshake
-        // It stops being a connected peer first: a transport slow to close must not keep it counted as connected. Its
-        // socket counts against the caps until it is closed (each transport bounds that in time).
-        _admission.Depart(Peer, reason);
         try
         {
+            // It stops being a connected peer first: a transport slow to close must not keep it counted as connected. Its
+            // socket counts against the caps until it is closed (each transport bounds that in time). Inside the try: a
+            // throwing PeerDisconnected handler must not leave the socket open and CloseAsync pending for ever (L11).
+            _admission.Depart(Peer, reason);
             if (_writer is not null)
                 await _writer.ConfigureAwait(false);
             await _connection.DisposeAsync().ConfigureAwait(false);

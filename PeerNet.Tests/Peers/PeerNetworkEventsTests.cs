@@ -37,4 +37,18 @@ public sealed class PeerNetworkEventsTests : IAsyncLifetime
             lock (up) lock (down) Assert.Equal(up.ToHashSet(), down.ToHashSet());
         }
     }
+
+    // L11: a subscriber whose PeerDisconnected handler throws must not leave CloseAsync (and so shutdown) waiting.
+    [Fact]
+    public async Task AThrowingPeerDisconnectedHandler_DoesNotStopTheClose()
+    {
+        var a = await _net.AddAsync("tcp://a:1");
+        var b = await _net.AddAsync("tcp://b:1");
+        a.Network.PeerDisconnected += (_, _) => throw new InvalidOperationException("a subscriber's bug");
+        var peer = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+
+        await peer.CloseAsync("test").WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(0, a.Network.OpenConnections); // its socket was closed and forgotten too
+        await a.Network.StopAsync(TestContext.Current.CancellationToken);
+    }
 }
