@@ -20,6 +20,7 @@ internal static class ConnsBench
         {
             ["PeerNet:MaxPeers"] = text(count + 100),
             ["PeerNet:MaxPendingHandshakes"] = text(count + 100),
+            ["PeerNet:MaxConnectionsPerLoopbackAddress"] = text(count + 100), // every client connection comes from 127.0.0.1
             ["PeerNet:HandshakeTimeout"] = "60000",
         });
 

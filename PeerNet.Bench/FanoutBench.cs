@@ -32,6 +32,7 @@ internal static class FanoutBench
         {
             o.MaxPeers = 10_000;
             o.MaxPendingHandshakes = 10_000;
+            o.MaxConnectionsPerLoopbackAddress = 10_000; // every node dials from 127.0.0.1
         });
         Console.Error.WriteLine($"fanout: {count} nodes started in {clock.Elapsed.TotalSeconds:0.0} s");
 

@@ -90,6 +90,12 @@ public sealed class PeerNetLimits
     /// </summary>
     public static readonly TimeSpan SampleWindow = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Inbound connections evicted for newcomers and still closing: each newcomer is admitted while its victim closes
+    /// (bounded in time by the transport), so this bounds how far over the inbound caps a churning crowd can push.
+    /// </summary>
+    public const int MaxEvictionsInFlight = 64;
+
     /// <summary>The limits of a node.</summary>
     public PeerNetLimits(IOptions<PeerNetOptions> options, PeerNetMetrics metrics, ILogger<PeerNetLimits> logger)
     {
@@ -98,7 +104,7 @@ public sealed class PeerNetLimits
         LimitBound Constant(string name, long capacity, string reason) => new(name, capacity, reason, null, metrics, logger);
         Peers = Option("peers", o.MaxPeers, nameof(o.MaxPeers), "connections, inbound plus outbound, handshaken or not: each costs buffers and a task pair");
         PendingHandshakes = Option("pending_handshakes", o.MaxPendingHandshakes, nameof(o.MaxPendingHandshakes), "connections that have not finished _hello: the cheapest thing to open in bulk");
-        PerAddress = Option("per_address", o.MaxConnectionsPerAddress, nameof(o.MaxConnectionsPerAddress), "inbound connections from one IP: one host cannot take every slot");
+        PerPrefix = Option("per_prefix", o.MaxConnectionsPerPrefix, nameof(o.MaxConnectionsPerPrefix), "inbound connections from one source prefix: one subnet cannot take every slot");
         SendQueue = Option("send_queue", o.SendQueueCapacity, nameof(o.SendQueueCapacity), "messages queued per peer: a peer that stops reading loses forwarded traffic, not the node's memory");
         FrameLength = Option("frame_length", o.MaxFrameLength, nameof(o.MaxFrameLength), "bytes in one frame, checked before anything is allocated");
         StoreQueue = Option("store_queue", o.StoreQueueCapacity, nameof(o.StoreQueueCapacity), "store writes waiting for the writer: learned addresses and counters are dropped past it");
@@ -116,9 +122,10 @@ public sealed class PeerNetLimits
         WaitingOwnSends = Constant("waiting_own_sends", MaxWaitingOwnSends, "own frames parked per peer at a full send queue");
         ExchangeAllowance = Constant("exchange_allowance", (long)o.Size * AnswerAllowanceFactor, "answers accepted per own _addrs request (Size x 8)");
         SeedAddresses = Constant("seed_addresses", MaxSeedAddresses, "addresses one bootstrap round takes from the seeds' DNS answers");
-        All = [Peers, PendingHandshakes, PerAddress, SendQueue, FrameLength, StoreQueue, RouterQueue, RouterQueuePerPeer, Origins, SeenResponses,
+        Evictions = Constant("evictions", MaxEvictionsInFlight, "inbound connections evicted and still closing");
+        All = [Peers, PendingHandshakes, PerPrefix, SendQueue, FrameLength, StoreQueue, RouterQueue, RouterQueuePerPeer, Origins, SeenResponses,
             ResponseBuffer, SeenIds, Payloads, PendingPulls, ReplyHandles, Subscribers, SubscriberBuffer, WaitingOwnSends, ExchangeAllowance,
-            SeedAddresses];
+            SeedAddresses, Evictions];
         metrics.ObserveGauge("peernet.limit.usage", "{item}", "Occupancy last observed of each node-wide bound (see peernet.limit.hits for how often one was reached).",
             () => All.Where(b => b.IsObserved).Select(b => new System.Diagnostics.Metrics.Measurement<long>(b.Occupancy, new KeyValuePair<string, object?>("limit", b.Name))));
     }
@@ -132,8 +139,11 @@ public sealed class PeerNetLimits
     /// <summary><see cref="PeerNetOptions.MaxPendingHandshakes"/>.</summary>
     public LimitBound PendingHandshakes { get; }
 
-    /// <summary><see cref="PeerNetOptions.MaxConnectionsPerAddress"/>.</summary>
-    public LimitBound PerAddress { get; }
+    /// <summary><see cref="PeerNetOptions.MaxConnectionsPerPrefix"/>.</summary>
+    public LimitBound PerPrefix { get; }
+
+    /// <summary><see cref="MaxEvictionsInFlight"/>.</summary>
+    public LimitBound Evictions { get; }
 
     /// <summary><see cref="PeerNetOptions.SendQueueCapacity"/> (per peer).</summary>
     public LimitBound SendQueue { get; }

@@ -19,6 +19,7 @@ public sealed class PeerNetMetrics : IDisposable
     private readonly Counter<long> _asked, _learned, _refusedAddresses, _addressesSent, _dials, _purged;
     private readonly Counter<long> _storeDropped, _roundFailures, _limitHits, _subscriberDrops, _censusAnswers, _seedResolutions, _seedRefused;
     private readonly Histogram<double> _batchDuration;
+    private readonly Counter<long> _evicted, _dialsRefused;
 
     /// <summary>Creates the node's meter and its instruments.</summary>
     public PeerNetMetrics(IMeterFactory meterFactory)
@@ -26,7 +27,7 @@ public sealed class PeerNetMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(meterFactory);
         _meter = meterFactory.Create(new MeterOptions(MeterName) { Version = PeerNode.Version });
         _handshakes = Counter("peernet.handshakes", "{handshake}", "Handshakes finished, by result (ok, failed) and failure reason.");
-        _refused = Counter("peernet.connections.refused", "{connection}", "Connections closed at once by a cap, by reason (peer_cap, pending_cap, address_cap, stopping).");
+        _refused = Counter("peernet.connections.refused", "{connection}", "Connections closed at once by a cap, by reason (peer_cap, pending_cap, prefix_cap, stopping).");
         _violations = Counter("peernet.protocol.violations", "{violation}", "Protocol violations; each closed its connection.");
         _dropped = Counter("peernet.messages.dropped", "{message}",
             "Received or queued messages dropped, by reason (field_limit, unsolicited, router_queue_full, send_queue_full, own_send_overflow).");
@@ -52,6 +53,10 @@ public sealed class PeerNetMetrics : IDisposable
         _limitHits = Counter("peernet.limit.hits", "{hit}", "Times a bound a remote peer can fill was reached, by limit (see PeerNetLimits).");
         _subscriberDrops = Counter("peernet.requests.subscriber.dropped", "{request}", "Requests a slow subscriber lost (its buffer was full).");
         _censusAnswers = Counter("peernet.census.answers", "{answer}", "Census requests of other nodes, by result (ok, rate_limited, disabled, send_queue_full).");
+        _evicted = Counter("peernet.connections.evicted", "{connection}",
+            "Inbound connections closed to make room for a newcomer when inbound was full, by reason (pending, netgroup).");
+        _dialsRefused = Counter("peernet.dials.refused", "{dial}",
+            "Dials of gossip-learned addresses not made because the address is out of scope, by reason (scope, unresolved).");
         _batchDuration = _meter.CreateHistogram<double>("peernet.store.batch.duration", "s", "Time to commit one store writer batch.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
     }
@@ -114,6 +119,10 @@ public sealed class PeerNetMetrics : IDisposable
     internal void LimitHit(string limit) => _limitHits.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     internal void SubscriberDropped() => _subscriberDrops.Add(1);
+
+    internal void ConnectionEvicted(string reason) => _evicted.Add(1, Reason(reason));
+
+    internal void DialRefused(string reason) => _dialsRefused.Add(1, Reason(reason));
 
     internal void CensusAnswer(string result) => _censusAnswers.Add(1, new KeyValuePair<string, object?>("result", result));
 

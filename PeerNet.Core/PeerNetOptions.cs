@@ -159,9 +159,12 @@ public sealed class PeerNetOptions
     [Range(0, 60_000)]
     public int CrossedDialWindow { get; set; } = 2000;
 
-    /// <summary>Most inbound connections from one remote IP address (loopback exempt). Default 8.</summary>
+    /// <summary>
+    /// Most inbound connections from one source prefix (<see cref="InboundPrefixV4"/>, <see cref="InboundPrefixV6"/>);
+    /// a loopback address is its own source, capped by <see cref="MaxConnectionsPerLoopbackAddress"/>. Default 8.
+    /// </summary>
     [Range(1, 1_000_000)]
-    public int MaxConnectionsPerAddress { get; set; } = 8;
+    public int MaxConnectionsPerPrefix { get; set; } = 8;
 
     /// <summary>Messages queued per peer; past it, forwarded traffic is dropped and the node's own waits. Default 1024.</summary>
     [Range(1, 1_000_000)]
@@ -185,4 +188,22 @@ public sealed class PeerNetOptions
     /// <summary>Pending store write operations before background writes are dropped (and explicit ones wait). Default 10000.</summary>
     [Range(1, 1_000_000)]
     public int StoreQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Leading bits of a remote IPv4 address that name its source for the inbound caps and eviction (a /24: one
+    /// provider's subnet counts once). A loopback address is always its own source. Default 24.
+    /// </summary>
+    [Range(8, 32)]
+    public int InboundPrefixV4 { get; set; } = 24;
+
+    /// <summary>Leading bits of a remote IPv6 address that name its source (a /64: one host's or site's subnet). Default 64.</summary>
+    [Range(16, 128)]
+    public int InboundPrefixV6 { get; set; } = 64;
+
+    /// <summary>
+    /// Most inbound connections from one loopback address (each is its own source): local test networks run many
+    /// hosts on 127.0.0.1, and a local reverse proxy brings every peer from loopback. Default 64.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerLoopbackAddress { get; set; } = 64;
 }

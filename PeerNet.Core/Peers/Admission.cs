@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace PeerNet.Peers;
 
 /// <summary>The verdict on a new connection.</summary>
@@ -14,6 +12,6 @@ public enum Admission
     /// <summary>At <see cref="PeerNetOptions.MaxPendingHandshakes"/>.</summary>
     PendingCap,
 
-    /// <summary>At <see cref="PeerNetOptions.MaxConnectionsPerAddress"/> for its IP.</summary>
-    AddressCap,
+    /// <summary>At <see cref="PeerNetOptions.MaxConnectionsPerPrefix"/> (or the loopback cap) for its source prefix.</summary>
+    PrefixCap,
 }

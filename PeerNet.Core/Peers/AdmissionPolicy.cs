@@ -1,14 +1,18 @@
 using System.Net;
+using PeerNet.Addressing;
 
 namespace PeerNet.Peers;
 
-/// <summary>The connection caps as pure functions: over a cap a new connection is closed at once; existing ones stay.</summary>
+/// <summary>
+/// The connection caps as pure functions: over the per-prefix cap a new inbound connection is closed at once; over the
+/// inbound or pending caps it may displace another inbound one instead (<see cref="InboundEviction"/>).
+/// </summary>
 public static class AdmissionPolicy
 {
     /// <summary>
     /// Whether a connection may open given what is open now. Inbound connections count against
     /// <see cref="PeerNetOptions.MaxPeers"/> less the <see cref="PeerNetOptions.OutboundSlots"/> kept for dials, and
-    /// against the pending-handshake and per-address caps; this node's own dials only against MaxPeers (their pending
+    /// against the pending-handshake and per-prefix caps; this node's own dials only against MaxPeers (their pending
     /// handshakes are bounded by the dialler), so inbound connections can neither fill nor stall them.
     /// </summary>
     public static Admission Check(AdmissionCounts counts, bool inbound, PeerNetOptions options)
@@ -22,8 +26,8 @@ public static class AdmissionPolicy
             return Admission.PeerCap;
         if (counts.InboundPending >= options.MaxPendingHandshakes)
             return Admission.PendingCap;
-        if (counts.FromAddress >= options.MaxConnectionsPerAddress)
-            return Admission.AddressCap;
+        if (counts.FromPrefix >= PrefixCap(counts.FromLoopback, options))
+            return Admission.PrefixCap;
         return Admission.Admitted;
     }
 
@@ -38,16 +42,34 @@ public static class AdmissionPolicy
     public static bool WithinCrossingWindow(TimeSpan existingAge, PeerNetOptions options) =>
         existingAge <= TimeSpan.FromMilliseconds(options.CrossedDialWindow);
 
-    /// <summary>Loopback is exempt from the per-address cap, so local test networks and benchmarks work.</summary>
-    public static bool CountsPerAddress(IPAddress? remote) =>
-        remote is not null && !IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+    /// <summary>
+    /// The source prefix of a remote IP for the inbound caps (<see cref="PeerNetOptions.InboundPrefixV4"/>,
+    /// <see cref="PeerNetOptions.InboundPrefixV6"/>; each loopback address its own); null when the transport gives no IP.
+    /// </summary>
+    public static SourcePrefix? SourceOf(IPAddress? remote, PeerNetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return remote is null ? null : SourcePrefix.Group(remote, options.InboundPrefixV4, options.InboundPrefixV6);
+    }
+
+    /// <summary>
+    /// Inbound connections one source may hold: loopback is not exempt, but has a cap of its own, since local test
+    /// networks and a local reverse proxy bring many honest peers from one loopback address.
+    /// </summary>
+    public static int PrefixCap(bool loopback, PeerNetOptions options) =>
+        loopback ? options.MaxConnectionsPerLoopbackAddress : options.MaxConnectionsPerPrefix;
+
+    /// <summary>True when a refusal at <paramref name="verdict"/> may instead evict another inbound connection.</summary>
+    public static bool MayEvict(Admission verdict) => verdict is Admission.PeerCap or Admission.PendingCap;
 
     /// <summary>The refusal's text for logs and connect errors.</summary>
     public static string Describe(Admission verdict, IPAddress? remote, PeerNetOptions options) => verdict switch
     {
         Admission.PeerCap => $"at the peer cap (PeerNet:MaxPeers = {options.MaxPeers}, of which PeerNet:OutboundSlots = {options.OutboundSlots} only for dials)",
         Admission.PendingCap => $"at the pending-handshake cap (PeerNet:MaxPendingHandshakes = {options.MaxPendingHandshakes})",
-        Admission.AddressCap => $"at the per-address cap for {remote} (PeerNet:MaxConnectionsPerAddress = {options.MaxConnectionsPerAddress})",
+        Admission.PrefixCap => SourceOf(remote, options) is { IsLoopback: true }
+            ? $"at the per-source cap for loopback address {remote} (PeerNet:MaxConnectionsPerLoopbackAddress = {options.MaxConnectionsPerLoopbackAddress})"
+            : $"at the per-prefix cap for {remote}'s prefix {SourceOf(remote, options)} (PeerNet:MaxConnectionsPerPrefix = {options.MaxConnectionsPerPrefix})",
         _ => "admitted",
     };
 
@@ -56,7 +78,7 @@ public static class AdmissionPolicy
     {
         Admission.PeerCap => "peer_cap",
         Admission.PendingCap => "pending_cap",
-        Admission.AddressCap => "address_cap",
+        Admission.PrefixCap => "prefix_cap",
         _ => "admitted",
     };
 

@@ -72,6 +72,9 @@ public sealed class Peer : GossipLink
     /// <summary>This peer's messages waiting for the announce router's loop (its share of the router queue).</summary>
     internal int RouterQueued;
 
+    /// <summary>The source prefix of an inbound peer's IP (the key of the per-prefix cap), set when the table opens it.</summary>
+    internal SourcePrefix? Source { get; set; }
+
     /// <summary>Node exchange's state for this peer (its outstanding request, its answer in progress).</summary>
     internal ExchangeState Exchange { get; } = new();
 

@@ -119,7 +119,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
             }
 
             var session = new PeerSession(connection, PeerDirection.Outbound, address, _context, this);
-            if (_table.TryOpen(session.Peer, PeerDirection.Outbound) is { } stopping)
+            if (_table.TryOpen(session.Peer, PeerDirection.Outbound, out _) is { } stopping)
             {
                 await connection.DisposeAsync().ConfigureAwait(false); // shutdown began while it dialled
                 throw new PeerConnectException(address.Value, PeerConnectFailure.CapReached, stopping.Reason);
@@ -151,13 +151,23 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
     public async Task RunInboundAsync(PeerConnection connection, CancellationToken cancellationToken = default)
     {
         var session = new PeerSession(connection, PeerDirection.Inbound, address: null, _context, this);
-        if (_table.TryOpen(session.Peer, PeerDirection.Inbound) is { } refusal)
+        if (_table.TryOpen(session.Peer, PeerDirection.Inbound, out var evicted) is { } refusal)
         {
             _metrics.ConnectionRefused(refusal.Tag);
             Log.InboundRefused(_logger, connection.RemoteEndPoint?.ToString() ?? "?", refusal.Reason);
             connection.Abort();
             await connection.DisposeAsync().ConfigureAwait(false);
             return;
+        }
+        if (evicted is { } victim)
+        {
+            var remote = connection.RemoteEndPoint?.ToString() ?? "?";
+            var why = victim.Tag == "pending"
+                ? $"evicted for {remote}: inbound is full, and it was the oldest pending handshake of the most crowded prefix"
+                : $"evicted for {remote}: inbound is full, and it was the youngest unprotected peer of the most crowded prefix";
+            _metrics.ConnectionEvicted(victim.Tag);
+            Log.InboundEvicted(_logger, victim.Peer.ToString(), why);
+            _ = victim.Peer.CloseAsync(why);
         }
         using var aborted = cancellationToken.Register(static s => _ = ((PeerSession)s!).CloseAsync("connection aborted"), session);
         await Run(session).ConfigureAwait(false);
@@ -236,7 +246,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
 
     private static partial class Log
     {
-        // Event ids 300-399 belong to the peer network. Next free: 306.
+        // Event ids 300-399 belong to the peer network. Next free: 307.
         [LoggerMessage(300, LogLevel.Information, "Peer connected: {Peer} ({Count} handshaken)")]
         public static partial void PeerConnected(ILogger logger, string peer, int count);
 
@@ -248,6 +258,9 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
 
         [LoggerMessage(303, LogLevel.Debug, "Inbound connection from {Remote} refused: {Reason}")]
         public static partial void InboundRefused(ILogger logger, string remote, string reason);
+
+        [LoggerMessage(306, LogLevel.Debug, "Inbound connection {Peer} closed: {Reason}")]
+        public static partial void InboundEvicted(ILogger logger, string peer, string reason);
 
         [LoggerMessage(305, LogLevel.Warning, "A PeerDisconnected handler failed for {Peer}")]
         public static partial void DisconnectHandlerFailed(ILogger logger, Exception exception, string peer);

@@ -7,7 +7,7 @@ namespace PeerNet.Peers;
 
 /// <summary>
 /// The one table of the node's connections: every open one, the handshaken ones by node id (one per node), inbound
-/// counts per IP for the caps, and addresses being dialled. Thread-safe (a lock: connections come and go rarely);
+/// counts per source prefix for the caps, inbound ones being evicted for newcomers, and addresses being dialled. Thread-safe (a lock: connections come and go rarely);
 /// the handshaken peers are also kept as an immutable snapshot, so readers never take the lock.
 /// </summary>
 public sealed class PeerTable
@@ -16,7 +16,8 @@ public sealed class PeerTable
     private readonly HashSet<Peer> _open = [];
     private readonly Dictionary<NodeId, Peer> _byId = [];
     private readonly HashSet<Peer> _handshaken = [];
-    private readonly Dictionary<IPAddress, int> _inboundByAddress = [];
+    private readonly Dictionary<SourcePrefix, int> _inboundByPrefix = [];
+    private readonly HashSet<Peer> _evicting = [];
     private readonly HashSet<string> _dialing = new(StringComparer.Ordinal);
     private readonly PeerNetOptions _options;
     private readonly TimeProvider _time;
@@ -80,7 +81,7 @@ public sealed class PeerTable
                 return (PeerConnectFailure.CapReached, "stopping", "the node is shutting down");
             if (_open.Any(p => address.Equals(p.Address)) || _dialing.Contains(address.Value))
                 return (PeerConnectFailure.AlreadyConnected, "already_connected", "a connection to that address is already open");
-            var verdict = CheckLocked(remote: null, inbound: false);
+            var verdict = CheckLocked(source: null, inbound: false);
             if (verdict != Admission.Admitted)
                 return (PeerConnectFailure.CapReached, AdmissionPolicy.Tag(verdict), AdmissionPolicy.Describe(verdict, null, _options));
             _dialing.Add(address.Value);
@@ -94,9 +95,14 @@ public sealed class PeerTable
             _dialing.Remove(address.Value);
     }
 
-    /// <summary>Registers a new connection: inbound ones are checked against the caps here (outbound ones were at their dial).</summary>
-    internal (string Tag, string Reason)? TryOpen(Peer peer, PeerDirection direction)
+    /// <summary>
+    /// Registers a new connection: inbound ones are checked against the caps here (outbound ones were at their dial).
+    /// An inbound one over the inbound or pending cap may take the place of another (<paramref name="evicted"/>, which
+    /// the caller closes; it stops counting against the caps at once) by <see cref="InboundEviction"/>'s rule.
+    /// </summary>
+    internal (string Tag, string Reason)? TryOpen(Peer peer, PeerDirection direction, out (Peer Peer, string Tag)? evicted)
     {
+        evicted = null;
         var remote = (peer.RemoteEndPoint as IPEndPoint)?.Address;
         lock (_gate)
         {
@@ -104,11 +110,18 @@ public sealed class PeerTable
                 return ("stopping", "the node is shutting down");
             if (direction == PeerDirection.Inbound)
             {
-                var verdict = CheckLocked(remote, inbound: true);
+                var source = AdmissionPolicy.SourceOf(remote, _options);
+                var verdict = CheckLocked(source, inbound: true);
+                if (AdmissionPolicy.MayEvict(verdict) && TryEvictLocked(source, verdict) is { } victim)
+                {
+                    evicted = victim;
+                    verdict = Admission.Admitted;
+                }
                 if (verdict != Admission.Admitted)
                     return (AdmissionPolicy.Tag(verdict), AdmissionPolicy.Describe(verdict, remote, _options));
-                if (AdmissionPolicy.CountsPerAddress(remote))
-                    _inboundByAddress[remote!] = _inboundByAddress.GetValueOrDefault(remote!) + 1;
+                peer.Source = source;
+                if (source is { } key)
+                    _inboundByPrefix[key] = _inboundByPrefix.GetValueOrDefault(key) + 1;
                 _inboundOpen++;
             }
             _open.Add(peer);
@@ -127,6 +140,8 @@ public sealed class PeerTable
             // Closed while its read loop was completing the handshake: it must not enter the table.
             if (!_open.Contains(peer))
                 return new HandshakeRefusal(PeerConnectFailure.HandshakeFailed, "the connection closed during the handshake");
+            if (_evicting.Contains(peer))
+                return new HandshakeRefusal(PeerConnectFailure.CapReached, "evicted for a newcomer while in its handshake");
             if (_byId.TryGetValue(id, out var existing) && existing != peer)
             {
                 // Crossed dials settle on one link, but only while the existing one is new: a link older than the
@@ -180,19 +195,21 @@ public sealed class PeerTable
         {
             if (_open.Remove(peer))
             {
+                _evicting.Remove(peer);
                 if (peer.Direction == PeerDirection.Inbound)
+                {
                     _inboundOpen--;
+                    if (peer.Source is { } key && _inboundByPrefix.TryGetValue(key, out var n))
+                    {
+                        if (n <= 1) _inboundByPrefix.Remove(key);
+                        else _inboundByPrefix[key] = n - 1;
+                    }
+                }
                 var c = peer.Counters;
                 _retiredFramesIn += c.FramesReceived;
                 _retiredFramesOut += c.FramesSent;
                 _retiredBytesIn += c.BytesReceived;
                 _retiredBytesOut += c.BytesSent;
-            }
-            var remote = (peer.RemoteEndPoint as IPEndPoint)?.Address;
-            if (peer.Direction == PeerDirection.Inbound && AdmissionPolicy.CountsPerAddress(remote) && _inboundByAddress.TryGetValue(remote!, out var n))
-            {
-                if (n <= 1) _inboundByAddress.Remove(remote!);
-                else _inboundByAddress[remote!] = n - 1;
             }
             ObserveLocked();
         }
@@ -224,20 +241,66 @@ public sealed class PeerTable
     {
         Limits.Peers.Observe(_open.Count);
         Limits.PendingHandshakes.Observe(_inboundOpen - _inboundHandshaken);
+        Limits.Evictions.Observe(_evicting.Count);
     }
 
-    private Admission CheckLocked(IPAddress? remote, bool inbound)
+    /// <summary>The caps' verdict on a new connection; connections being evicted no longer count (their prefix still does).</summary>
+    private Admission CheckLocked(SourcePrefix? source, bool inbound)
     {
-        var fromAddress = AdmissionPolicy.CountsPerAddress(remote) ? _inboundByAddress.GetValueOrDefault(remote!) : 0;
-        var counts = new AdmissionCounts(_open.Count, _inboundOpen, _inboundOpen - _inboundHandshaken, fromAddress);
-        var verdict = AdmissionPolicy.Check(counts, inbound, _options);
+        var verdict = AdmissionPolicy.Check(CountsLocked(source), inbound, _options);
         switch (verdict)
         {
             case Admission.PeerCap: Limits.Peers.Hit(); break;
             case Admission.PendingCap: Limits.PendingHandshakes.Hit(); break;
-            case Admission.AddressCap: Limits.PerAddress.Hit(); break;
+            case Admission.PrefixCap: Limits.PerPrefix.Hit(); break;
         }
         return verdict;
+    }
+
+    private AdmissionCounts CountsLocked(SourcePrefix? source)
+    {
+        var evictingPending = 0;
+        foreach (var peer in _evicting)
+        {
+            if (!_handshaken.Contains(peer))
+                evictingPending++;
+        }
+        var fromPrefix = source is { } key ? _inboundByPrefix.GetValueOrDefault(key) : 0;
+        return new AdmissionCounts(_open.Count - _evicting.Count, _inboundOpen - _evicting.Count,
+            _inboundOpen - _inboundHandshaken - evictingPending, fromPrefix, source is { IsLoopback: true });
+    }
+
+    /// <summary>
+    /// Picks an inbound connection to make room for a newcomer from <paramref name="source"/> (null: the newcomer is
+    /// refused), and marks it evicting. It must leave room under every cap, the per-prefix one included.
+    /// </summary>
+    private (Peer Peer, string Tag)? TryEvictLocked(SourcePrefix? source, Admission verdict)
+    {
+        if (_evicting.Count >= PeerNetLimits.MaxEvictionsInFlight)
+        {
+            Limits.Evictions.Hit();
+            return null;
+        }
+        var peers = new List<Peer>(_inboundOpen);
+        var candidates = new List<EvictionCandidate>(_inboundOpen);
+        foreach (var peer in _open)
+        {
+            if (peer.Direction != PeerDirection.Inbound || _evicting.Contains(peer))
+                continue;
+            peers.Add(peer);
+            candidates.Add(new EvictionCandidate(peer.Source, _handshaken.Contains(peer), peer.ConnectedAt));
+        }
+        var chosen = InboundEviction.Choose(candidates, source, pendingOnly: verdict == Admission.PendingCap);
+        if (chosen < 0)
+            return null;
+        var victim = peers[chosen];
+        _evicting.Add(victim);
+        if (AdmissionPolicy.Check(CountsLocked(source), inbound: true, _options) != Admission.Admitted)
+        {
+            _evicting.Remove(victim); // one eviction would not be enough (say, the newcomer's prefix is at its cap too)
+            return null;
+        }
+        return (victim, candidates[chosen].Handshaken ? "netgroup" : "pending");
     }
 
     private void Publish() => Volatile.Write(ref _snapshot, [.. _handshaken.OrderBy(p => p.HandshakenAt ?? p.ConnectedAt)]);

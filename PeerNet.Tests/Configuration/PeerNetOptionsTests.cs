@@ -68,7 +68,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(3, o.KeepAliveMisses);
         Assert.Equal(1000, o.MaxPeers);
         Assert.Equal(128, o.MaxPendingHandshakes);
-        Assert.Equal(8, o.MaxConnectionsPerAddress);
+        Assert.Equal(8, o.MaxConnectionsPerPrefix);
         Assert.Equal(1024, o.SendQueueCapacity);
         Assert.Equal(65536, o.MaxFrameLength);
     }
@@ -110,7 +110,7 @@ public sealed class PeerNetOptionsTests : IDisposable
             ["PeerNet:KeepAliveMisses"] = "4",
             ["PeerNet:MaxPeers"] = "50",
             ["PeerNet:MaxPendingHandshakes"] = "10",
-            ["PeerNet:MaxConnectionsPerAddress"] = "2",
+            ["PeerNet:MaxConnectionsPerPrefix"] = "2",
             ["PeerNet:SendQueueCapacity"] = "16",
             ["PeerNet:MaxFrameLength"] = "4096",
         });
@@ -128,7 +128,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(TimeSpan.FromMinutes(150), o.RemovedTtl);
         Assert.Equal((100, 50, 64), (o.StoreBatchSize, o.StoreFlushInterval, o.StoreQueueCapacity));
         Assert.Equal((9000, 700, 800, 900, 4), (o.TcpPort, o.HandshakeTimeout, o.ConnectTimeout, o.KeepAliveInterval, o.KeepAliveMisses));
-        Assert.Equal((50, 10, 2, 16, 4096), (o.MaxPeers, o.MaxPendingHandshakes, o.MaxConnectionsPerAddress, o.SendQueueCapacity, o.MaxFrameLength));
+        Assert.Equal((50, 10, 2, 16, 4096), (o.MaxPeers, o.MaxPendingHandshakes, o.MaxConnectionsPerPrefix, o.SendQueueCapacity, o.MaxFrameLength));
     }
 
     [Theory]
@@ -152,7 +152,7 @@ public sealed class PeerNetOptionsTests : IDisposable
     [InlineData("PeerNet:KeepAliveMisses", "1", "KeepAliveMisses")]
     [InlineData("PeerNet:MaxPeers", "0", "MaxPeers")]
     [InlineData("PeerNet:MaxPendingHandshakes", "0", "MaxPendingHandshakes")]
-    [InlineData("PeerNet:MaxConnectionsPerAddress", "0", "MaxConnectionsPerAddress")]
+    [InlineData("PeerNet:MaxConnectionsPerPrefix", "0", "MaxConnectionsPerPrefix")]
     [InlineData("PeerNet:SendQueueCapacity", "0", "SendQueueCapacity")]
     [InlineData("PeerNet:MaxFrameLength", "1000", "MaxFrameLength")]
     [InlineData("PeerNet:Seeds:0", "ftp://seed", "PeerNet:Seeds:0")]
@@ -213,6 +213,24 @@ public sealed class PeerNetOptionsTests : IDisposable
         var factory = provider.GetRequiredService<ILoggerFactory>();
         Assert.Equal(expected, factory.CreateLogger("PeerNet.Storage.PeerStore").IsEnabled(LogLevel.Debug));
         Assert.False(factory.CreateLogger("Microsoft.Something").IsEnabled(LogLevel.Debug));
+    }
+
+    // Per-prefix inbound caps (H2): the source prefix widths and loopback's own cap.
+    [Fact]
+    public void InboundSourceOptions_HaveDefaults_Bind_AndAreValidated()
+    {
+        var defaults = new PeerNetOptions();
+        Assert.Equal((24, 64, 64), (defaults.InboundPrefixV4, defaults.InboundPrefixV6, defaults.MaxConnectionsPerLoopbackAddress));
+        var o = Bind(new()
+        {
+            ["PeerNet:InboundPrefixV4"] = "16",
+            ["PeerNet:InboundPrefixV6"] = "48",
+            ["PeerNet:MaxConnectionsPerLoopbackAddress"] = "500",
+        });
+        Assert.Equal((16, 48, 500), (o.InboundPrefixV4, o.InboundPrefixV6, o.MaxConnectionsPerLoopbackAddress));
+        Assert.Contains("InboundPrefixV4", ValidationError("PeerNet:InboundPrefixV4", "33"));
+        Assert.Contains("InboundPrefixV6", ValidationError("PeerNet:InboundPrefixV6", "8"));
+        Assert.Contains("MaxConnectionsPerLoopbackAddress", ValidationError("PeerNet:MaxConnectionsPerLoopbackAddress", "0"));
     }
 
     private sealed class RecordingLoggerProvider : ILoggerProvider

@@ -176,7 +176,9 @@ public sealed class PeerSessionTests : IAsyncLifetime
 
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "handshake");
         Assert.Equal(ScriptedPeer.Id, a.Network.Peers[0].RemoteId);
-        Assert.Equal(2, a.Network.Peers[0].Counters.MessagesIgnored); // both relayed ones
+        // Two ignored: the relayed request, and our answer (the relayed answer to our _hello already confirmed it); the
+        // second may still be in the read loop when the handshake shows.
+        await Wait.UntilAsync(() => a.Network.Peers[0].Counters.MessagesIgnored == 2, Patience, "two _hello messages ignored");
     }
 
     [Fact]
@@ -276,74 +278,6 @@ public sealed class PeerSessionTests : IAsyncLifetime
         Assert.Equal(["tcp://b:1", "tcp://c:1"], a.Network.Peers.Where(p => p.Direction == PeerDirection.Outbound).Select(p => p.Address!.Value).Order());
         foreach (var attacker in attackers)
             await attacker.DisposeAsync();
-    }
-
-    // Inbound connections may fill MaxPeers less the outbound slots; this node's own dials keep those slots, and the
-    // pending-handshake cap counts inbound handshakes only, so neither cap lets inbound connections stop a dial.
-    [Fact]
-    public async Task InboundFillsAtMostMaxPeersLessTheOutboundSlots_DialsStillGetTheirs()
-    {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPeers = 3; o.OutboundSlots = 1; o.HandshakeTimeout = 60_000; });
-        var b = await _net.AddAsync("tcp://b:1");
-        var c = await _net.AddAsync("tcp://c:1");
-        var d = await _net.AddAsync("tcp://d:1");
-        using var refusals = a.Services.Collect("peernet.connections.refused");
-        await b.ConnectAsync(a, TestContext.Current.CancellationToken);
-        await using var pending = _net.Raw(a); // inbound, stays in its handshake
-        await Wait.UntilAsync(() => a.Network.Count == 1 && a.Network.OpenConnections == 2, Patience, "b is a peer, one handshake pending");
-
-        await using var refused = _net.Raw(a);
-        Assert.True(await refused.ClosedWithinAsync(Patience)); // inbound is full at 3 - 1
-        Assert.Equal((1, 1), (refusals.Sum(), refusals.Sum("reason", "peer_cap")));
-
-        await a.ConnectAsync(c, TestContext.Current.CancellationToken); // the outbound slot
-        Assert.Equal((2, 1), (a.Network.Count, a.Network.OutboundCount));
-        var ex = await Assert.ThrowsAsync<PeerConnectException>(() => a.ConnectAsync(d, TestContext.Current.CancellationToken));
-        Assert.Equal(PeerConnectFailure.CapReached, ex.Failure); // MaxPeers is the total
-        Assert.Contains("MaxPeers", ex.Message);
-        Assert.Equal((2, 2), (refusals.Sum(), refusals.Sum("reason", "peer_cap")));
-        Assert.Null(a.Network.Peers[0].CloseReason); // existing peers untouched
-    }
-
-    [Fact]
-    public async Task PendingInboundHandshakesAtTheirCap_RefuseInbound_ButNotDials()
-    {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxPendingHandshakes = 2; o.HandshakeTimeout = 60_000; });
-        var b = await _net.AddAsync("tcp://b:1");
-        using var refusals = a.Services.Collect("peernet.connections.refused");
-        await using var stuck1 = _net.Raw(a); // never finish their handshakes
-        await using var stuck2 = _net.Raw(a);
-        await Wait.UntilAsync(() => a.Network.OpenConnections == 2, Patience, "two pending handshakes");
-        await using var third = _net.Raw(a);
-        Assert.True(await third.ClosedWithinAsync(Patience));
-        Assert.Equal(1, refusals.Sum("reason", "pending_cap"));
-
-        var peer = await a.ConnectAsync(b, TestContext.Current.CancellationToken); // dials have their own budget
-        Assert.True(peer.IsHandshaken);
-        Assert.Equal(1, a.Network.OutboundCount);
-    }
-
-    [Fact]
-    public async Task PerAddressCap_AppliesToOneRemoteAddress_LoopbackExempt()
-    {
-        // Virtual time: no handshake times out, so every connection still open at the end was accepted, not spared.
-        var a = await _net.AddAsync("tcp://a:1", o => { o.MaxConnectionsPerAddress = 2; o.HandshakeTimeout = 30_000; }, new FakeTimeProvider());
-        var remote = IPAddress.Parse("10.1.2.3");
-        using var refusals = a.Services.Collect("peernet.connections.refused");
-        await using var one = _net.Raw(a, remote);
-        await using var two = _net.Raw(a, remote);
-        await using var three = _net.Raw(a, remote);
-        Assert.True(await three.ClosedWithinAsync(Patience));
-        Assert.Equal(1, refusals.Sum("reason", "address_cap"));
-
-        await using var other = _net.Raw(a, IPAddress.Parse("10.9.9.9"));
-        await using var local1 = _net.Raw(a);
-        await using var local2 = _net.Raw(a);
-        await using var local3 = _net.Raw(a);
-        // Accepted: the node opened a session and says hello on it (a refused connection is closed before either).
-        Assert.Equal("_hello", (await local3.ReadAsync(Patience))!.Request.Type.ToStringUtf8());
-        Assert.Equal(6, a.Network.OpenConnections); // all but the third from 10.1.2.3
-        Assert.Equal(1, refusals.Sum("reason", "address_cap"));
     }
 
     [Fact]
