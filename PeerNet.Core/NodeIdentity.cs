@@ -22,6 +22,8 @@ public sealed class NodeIdentity
         Seeds = seeds.Where(s => s.Address is not null).Select(s => s.Address!).ToArray();
         SavedSeeds = seeds.Where(s => s.Kind == Gossip.Seeds.SeedKind.Address).Select(s => s.Address!).ToArray();
         ResolvedSeeds = seeds.Where(s => s.Kind != Gossip.Seeds.SeedKind.Address).ToArray();
+        Scope = Gossip.AddressScope.For(Advertised, options.Value.GossipPrivateAddresses);
+        PrivatePolicy = options.Value.GossipPrivateAddresses;
         // Control frames are the tree rule's; a node on the original rule neither sends nor wants them.
         Extension = new(HelloExtension.CurrentVersion,
             options.Value.Dissemination == Gossip.Dissemination.DisseminationRule.Tree ? HelloFeatures.ControlFrames : HelloFeatures.None);
@@ -47,4 +49,13 @@ public sealed class NodeIdentity
 
     /// <summary>The seeds resolved at every bootstrap round: DNS names and SRV names.</summary>
     public IReadOnlyList<Gossip.Seeds.SeedSpec> ResolvedSeeds { get; }
+
+    /// <summary>
+    /// The scope of addresses learned from gossip (<see cref="PeerNetOptions.GossipPrivateAddresses"/>; Auto judged by
+    /// the advertised IP literals; <see cref="Gossip.DialScope"/> also resolves advertised names).
+    /// </summary>
+    public Gossip.AddressScope Scope { get; }
+
+    /// <summary><see cref="PeerNetOptions.GossipPrivateAddresses"/>.</summary>
+    public Gossip.PrivateAddressPolicy PrivatePolicy { get; }
 }

@@ -206,4 +206,12 @@ public sealed class PeerNetOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxConnectionsPerLoopbackAddress { get; set; } = 64;
+
+    /// <summary>
+    /// Whether addresses learned from gossip may name private ranges (RFC 1918, CGNAT 100.64/10, ULA fc00::/7), at
+    /// learn time and at dial time, where a learned DNS name is resolved and every IP it gives is checked. Auto (the
+    /// default) refuses them on a node that advertises a globally routable IP or a name resolving to one, and allows
+    /// them otherwise (compose, Kubernetes); Allow; Refuse. Link-local and cloud metadata addresses are always refused.
+    /// </summary>
+    public Gossip.PrivateAddressPolicy GossipPrivateAddresses { get; set; } = Gossip.PrivateAddressPolicy.Auto;
 }

@@ -72,6 +72,7 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddSingleton<PeerNode>();
         services.TryAddSingleton<Gossip.Seeds.ISeedResolver, Gossip.Seeds.DnsSeedResolver>();
         services.TryAddSingleton<Gossip.Seeds.SeedExpander>();
+        services.TryAddSingleton<Gossip.DialScope>();
         services.TryAddSingleton<Bootstrapper>();
         services.TryAddSingleton<NodeExchange>();
         services.TryAddSingleton<Purger>();

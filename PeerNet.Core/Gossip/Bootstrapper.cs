@@ -31,9 +31,14 @@ public sealed partial class Bootstrapper
     /// <summary>How long an address that turned out to be this node itself is left alone.</summary>
     public static readonly TimeSpan SelfBackoff = TimeSpan.FromHours(1);
 
+    /// <summary>How long a learned address found out of scope at dial time is left alone (its name may answer otherwise later).</summary>
+    public static readonly TimeSpan OutOfScopeBackoff = TimeSpan.FromMinutes(10);
+
     private readonly PeerNetwork _network;
     private readonly PeerStore _store;
     private readonly SeedExpander _seeds;
+    private readonly DialScope _scope;
+    private readonly HashSet<string> _configured;
     private readonly RandomSource _random;
     private readonly AddressRules _rules;
     private readonly PeerNetOptions _options;
@@ -41,9 +46,13 @@ public sealed partial class Bootstrapper
     private readonly ILogger _logger;
 
     /// <summary>Creates the bootstrapper of a node.</summary>
-    public Bootstrapper(PeerNetwork network, PeerStore store, SeedExpander seeds, AddressRules rules, IOptions<PeerNetOptions> options,
-        TimeProvider time, RandomSource random, PeerNetMetrics metrics, ILogger<Bootstrapper> logger)
+    public Bootstrapper(PeerNetwork network, PeerStore store, SeedExpander seeds, DialScope scope, NodeIdentity identity, AddressRules rules,
+        IOptions<PeerNetOptions> options, TimeProvider time, RandomSource random, PeerNetMetrics metrics, ILogger<Bootstrapper> logger)
     {
+        ArgumentNullException.ThrowIfNull(identity);
+        _scope = scope;
+        // The seeds written as addresses are the operator's choice, not gossip's: they skip the dial-time scope check.
+        _configured = new HashSet<string>(identity.Seeds.Select(s => s.Value), StringComparer.Ordinal);
         _seeds = seeds;
         _random = random;
         _metrics = metrics;
@@ -140,6 +149,16 @@ public sealed partial class Bootstrapper
 
     private async Task DialAsync(PeerAddress address, bool fromSeed, CancellationToken cancellationToken)
     {
+        // The store's addresses may come from gossip (the store does not say which): checked again now, resolved.
+        // A seed's resolved IPs passed the scope in SeedExpander. A refusal is not a failure of the address.
+        if (!fromSeed && !_configured.Contains(address.Value)
+            && await _scope.RefusalAsync(address, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            _metrics.DialRefused(refused.Tag);
+            Backoff.Defer(address.Value, OutOfScopeBackoff);
+            Log.OutOfScope(_logger, address.Value, refused.Reason);
+            return;
+        }
         try
         {
             var session = await _network.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
@@ -175,7 +194,7 @@ public sealed partial class Bootstrapper
 
     private static partial class Log
     {
-        // Event ids 400-419 belong to bootstrap. Next free: 406.
+        // Event ids 400-419 belong to bootstrap (410-419 to its DialScope). Next free: 407.
         [LoggerMessage(400, LogLevel.Debug, "Bootstrap: dialling {Count} addresses ({Connected} of {Wanted} peers)")]
         public static partial void Dialling(ILogger logger, int count, int connected, int wanted);
 
@@ -193,5 +212,8 @@ public sealed partial class Bootstrapper
 
         [LoggerMessage(405, LogLevel.Debug, "Bootstrap: dial to {Address} refused: {Reason}")]
         public static partial void DialRefused(ILogger logger, string address, string reason);
+
+        [LoggerMessage(406, LogLevel.Debug, "Bootstrap: not dialling {Address}: {Reason}")]
+        public static partial void OutOfScope(ILogger logger, string address, string reason);
     }
 }

@@ -233,6 +233,16 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Contains("MaxConnectionsPerLoopbackAddress", ValidationError("PeerNet:MaxConnectionsPerLoopbackAddress", "0"));
     }
 
+    // Dial-time scope (M2): private ranges from gossip.
+    [Fact]
+    public void GossipPrivateAddresses_DefaultsToAuto_Binds_AndABadValueNamesTheKey()
+    {
+        Assert.Equal(PeerNet.Gossip.PrivateAddressPolicy.Auto, new PeerNetOptions().GossipPrivateAddresses);
+        Assert.Equal(PeerNet.Gossip.PrivateAddressPolicy.Refuse, Bind(new() { ["PeerNet:GossipPrivateAddresses"] = "Refuse" }).GossipPrivateAddresses);
+        Assert.Equal(PeerNet.Gossip.PrivateAddressPolicy.Allow, Bind(new() { ["PeerNet:GossipPrivateAddresses"] = "Allow" }).GossipPrivateAddresses);
+        Assert.Contains("PeerNet:GossipPrivateAddresses", ValidationError("PeerNet:GossipPrivateAddresses", "Sometimes"));
+    }
+
     private sealed class RecordingLoggerProvider : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new NullLogger();

@@ -12,12 +12,21 @@ internal sealed class FakeSeedResolver : ISeedResolver
 {
     private readonly ConcurrentDictionary<string, Func<object>> _answers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.OrdinalIgnoreCase);
+    private Func<object>? _fallback;
 
     /// <summary>From now on <paramref name="host"/> has these A/AAAA records.</summary>
     public FakeSeedResolver Addresses(string host, params string[] ips)
     {
         IReadOnlyList<IPAddress> answer = ips.Select(IPAddress.Parse).ToArray();
         _answers[host] = () => answer;
+        return this;
+    }
+
+    /// <summary>From now on a name it was not told about has these A/AAAA records (instead of none).</summary>
+    public FakeSeedResolver AnyName(params string[] ips)
+    {
+        IReadOnlyList<IPAddress> answer = ips.Select(IPAddress.Parse).ToArray();
+        _fallback = () => answer;
         return this;
     }
 
@@ -57,7 +66,7 @@ internal sealed class FakeSeedResolver : ISeedResolver
     private Task<IReadOnlyList<T>> AnswerAsync<T>(string name)
     {
         _calls.AddOrUpdate(name, 1, (_, n) => n + 1);
-        if (!_answers.TryGetValue(name, out var answer))
+        if (!_answers.TryGetValue(name, out var answer) && (answer = _fallback) is null)
             return Task.FromResult<IReadOnlyList<T>>([]);
         try
         {

@@ -33,6 +33,9 @@ internal sealed class MemoryNet(string scheme = "tcp") : IAsyncDisposable
             configure?.Invoke(o);
         }, connectionString: $"Data Source={_dir.File(Guid.NewGuid().ToString("N") + ".db")}");
         collection.AddSingleton<IPeerTransport>(new Transport(this, scheme));
+        // Bootstrap resolves learned names at dial time: a net's names ("tcp://b:1") answer a documentation address
+        // (nothing dials it: the net routes by address), so no test resolves a real name. A test may register its own.
+        collection.Replace(ServiceDescriptor.Singleton<PeerNet.Gossip.Seeds.ISeedResolver>(new FakeSeedResolver().AnyName("192.0.2.1")));
         if (time is not null)
             collection.Replace(ServiceDescriptor.Singleton(time));
         if (random is not null)
