@@ -148,7 +148,7 @@ public sealed partial class Bootstrapper
             // A seed's address that answers is kept like a learned one (unless removed within RemovedTtl): node exchange
             // and GET /api/nodes/sample can offer it, and purge forgets it once it stops answering.
             if (fromSeed)
-                _store.TrySaveLearned([address]);
+                _store.TrySaveLearned([address], source: null);
             Log.Dialled(_logger, address.Value, session.RemoteId?.ToString() ?? "?");
         }
         catch (PeerConnectException ex)

@@ -55,6 +55,7 @@ public sealed partial class PeerStore : IAsyncDisposable
     private PeerStoreWriter? _writer;
     private WalCheckpointer? _checkpointer;
     private Lazy<Task>? _stop;
+    private AddressTable? _table;
     private long _count;
     private long _tombstones;
 
@@ -131,7 +132,8 @@ public sealed partial class PeerStore : IAsyncDisposable
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _applier = new StoreBatchApplier(_writerConnection);
+        _table = new AddressTable(await LoadTableKeyAsync(cancellationToken).ConfigureAwait(false));
+        _applier = new StoreBatchApplier(_writerConnection, _table, _options.PurgeMinFailures);
         var checkpointer = _location.IsInMemory ? null : new WalCheckpointer(_location.ConnectionString, _logger);
         _checkpointer = checkpointer;
         _writer = new PeerStoreWriter(_applier, _options, _time, _logger,
@@ -163,16 +165,6 @@ public sealed partial class PeerStore : IAsyncDisposable
         // Ring order: the inserts walk the ring index from one end to the other instead of hopping around it.
         list.Sort(static (a, b) => a.RingPosition.CompareTo(b.RingPosition));
         return list.Count == 0 ? Task.FromResult(0) : Writer.WriteAsync(StoreWrite.Save(list), cancellationToken);
-    }
-
-    /// <summary>
-    /// Queues addresses learned from a peer: saved unless removed within <see cref="PeerNetOptions.RemovedTtl"/>.
-    /// Never waits; returns false when the write queue is full and the addresses were dropped.
-    /// </summary>
-    public bool TrySaveLearned(IEnumerable<PeerAddress> addresses)
-    {
-        var list = Distinct(addresses, skipOwn: true);
-        return list.Count == 0 || Writer.TryEnqueue(StoreWrite.Learn(list));
     }
 
     /// <summary>
@@ -234,38 +226,6 @@ public sealed partial class PeerStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Up to <paramref name="count"/> distinct random known addresses: a random point on the hash ring and the
-    /// next keys after it, wrapping around. Two index seeks at most, whatever the store's size.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> SampleAsync(int count, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count == 0)
-            return [];
-
-        Span<byte> point = stackalloc byte[8];
-        _random.NextBytes(point);
-        var from = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(point);
-
-        var result = new List<string>(count);
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var address in AddressesFrom(db, from, count).WithCancellation(cancellationToken).ConfigureAwait(false))
-            result.Add(address);
-        if (result.Count < count)
-        {
-            // Wrap around the ring; stop before reaching what the first read already took.
-            var first = result.Count > 0 ? result[0] : null;
-            await foreach (var address in AddressesFrom(db, long.MinValue, count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (address == first)
-                    break;
-                result.Add(address);
-            }
-        }
-        return result;
-    }
-
-    /// <summary>
     /// Up to <paramref name="count"/> distinct random known addresses that this node connected to successfully at or after
     /// <paramref name="since"/> (their stats' last ok): a random point on the ring and the next such addresses after it,
     /// wrapping around. It walks the stats table (one row per address ever dialled or exchanged with) from that point
@@ -296,6 +256,39 @@ public sealed partial class PeerStore : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct random known addresses of any kind, each as likely: a random point on the
+    /// hash ring and the next keys after it, wrapping around. Two index seeks at most, whatever the store's size. Purge
+    /// checks these (it must reach the new table, where dead addresses gather); dials and answers use <see cref="SampleAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SampleUniformAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+            return [];
+
+        Span<byte> point = stackalloc byte[8];
+        _random.NextBytes(point);
+        var from = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(point);
+
+        var result = new List<string>(count);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var address in AddressesFrom(db, from, count).WithCancellation(cancellationToken).ConfigureAwait(false))
+            result.Add(address);
+        if (result.Count < count)
+        {
+            // Wrap around the ring; stop before reaching what the first read already took.
+            var first = result.Count > 0 ? result[0] : null;
+            await foreach (var address in AddressesFrom(db, long.MinValue, count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (address == first)
+                    break;
+                result.Add(address);
+            }
+        }
+        return result;
+    }
+
     /// <summary>The counters of an address; zeros when it is known without any; null when it is neither known nor counted.</summary>
     public async Task<PeerStats?> GetStatsAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
@@ -314,26 +307,29 @@ public sealed partial class PeerStore : IAsyncDisposable
     }
 
     /// <summary>Connection counters of several addresses in one query, by address; addresses without counters are absent.</summary>
-    public async Task<IReadOnlyDictionary<string, (long Ok, long Fail)>> GetConnectionCountsAsync(
+    public async Task<IReadOnlyDictionary<string, ConnectionCounts>> GetConnectionCountsAsync(
         IReadOnlyCollection<PeerAddress> addresses, CancellationToken cancellationToken = default)
     {
         if (addresses.Count == 0)
-            return new Dictionary<string, (long, long)>();
+            return new Dictionary<string, ConnectionCounts>();
         var rings = addresses.Select(a => a.RingPosition).Distinct().ToList();
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var rows = await db.Stats.AsNoTracking().Where(s => rings.Contains(s.Ring))
-            .Select(s => new { s.Address, s.ConnectionsOk, s.ConnectionsFail })
+            .Select(s => new { s.Address, s.ConnectionsOk, s.ConnectionsFail, s.FailingSince })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.Address, r => (r.ConnectionsOk, r.ConnectionsFail), StringComparer.Ordinal);
+        return rows.ToDictionary(r => r.Address, r => new ConnectionCounts(r.ConnectionsOk, r.ConnectionsFail, ToTime(r.FailingSince)), StringComparer.Ordinal);
     }
 
-    /// <summary>True when the address is tombstoned and the tombstone has not expired.</summary>
+    /// <summary>True when the address is tombstoned (removed, or purged) and the tombstone has not expired.</summary>
     public async Task<bool> IsRemovedAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
-        var cutoff = (_time.GetUtcNow() - _options.RemovedTtl).ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow();
+        var cutoff = (now - _options.RemovedTtl).ToUnixTimeMilliseconds();
+        var purgedCutoff = (now - _options.PurgedTtl).ToUnixTimeMilliseconds();
         var ring = address.RingPosition;
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.Tombstones.AsNoTracking().AnyAsync(t => t.Ring == ring && t.RemovedAt > cutoff, cancellationToken).ConfigureAwait(false);
+        return await db.Tombstones.AsNoTracking()
+            .AnyAsync(t => t.Ring == ring && t.RemovedAt > (t.Purged ? purgedCutoff : cutoff), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

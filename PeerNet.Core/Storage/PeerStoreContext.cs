@@ -15,6 +15,9 @@ public sealed class PeerStoreContext(DbContextOptions<PeerStoreContext> options)
     /// <summary>Per-address counters.</summary>
     public DbSet<StatsEntity> Stats => Set<StatsEntity>();
 
+    /// <summary>The store's own settings (the address table's hash key).</summary>
+    public DbSet<StoreSettingEntity> Settings => Set<StoreSettingEntity>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PeerStoreContext).Assembly);

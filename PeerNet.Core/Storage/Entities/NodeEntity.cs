@@ -14,4 +14,13 @@ public sealed class NodeEntity
 
     /// <summary>When the address was first saved, Unix milliseconds.</summary>
     public long AddedAt { get; set; }
+
+    /// <summary>Which part of the address table holds it: saved explicitly, tried (connected to) or new (only learned).</summary>
+    public AddressKind Kind { get; set; }
+
+    /// <summary>
+    /// Its place in the bounded table of its <see cref="Kind"/> (bucket times bucket size plus position, see
+    /// <see cref="AddressTable"/>); null for explicit saves, which live outside the bound.
+    /// </summary>
+    public int? Slot { get; set; }
 }

@@ -29,13 +29,27 @@ namespace PeerNet.Storage.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Kind")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
+
                     b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Slot")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("Ring")
                         .IsUnique();
+
+                    b.HasIndex("Kind", "Ring");
+
+                    b.HasIndex("Kind", "Slot")
+                        .IsUnique()
+                        .HasFilter("\"Slot\" IS NOT NULL");
 
                     b.ToTable("Nodes", (string)null);
                 });
@@ -54,6 +68,9 @@ namespace PeerNet.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ConnectionsOk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FailingSince")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastFailAt")
@@ -79,6 +96,21 @@ namespace PeerNet.Storage.Migrations
                     b.ToTable("Stats", (string)null);
                 });
 
+            modelBuilder.Entity("PeerNet.Storage.Entities.StoreSettingEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Settings", (string)null);
+                });
+
             modelBuilder.Entity("PeerNet.Storage.Entities.TombstoneEntity", b =>
                 {
                     b.Property<long>("Ring")
@@ -88,6 +120,11 @@ namespace PeerNet.Storage.Migrations
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Purged")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false);
 
                     b.Property<long>("RemovedAt")
                         .HasColumnType("INTEGER");
