@@ -10,21 +10,35 @@ public sealed partial class PeerStore
 {
     private const string TableKeyName = "AddressTableKey";
 
+    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<RingAddress>> SavedFrom =
+        EF.CompileAsyncQuery((PeerStoreContext db, long from, int take) =>
+            db.Nodes.AsNoTracking().Where(n => n.Ring >= from).OrderBy(n => n.Ring)
+                .Select(n => new RingAddress(n.Ring, n.Address)).Take(take));
+
+    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<RingAddress>> SavedBefore =
+        EF.CompileAsyncQuery((PeerStoreContext db, long before, int take) =>
+            db.Nodes.AsNoTracking().Where(n => n.Ring < before).OrderBy(n => n.Ring)
+                .Select(n => new RingAddress(n.Ring, n.Address)).Take(take));
+
     private static readonly Func<PeerStoreContext, AddressKind, long, int, IAsyncEnumerable<RingAddress>> KindFrom =
         EF.CompileAsyncQuery((PeerStoreContext db, AddressKind kind, long from, int take) =>
-            db.Nodes.AsNoTracking()
-                .Where(n => n.Kind == kind && n.Ring >= from)
-                .OrderBy(n => n.Ring)
-                .Select(n => new RingAddress(n.Ring, n.Address))
-                .Take(take));
+            db.LearnedNodes.AsNoTracking().Where(n => n.Kind == kind && n.Ring >= from).OrderBy(n => n.Ring)
+                .Select(n => new RingAddress(n.Ring, n.Address)).Take(take));
 
     private static readonly Func<PeerStoreContext, AddressKind, long, int, IAsyncEnumerable<RingAddress>> KindBefore =
         EF.CompileAsyncQuery((PeerStoreContext db, AddressKind kind, long before, int take) =>
-            db.Nodes.AsNoTracking()
-                .Where(n => n.Kind == kind && n.Ring < before)
-                .OrderBy(n => n.Ring)
-                .Select(n => new RingAddress(n.Ring, n.Address))
-                .Take(take));
+            db.LearnedNodes.AsNoTracking().Where(n => n.Kind == kind && n.Ring < before).OrderBy(n => n.Ring)
+                .Select(n => new RingAddress(n.Ring, n.Address)).Take(take));
+
+    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<RingAddress>> LearnedFrom =
+        EF.CompileAsyncQuery((PeerStoreContext db, long from, int take) =>
+            db.LearnedNodes.AsNoTracking().Where(n => n.Ring >= from).OrderBy(n => n.Ring)
+                .Select(n => new RingAddress(n.Ring, n.Address)).Take(take));
+
+    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<RingAddress>> LearnedBefore =
+        EF.CompileAsyncQuery((PeerStoreContext db, long before, int take) =>
+            db.LearnedNodes.AsNoTracking().Where(n => n.Ring < before).OrderBy(n => n.Ring)
+                .Select(n => new RingAddress(n.Ring, n.Address)).Take(take));
 
     /// <summary>
     /// Queues addresses learned from a peer whose remote IP is <paramref name="source"/> (null: the node found them
@@ -72,24 +86,21 @@ public sealed partial class PeerStore
             return AddressSample.Empty;
         var from = RandomRingPoint();
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var trusted = new List<RingAddress>(2 * count);
-        trusted.AddRange(await WalkAsync(db, AddressKind.Explicit, from, count, cancellationToken).ConfigureAwait(false));
+        var trusted = await WalkAsync(db, AddressKind.Explicit, from, count, cancellationToken).ConfigureAwait(false);
         trusted.AddRange(await WalkAsync(db, AddressKind.Tried, from, count, cancellationToken).ConfigureAwait(false));
-        // The first after the point, in ring order across both kinds: as random as each kind's walk.
-        trusted.Sort((a, b) => unchecked((ulong)(a.Ring - from)).CompareTo(unchecked((ulong)(b.Ring - from))));
         var learned = await WalkAsync(db, AddressKind.New, from, count, cancellationToken).ConfigureAwait(false);
-        return new AddressSample(
-            trusted.Take(count).Select(r => r.Address).ToList(),
-            learned.ConvertAll(r => r.Address));
+        return new AddressSample(FirstAfter(trusted, from, count).ConvertAll(r => r.Address), learned.ConvertAll(r => r.Address));
     }
 
     /// <summary>How many known addresses each part of the table holds (explicit, tried, new).</summary>
     public async Task<IReadOnlyDictionary<AddressKind, long>> CountByKindAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await db.Nodes.AsNoTracking().GroupBy(n => n.Kind).Select(g => new { g.Key, Count = g.LongCount() })
+        var rows = await db.LearnedNodes.AsNoTracking().GroupBy(n => n.Kind).Select(g => new { g.Key, Count = g.LongCount() })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Enum.GetValues<AddressKind>().ToDictionary(k => k, k => rows.FirstOrDefault(r => r.Key == k)?.Count ?? 0);
+        var counts = Enum.GetValues<AddressKind>().ToDictionary(k => k, k => rows.FirstOrDefault(r => r.Key == k)?.Count ?? 0);
+        counts[AddressKind.Explicit] = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        return counts;
     }
 
     /// <summary>The node's secret key for the table's bucket hashes: made once, then kept in the database.</summary>
@@ -114,16 +125,35 @@ public sealed partial class PeerStore
     }
 
     /// <summary>Up to <paramref name="count"/> addresses of one kind from a ring point on, wrapping around.</summary>
-    private static async Task<List<RingAddress>> WalkAsync(PeerStoreContext db, AddressKind kind, long from, int count, CancellationToken cancellationToken)
+    private static Task<List<RingAddress>> WalkAsync(PeerStoreContext db, AddressKind kind, long from, int count, CancellationToken cancellationToken) =>
+        kind == AddressKind.Explicit
+            ? WalkAsync(SavedFrom(db, from, count), take => SavedBefore(db, from, take), count, cancellationToken)
+            : WalkAsync(KindFrom(db, kind, from, count), take => KindBefore(db, kind, from, take), count, cancellationToken);
+
+    /// <summary>Up to <paramref name="count"/> learned addresses of either kind from a ring point on, wrapping around.</summary>
+    private static Task<List<RingAddress>> WalkLearnedAsync(PeerStoreContext db, long from, int count, CancellationToken cancellationToken) =>
+        WalkAsync(LearnedFrom(db, from, count), take => LearnedBefore(db, from, take), count, cancellationToken);
+
+    private static async Task<List<RingAddress>> WalkAsync(
+        IAsyncEnumerable<RingAddress> after, Func<int, IAsyncEnumerable<RingAddress>> before, int count, CancellationToken cancellationToken)
     {
         var result = new List<RingAddress>(count);
-        await foreach (var row in KindFrom(db, kind, from, count).WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var row in after.WithCancellation(cancellationToken).ConfigureAwait(false))
             result.Add(row);
         if (result.Count < count)
         {
-            await foreach (var row in KindBefore(db, kind, from, count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var row in before(count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
                 result.Add(row);
         }
         return result;
+    }
+
+    /// <summary>The first <paramref name="count"/> of several walks from one point, in ring order after it: as random as each walk.</summary>
+    private static List<RingAddress> FirstAfter(List<RingAddress> rows, long from, int count)
+    {
+        rows.Sort((a, b) => unchecked((ulong)(a.Ring - from)).CompareTo(unchecked((ulong)(b.Ring - from))));
+        if (rows.Count > count)
+            rows.RemoveRange(count, rows.Count - count);
+        return rows;
     }
 }

@@ -16,19 +16,11 @@ public sealed partial class PeerStore : IAsyncDisposable
     /// <summary>Most addresses one page of <see cref="ListAsync"/> returns.</summary>
     public const int MaxPageSize = 1000;
 
-    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<string>> AddressesFrom =
-        EF.CompileAsyncQuery((PeerStoreContext db, long from, int take) =>
-            db.Nodes.AsNoTracking()
-                .Where(n => n.Ring >= from)
-                .OrderBy(n => n.Ring)
-                .Select(n => n.Address)
-                .Take(take));
-
     // Recently verified: a successful outbound connection since the given time, of an address still known.
     private static readonly Func<PeerStoreContext, long, long, int, IAsyncEnumerable<string>> VerifiedFrom =
         EF.CompileAsyncQuery((PeerStoreContext db, long from, long since, int take) =>
             db.Stats.AsNoTracking()
-                .Where(s => s.Ring >= from && s.LastOkAt >= since && db.Nodes.Any(n => n.Ring == s.Ring))
+                .Where(s => s.Ring >= from && s.LastOkAt >= since && (db.Nodes.Any(n => n.Ring == s.Ring) || db.LearnedNodes.Any(n => n.Ring == s.Ring)))
                 .OrderBy(s => s.Ring)
                 .Select(s => s.Address)
                 .Take(take));
@@ -36,7 +28,7 @@ public sealed partial class PeerStore : IAsyncDisposable
     private static readonly Func<PeerStoreContext, long, long, int, IAsyncEnumerable<string>> VerifiedBefore =
         EF.CompileAsyncQuery((PeerStoreContext db, long before, long since, int take) =>
             db.Stats.AsNoTracking()
-                .Where(s => s.Ring < before && s.LastOkAt >= since && db.Nodes.Any(n => n.Ring == s.Ring))
+                .Where(s => s.Ring < before && s.LastOkAt >= since && (db.Nodes.Any(n => n.Ring == s.Ring) || db.LearnedNodes.Any(n => n.Ring == s.Ring)))
                 .OrderBy(s => s.Ring)
                 .Select(s => s.Address)
                 .Take(take));
@@ -116,8 +108,12 @@ public sealed partial class PeerStore : IAsyncDisposable
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
             // The node's own addresses are never known, even if an older configuration stored them.
             foreach (var ring in _ownRings)
+            {
                 await db.Nodes.Where(n => n.Ring == ring).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            _count = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
+                await db.LearnedNodes.Where(n => n.Ring == ring).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            _count = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false)
+                + await db.LearnedNodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
             _tombstones = await db.Tombstones.LongCountAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -209,15 +205,13 @@ public sealed partial class PeerStore : IAsyncDisposable
             throw new ArgumentException("The cursor is not valid: pass the 'next' value of a previous page.", nameof(after));
 
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var query = db.Nodes.AsNoTracking();
-        if (after is not null)
-        {
-            var from = NodeCursor.Decode(after);
-            query = query.Where(n => n.Ring > from);
-        }
-        var rows = await query.OrderBy(n => n.Ring).Take(limit + 1)
-            .Select(n => new { n.Ring, n.Address })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Both tables in ring order from the cursor on, merged (an address is in one or the other).
+        var from = after is null ? (long?)null : NodeCursor.Decode(after);
+        var saved = await db.Nodes.AsNoTracking().Where(n => from == null || n.Ring > from).OrderBy(n => n.Ring).Take(limit + 1)
+            .Select(n => new RingAddress(n.Ring, n.Address)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var learned = await db.LearnedNodes.AsNoTracking().Where(n => from == null || n.Ring > from).OrderBy(n => n.Ring).Take(limit + 1)
+            .Select(n => new RingAddress(n.Ring, n.Address)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = saved.Concat(learned).OrderBy(r => r.Ring).Take(limit + 1).ToList();
 
         var more = rows.Count > limit;
         if (more)
@@ -266,27 +260,11 @@ public sealed partial class PeerStore : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count == 0)
             return [];
-
-        Span<byte> point = stackalloc byte[8];
-        _random.NextBytes(point);
-        var from = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(point);
-
-        var result = new List<string>(count);
+        var from = RandomRingPoint();
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var address in AddressesFrom(db, from, count).WithCancellation(cancellationToken).ConfigureAwait(false))
-            result.Add(address);
-        if (result.Count < count)
-        {
-            // Wrap around the ring; stop before reaching what the first read already took.
-            var first = result.Count > 0 ? result[0] : null;
-            await foreach (var address in AddressesFrom(db, long.MinValue, count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (address == first)
-                    break;
-                result.Add(address);
-            }
-        }
-        return result;
+        var all = await WalkAsync(db, AddressKind.Explicit, from, count, cancellationToken).ConfigureAwait(false);
+        all.AddRange(await WalkLearnedAsync(db, from, count, cancellationToken).ConfigureAwait(false));
+        return FirstAfter(all, from, count).ConvertAll(r => r.Address);
     }
 
     /// <summary>The counters of an address; zeros when it is known without any; null when it is neither known nor counted.</summary>
@@ -302,7 +280,8 @@ public sealed partial class PeerStore : IAsyncDisposable
                 new ConnectionStats(row.ConnectionsOk, row.ConnectionsFail, ToTime(row.LastOkAt), ToTime(row.LastFailAt)),
                 new NodeExchangeStats(row.NodesRx, row.NodesTx, ToTime(row.LastRxAt), ToTime(row.LastTxAt)));
         }
-        var known = await db.Nodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false);
+        var known = await db.Nodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false)
+            || await db.LearnedNodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false);
         return known ? new PeerStats(address.Value, new ConnectionStats(0, 0), new NodeExchangeStats(0, 0)) : null;
     }
 

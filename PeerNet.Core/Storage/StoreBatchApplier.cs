@@ -22,6 +22,7 @@ internal sealed class StoreBatchApplier : IDisposable
     private readonly SqliteCommand _isNew;
     private readonly SqliteCommand _triedHolder;
     private readonly SqliteCommand _demote;
+    private readonly SqliteCommand _deleteLearned;
     private readonly SqliteCommand _deleteNode;
     private readonly SqliteCommand _deleteStats;
     private readonly SqliteCommand _insertTombstone;
@@ -31,7 +32,7 @@ internal sealed class StoreBatchApplier : IDisposable
     private readonly Dictionary<long, StatDelta> _pendingStats = [];
     private long _evicted;
     // Multi-row statements for bulk saves, by row count (at most SaveChunk of each kind: bounded).
-    private readonly Dictionary<int, (SqliteCommand Insert, SqliteCommand Untomb, SqliteCommand MakeExplicit)> _saveChunks = [];
+    private readonly Dictionary<int, (SqliteCommand Insert, SqliteCommand Untomb, SqliteCommand Unlearn)> _saveChunks = [];
 
     /// <summary>Rows per multi-row save statement: per-statement overhead, not per-row work, dominates bulk saves.</summary>
     internal const int SaveChunk = 128;
@@ -41,28 +42,30 @@ internal sealed class StoreBatchApplier : IDisposable
         _connection = connection;
         _table = table;
         _terribleFailures = terribleFailures;
-        // OR IGNORE: an address already known, or a slot another address holds, leaves the row as it is.
+        // OR IGNORE: an address already learned, or a slot another address holds, leaves the row as it is.
         _insertLearned = Prepare(
             """
-            INSERT OR IGNORE INTO Nodes (Ring, Address, AddedAt, Kind, Slot)
+            INSERT OR IGNORE INTO LearnedNodes (Ring, Address, AddedAt, Kind, Slot)
             SELECT $ring, $address, $now, 2, $slot
-            WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE Ring = $ring
-                AND RemovedAt > CASE WHEN Purged THEN $purgedCutoff ELSE $cutoff END)
+            WHERE NOT EXISTS (SELECT 1 FROM Nodes WHERE Ring = $ring)
+                AND NOT EXISTS (SELECT 1 FROM Tombstones WHERE Ring = $ring
+                    AND RemovedAt > CASE WHEN Purged THEN $purgedCutoff ELSE $cutoff END)
             """,
             "$ring", "$address", "$now", "$slot", "$cutoff", "$purgedCutoff");
         // A new-table slot's holder gives way only when it is terrible: dialled and failed, never connected.
         _evictTerrible = Prepare(
             """
-            DELETE FROM Nodes WHERE Kind = 2 AND Slot = $slot AND Ring <> $ring
+            DELETE FROM LearnedNodes WHERE Kind = 2 AND Slot = $slot AND Ring <> $ring
                 AND Ring IN (SELECT Ring FROM Stats WHERE ConnectionsOk = 0 AND ConnectionsFail >= $terrible)
             RETURNING Ring
             """,
             "$slot", "$ring", "$terrible");
-        _promote = Prepare("UPDATE OR IGNORE Nodes SET Kind = 1, Slot = $slot WHERE Ring = $ring AND Kind = 2", "$slot", "$ring");
-        _isNew = Prepare("SELECT 1 FROM Nodes WHERE Ring = $ring AND Kind = 2", "$ring");
-        _triedHolder = Prepare("SELECT Ring, Address FROM Nodes WHERE Kind = 1 AND Slot = $slot", "$slot");
-        _demote = Prepare("UPDATE OR IGNORE Nodes SET Kind = 2, Slot = $slot WHERE Ring = $ring AND Kind = 1", "$slot", "$ring");
+        _promote = Prepare("UPDATE OR IGNORE LearnedNodes SET Kind = 1, Slot = $slot WHERE Ring = $ring AND Kind = 2", "$slot", "$ring");
+        _isNew = Prepare("SELECT 1 FROM LearnedNodes WHERE Ring = $ring AND Kind = 2", "$ring");
+        _triedHolder = Prepare("SELECT Ring, Address FROM LearnedNodes WHERE Kind = 1 AND Slot = $slot", "$slot");
+        _demote = Prepare("UPDATE OR IGNORE LearnedNodes SET Kind = 2, Slot = $slot WHERE Ring = $ring AND Kind = 1", "$slot", "$ring");
         _deleteNode = Prepare("DELETE FROM Nodes WHERE Ring = $ring", "$ring");
+        _deleteLearned = Prepare("DELETE FROM LearnedNodes WHERE Ring = $ring", "$ring");
         _deleteStats = Prepare("DELETE FROM Stats WHERE Ring = $ring", "$ring");
         // Insert, else refresh: two statements rather than one upsert, so the tombstone count knows which it was.
         _insertTombstone = Prepare(
@@ -135,7 +138,8 @@ internal sealed class StoreBatchApplier : IDisposable
                         var purged = write.Kind == StoreWriteKind.Purge;
                         foreach (var address in write.Addresses)
                         {
-                            changed[i] += Execute(_deleteNode, transaction, address.RingPosition);
+                            changed[i] += Execute(_deleteNode, transaction, address.RingPosition)
+                                + Execute(_deleteLearned, transaction, address.RingPosition);
                             Execute(_deleteStats, transaction, address.RingPosition);
                             if (Execute(_insertTombstone, transaction, address.RingPosition, address.Value, nowMs, purged) == 1)
                                 tombstoneDelta++;
@@ -167,33 +171,34 @@ internal sealed class StoreBatchApplier : IDisposable
     {
         if (!_saveChunks.TryGetValue(count, out var commands))
         {
-            var rows = string.Join(",", Enumerable.Range(0, count).Select(r => $"($k{r},$a{r},$now,0)"));
+            var rows = string.Join(",", Enumerable.Range(0, count).Select(r => $"($k{r},$a{r},$now)"));
             var keys = string.Join(",", Enumerable.Range(0, count).Select(r => $"$k{r}"));
             var insertParameters = Enumerable.Range(0, count).SelectMany(r => new[] { $"$k{r}", $"$a{r}" }).Append("$now").ToArray();
             var keyParameters = Enumerable.Range(0, count).Select(r => $"$k{r}").ToArray();
             commands = (
-                Prepare($"INSERT INTO Nodes (Ring, Address, AddedAt, Kind) VALUES {rows} ON CONFLICT(Ring) DO NOTHING", insertParameters),
+                Prepare($"INSERT INTO Nodes (Ring, Address, AddedAt) VALUES {rows} ON CONFLICT(Ring) DO NOTHING", insertParameters),
                 Prepare($"DELETE FROM Tombstones WHERE Ring IN ({keys})", keyParameters),
-                // An explicit save of a learned address takes it out of the bounded tables: gossip never evicts it.
-                Prepare($"UPDATE Nodes SET Kind = 0, Slot = NULL WHERE Kind <> 0 AND Ring IN ({keys})", keyParameters));
+                // An explicit save of a learned address moves it out of the bounded tables: gossip never evicts it.
+                Prepare($"DELETE FROM LearnedNodes WHERE Ring IN ({keys})", keyParameters));
             _saveChunks[count] = commands;
         }
 
-        var (insert, untomb, makeExplicit) = commands;
+        var (insert, untomb, unlearn) = commands;
         insert.Transaction = transaction;
         untomb.Transaction = transaction;
-        makeExplicit.Transaction = transaction;
+        unlearn.Transaction = transaction;
         for (var r = 0; r < count; r++)
         {
             var address = addresses[start + r];
             insert.Parameters[2 * r].Value = address.RingPosition;
             insert.Parameters[2 * r + 1].Value = address.Value;
             untomb.Parameters[r].Value = address.RingPosition;
-            makeExplicit.Parameters[r].Value = address.RingPosition;
+            unlearn.Parameters[r].Value = address.RingPosition;
         }
         insert.Parameters[2 * count].Value = nowMs;
-        makeExplicit.ExecuteNonQuery();
-        var inserted = insert.ExecuteNonQuery();
+        // Learned ones move: inserted here but known before, so not new.
+        var moved = unlearn.ExecuteNonQuery();
+        var inserted = insert.ExecuteNonQuery() - moved;
         return (inserted, untomb.ExecuteNonQuery());
     }
 
@@ -259,7 +264,7 @@ internal sealed class StoreBatchApplier : IDisposable
         var back = holder is null ? -1 : _table.NewSlot(holder, AddressGroup.Of(holder));
         if (back < 0 || Execute(_demote, transaction, back, holderRing) == 0)
         {
-            Execute(_deleteNode, transaction, holderRing);
+            Execute(_deleteLearned, transaction, holderRing);
             _evicted++;
         }
         Execute(_promote, transaction, slot, address.RingPosition);
@@ -267,13 +272,13 @@ internal sealed class StoreBatchApplier : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _insertLearned, _evictTerrible, _promote, _isNew, _triedHolder, _demote, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
+        foreach (var command in new[] { _insertLearned, _evictTerrible, _promote, _isNew, _triedHolder, _demote, _deleteLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
             command.Dispose();
-        foreach (var (insert, untomb, makeExplicit) in _saveChunks.Values)
+        foreach (var (insert, untomb, unlearn) in _saveChunks.Values)
         {
             insert.Dispose();
             untomb.Dispose();
-            makeExplicit.Dispose();
+            unlearn.Dispose();
         }
     }
 

@@ -52,7 +52,7 @@ public sealed class PeerStoreWriterTests
 
         public long Scalar(string sql) => _file.Scalar(sql);
 
-        public long KnownInTheFile() => _file.Scalar("SELECT COUNT(*) FROM Nodes");
+        public long KnownInTheFile() => _file.Scalar("SELECT (SELECT COUNT(*) FROM Nodes) + (SELECT COUNT(*) FROM LearnedNodes)"); // explicit and learned
 
         public async ValueTask DisposeAsync()
         {

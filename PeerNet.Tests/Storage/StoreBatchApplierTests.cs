@@ -31,7 +31,7 @@ public sealed class StoreBatchApplierTests : IDisposable
 
     private (int[] Changed, long NodeDelta, long TombstoneDelta) Apply(long now, params StoreWrite[] batch) => _applier.Apply(batch, now, now - 1000, now - 100);
 
-    private List<string> Nodes() => _file.Column("SELECT Address FROM Nodes ORDER BY Address");
+    private List<string> Nodes() => _file.Column("SELECT Address FROM Nodes UNION ALL SELECT Address FROM LearnedNodes ORDER BY Address"); // explicit and learned
 
     private List<string> Tombstones() => _file.Column("SELECT Address FROM Tombstones ORDER BY Address");
 

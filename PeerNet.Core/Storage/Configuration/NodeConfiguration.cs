@@ -22,11 +22,5 @@ internal sealed class NodeConfiguration : IEntityTypeConfiguration<NodeEntity>
         builder.HasIndex(n => n.Ring).IsUnique();
         builder.Property(n => n.Ring).ValueGeneratedNever();
         builder.Property(n => n.Address).HasMaxLength(PeerAddress.MaxLength).IsRequired();
-        // Rows that existed before the address table are kept as explicit saves (nothing says where they came from).
-        builder.Property(n => n.Kind).HasDefaultValue(AddressKind.Explicit).HasSentinel((AddressKind)(-1));
-        // One address per slot of the new and tried tables; explicit saves have none.
-        builder.HasIndex(n => new { n.Kind, n.Slot }).IsUnique().HasFilter("\"Slot\" IS NOT NULL");
-        // Samples walk the ring of one kind from a random point.
-        builder.HasIndex(n => new { n.Kind, n.Ring });
     }
 }

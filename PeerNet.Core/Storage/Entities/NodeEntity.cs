@@ -1,6 +1,9 @@
 namespace PeerNet.Storage.Entities;
 
-/// <summary>A known address: rows are appended in the order saved, and a unique index orders them by ring position.</summary>
+/// <summary>
+/// An address saved explicitly (REST, library, seeds): rows are appended in the order saved, and a unique index orders
+/// them by ring position. Learned addresses live in the bounded <see cref="LearnedNodeEntity"/> table instead.
+/// </summary>
 public sealed class NodeEntity
 {
     /// <summary>Row id, in the order rows were added.</summary>
@@ -14,13 +17,4 @@ public sealed class NodeEntity
 
     /// <summary>When the address was first saved, Unix milliseconds.</summary>
     public long AddedAt { get; set; }
-
-    /// <summary>Which part of the address table holds it: saved explicitly, tried (connected to) or new (only learned).</summary>
-    public AddressKind Kind { get; set; }
-
-    /// <summary>
-    /// Its place in the bounded table of its <see cref="Kind"/> (bucket times bucket size plus position, see
-    /// <see cref="AddressTable"/>); null for explicit saves, which live outside the bound.
-    /// </summary>
-    public int? Slot { get; set; }
 }

@@ -16,6 +16,35 @@ namespace PeerNet.Storage.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("PeerNet.Storage.Entities.LearnedNodeEntity", b =>
+                {
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Ring");
+
+                    b.HasIndex("Kind", "Ring");
+
+                    b.HasIndex("Kind", "Slot")
+                        .IsUnique();
+
+                    b.ToTable("LearnedNodes", (string)null);
+                });
+
             modelBuilder.Entity("PeerNet.Storage.Entities.NodeEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -29,27 +58,13 @@ namespace PeerNet.Storage.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Kind")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasDefaultValue(0);
-
                     b.Property<long>("Ring")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("Slot")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("Ring")
                         .IsUnique();
-
-                    b.HasIndex("Kind", "Ring");
-
-                    b.HasIndex("Kind", "Slot")
-                        .IsUnique()
-                        .HasFilter("\"Slot\" IS NOT NULL");
 
                     b.ToTable("Nodes", (string)null);
                 });

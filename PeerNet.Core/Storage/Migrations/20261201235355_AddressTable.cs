@@ -5,8 +5,8 @@
 namespace PeerNet.Storage.Migrations
 {
     /// <summary>
-    /// The address table: each known address's kind (explicit, tried, new) and slot, the table's hash key in Settings,
-    /// purge tombstones told from removes, and when an address started failing. Existing addresses become explicit.
+    /// The address table: learned addresses in a bounded table of their own (kind and slot), its hash key in Settings,
+    /// purge tombstones told from removes, and when an address started failing. Existing addresses stay explicit.
     /// </summary>
     public partial class AddressTable : Migration
     {
@@ -26,18 +26,20 @@ namespace PeerNet.Storage.Migrations
                 type: "INTEGER",
                 nullable: true);
 
-            migrationBuilder.AddColumn<int>(
-                name: "Kind",
-                table: "Nodes",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: 0);
-
-            migrationBuilder.AddColumn<int>(
-                name: "Slot",
-                table: "Nodes",
-                type: "INTEGER",
-                nullable: true);
+            migrationBuilder.CreateTable(
+                name: "LearnedNodes",
+                columns: table => new
+                {
+                    Ring = table.Column<long>(type: "INTEGER", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Slot = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LearnedNodes", x => x.Ring);
+                });
 
             migrationBuilder.CreateTable(
                 name: "Settings",
@@ -52,31 +54,25 @@ namespace PeerNet.Storage.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Nodes_Kind_Ring",
-                table: "Nodes",
+                name: "IX_LearnedNodes_Kind_Ring",
+                table: "LearnedNodes",
                 columns: new[] { "Kind", "Ring" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Nodes_Kind_Slot",
-                table: "Nodes",
+                name: "IX_LearnedNodes_Kind_Slot",
+                table: "LearnedNodes",
                 columns: new[] { "Kind", "Slot" },
-                unique: true,
-                filter: "\"Slot\" IS NOT NULL");
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "LearnedNodes");
+
+            migrationBuilder.DropTable(
                 name: "Settings");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Nodes_Kind_Ring",
-                table: "Nodes");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Nodes_Kind_Slot",
-                table: "Nodes");
 
             migrationBuilder.DropColumn(
                 name: "Purged",
@@ -85,14 +81,6 @@ namespace PeerNet.Storage.Migrations
             migrationBuilder.DropColumn(
                 name: "FailingSince",
                 table: "Stats");
-
-            migrationBuilder.DropColumn(
-                name: "Kind",
-                table: "Nodes");
-
-            migrationBuilder.DropColumn(
-                name: "Slot",
-                table: "Nodes");
         }
     }
 }
