@@ -65,6 +65,18 @@ public sealed class PeerNetLimits
     /// </summary>
     public const int AnswerAllowanceFactor = 8;
 
+    /// <summary>
+    /// Learned addresses the new table holds (<see cref="Storage.AddressTable"/>: 1024 buckets of 64; one source group
+    /// reaches 64 buckets, one address group from one source one bucket). Explicit saves live outside it.
+    /// </summary>
+    public const int NewTableCapacity = Storage.AddressTable.NewCapacity;
+
+    /// <summary>Learned addresses connected to that the tried table holds (256 buckets of 64).</summary>
+    public const int TriedTableCapacity = Storage.AddressTable.TriedCapacity;
+
+    /// <summary>Sources whose learning budget is tracked at once; past it, refilled (then idlest) ones are forgotten.</summary>
+    public const int LearnSourceCapacity = 4_096;
+
     /// <summary>Frames a peer's writer drains into one flush (one WebSocket message): bounds a message's size.</summary>
     public const int MaxFramesPerFlush = ProtocolLimits.MaxFramesPerFlush;
 

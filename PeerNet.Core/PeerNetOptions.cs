@@ -214,4 +214,40 @@ public sealed class PeerNetOptions
     /// them otherwise (compose, Kubernetes); Allow; Refuse. Link-local and cloud metadata addresses are always refused.
     /// </summary>
     public Gossip.PrivateAddressPolicy GossipPrivateAddresses { get; set; } = Gossip.PrivateAddressPolicy.Auto;
+
+    // The address table (issue: hold in the open).
+
+    /// <summary>
+    /// How long an address purge forgot stays blocked from being learned again; far shorter than
+    /// <see cref="RemovedTtl"/>, because a purge can be wrong (an outage) where an explicit remove is not. Default 10 min.
+    /// </summary>
+    public TimeSpan PurgedTtl { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Failed connections (in all) an address needs before purge may forget it. Default 3.</summary>
+    [Range(1, 1000)]
+    public int PurgeMinFailures { get; set; } = 3;
+
+    /// <summary>
+    /// How long an address must have been failing (since its first failure after its last success) before purge may
+    /// forget it: failures an attacker causes in a burst do not purge an honest address. Default 1 h.
+    /// </summary>
+    public TimeSpan PurgeFailingFor { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Share of every dial and node-exchange sample drawn from explicit saves and tried addresses (connected to
+    /// before) while they have enough; the rest comes from the new table (only learned). Default 0.9.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double SampleTrustedShare { get; set; } = 0.9;
+
+    /// <summary>
+    /// Learned addresses accepted per second from one source (a remote IP's group: /16 for IPv4, /32 for IPv6, each
+    /// loopback address its own), over reconnects; a peer's own addresses (its host) do not count. Default 2.
+    /// </summary>
+    [Range(0.001, 1_000_000)]
+    public double LearnRate { get; set; } = 2;
+
+    /// <summary>Learned addresses one source may send at once before <see cref="LearnRate"/> applies. Default 1000.</summary>
+    [Range(1, 10_000_000)]
+    public int LearnBurst { get; set; } = 1000;
 }

@@ -119,6 +119,17 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
         return address;
     }
 
+    /// <summary>
+    /// This address without its query (learned addresses lose it: a query an attacker chose would be sent to whatever
+    /// the address names, and each query would be another alias of one endpoint). The path stays: original nodes
+    /// listen on any path.
+    /// </summary>
+    public PeerAddress WithoutQuery()
+    {
+        var query = Value.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? this : new PeerAddress(Value[..query], Scheme, Host, Port);
+    }
+
     /// <summary>Computes the store key of an already normalized address.</summary>
     public static string ComputeKey(string normalizedAddress)
     {

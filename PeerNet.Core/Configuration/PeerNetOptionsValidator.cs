@@ -26,7 +26,16 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
         if (options.RemovedTtl < TimeSpan.Zero || options.RemovedTtl > TimeSpan.FromDays(3650))
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RemovedTtl)} = {options.RemovedTtl} must be between 00:00:00 and 3650 days.");
 
+        CheckDuration(nameof(PeerNetOptions.PurgedTtl), options.PurgedTtl, TimeSpan.FromDays(3650), failures);
+        CheckDuration(nameof(PeerNetOptions.PurgeFailingFor), options.PurgeFailingFor, TimeSpan.FromDays(365), failures);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckDuration(string key, TimeSpan value, TimeSpan max, List<string> failures)
+    {
+        if (value < TimeSpan.Zero || value > max)
+            failures.Add($"{PeerNetOptions.SectionName}:{key} = {value} must be between 00:00:00 and {max.TotalDays:0} days.");
     }
 
     private static void CheckSeeds(List<string>? seeds, IReadOnlySet<string> schemes, List<string> failures)

@@ -84,7 +84,9 @@ public sealed partial class Bootstrapper
         // Sample more than needed: some of the sample will be connected, our own, or backing off. The DNS seeds are
         // resolved meanwhile, at every round: what a name answers now is what is dialled.
         var resolving = _seeds.ExpandAsync(cancellationToken);
-        var sample = await _store.SampleAsync(Math.Min(256, shortfall * 4 + open.Count), cancellationToken).ConfigureAwait(false);
+        var wanted = Math.Min(256, shortfall * 4 + open.Count);
+        var parts = await _store.SamplePartsAsync(wanted, cancellationToken).ConfigureAwait(false);
+        var sample = parts.Take(wanted, _options.SampleTrustedShare);
         var resolved = await resolving.ConfigureAwait(false);
         var pool = Pool(sample, resolved);
         var candidates = SelectCandidates(pool, open, Math.Min(shortfall, MaxConcurrentDials));
@@ -96,7 +98,8 @@ public sealed partial class Bootstrapper
 
         Log.Dialling(_logger, candidates.Count, connected, _options.Connections);
         var fromSeeds = resolved.Count == 0 ? null : resolved.Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
-        await Task.WhenAll(candidates.Select(a => DialAsync(a, fromSeeds?.Contains(a.Value) == true, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(candidates.Select(a =>
+            DialAsync(a, checkScope: fromSeeds?.Contains(a.Value) != true && !parts.Saved.Contains(a.Value), fromSeeds?.Contains(a.Value) == true, cancellationToken))).ConfigureAwait(false);
         return candidates.Count;
     }
 
@@ -147,11 +150,12 @@ public sealed partial class Bootstrapper
         return picked;
     }
 
-    private async Task DialAsync(PeerAddress address, bool fromSeed, CancellationToken cancellationToken)
+    private async Task DialAsync(PeerAddress address, bool checkScope, bool fromSeed, CancellationToken cancellationToken)
     {
-        // The store's addresses may come from gossip (the store does not say which): checked again now, resolved.
-        // A seed's resolved IPs passed the scope in SeedExpander. A refusal is not a failure of the address.
-        if (!fromSeed && !_configured.Contains(address.Value)
+        // Addresses from gossip (the address table's new and tried parts) are checked again now, names resolved; explicit
+        // saves are the operator's and seeds' resolved IPs passed the scope in SeedExpander. A refusal is not a failure
+        // of the address.
+        if (checkScope && !_configured.Contains(address.Value)
             && await _scope.RefusalAsync(address, cancellationToken).ConfigureAwait(false) is { } refused)
         {
             _metrics.DialRefused(refused.Tag);
@@ -167,7 +171,7 @@ public sealed partial class Bootstrapper
             // A seed's address that answers is kept like a learned one (unless removed within RemovedTtl): node exchange
             // and GET /api/nodes/sample can offer it, and purge forgets it once it stops answering.
             if (fromSeed)
-                _store.TrySaveLearned([address]);
+                _store.TrySaveLearned([address], source: null);
             Log.Dialled(_logger, address.Value, session.RemoteId?.ToString() ?? "?");
         }
         catch (PeerConnectException ex)

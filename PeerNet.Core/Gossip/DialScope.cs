@@ -45,8 +45,8 @@ public sealed partial class DialScope
     public async Task<(string Tag, string Reason)?> RefusalAsync(PeerAddress address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        // Loopback written as such (127.x, ::1, localhost) passed the learn-time check, or was saved explicitly (a
-        // local test network): the store does not say which, so it is left to learning. Other literals are checked
+        // Loopback written as such (127.x, ::1, localhost) passed the learn-time check (which allows it only on a
+        // node advertising loopback: a local test network), so it is left to learning. Other literals are checked
         // again (the private ranges may be refused now), and names resolved: learning could not judge them.
         if (AddressScope.IsLoopback(address))
             return null;

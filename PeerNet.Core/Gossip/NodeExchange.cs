@@ -35,14 +35,17 @@ public sealed partial class NodeExchange : IAddrsHandler
     {
         _time = time;
         _store = store;
-        _scope = AddressScope.For(identity.Advertised);
+        _scope = identity.Scope; // the node's gossip scope, private-address policy included
         _options = options.Value;
         _advertised = identity.AdvertisedAddresses;
         _random = random;
         _metrics = metrics;
         _limits = limits;
         _logger = logger;
+        _learnBudget = new LearnBudget(_options.LearnRate, _options.LearnBurst, time);
     }
+
+    private readonly LearnBudget _learnBudget;
 
     /// <summary>Asks <paramref name="peer"/> for addresses; a newer request replaces the unanswered rest of the previous one.</summary>
     public bool Ask(Peer peer)
@@ -178,9 +181,19 @@ public sealed partial class NodeExchange : IAddrsHandler
             Refuse(peer, response.Data, "scope", outOfScope);
             return;
         }
+        address = address.WithoutQuery();
+
+        // A peer's own addresses (on the host it connects from, or the one dialled) are learned at once; third-party
+        // ones spend the source's budget, which reconnecting does not refill.
+        var source = (peer.RemoteEndPoint as System.Net.IPEndPoint)?.Address;
+        if (!IsOwnAddressOf(peer, source, address) && !_learnBudget.TryTake(source))
+        {
+            Refuse(peer, response.Data, "rate", "the source's learning budget is spent");
+            return;
+        }
 
         // The store's writer batches these (and the counters) into few transactions.
-        if (!_store.TrySaveLearned([address]))
+        if (!_store.TrySaveLearned([address], source))
         {
             _metrics.AddressRefused("store_full");
             Log.StoreFull(_logger, address.Value);
@@ -189,6 +202,17 @@ public sealed partial class NodeExchange : IAddrsHandler
         _metrics.AddressLearned();
         if (peer.Address is { } from)
             _store.TryRecord(from, StatField.NodesRx);
+    }
+
+    private static bool IsOwnAddressOf(Peer peer, System.Net.IPAddress? source, PeerAddress address)
+    {
+        if (peer.Address is { } dialled && string.Equals(dialled.Host, address.Host, StringComparison.Ordinal))
+            return true;
+        if (source is null)
+            return false;
+        var host = address.Host.Length > 1 && address.Host[0] == '[' ? address.Host[1..^1] : address.Host;
+        return System.Net.IPAddress.TryParse(host, out var ip)
+            && (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).Equals(source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source);
     }
 
     private async Task AnswerAsync(Peer peer, Announce request)
@@ -233,22 +257,22 @@ public sealed partial class NodeExchange : IAddrsHandler
         var picked = _advertised.Take(count).ToList();
         if (picked.Count < count)
         {
-            // A random part of the shared sample: peers asking in the same second do not all get the same addresses.
-            var sample = (await SampleAsync(cancellationToken).ConfigureAwait(false)).ToList();
-            var take = Dissemination.RandomFanoutRule.PickTargets(sample, count - picked.Count, _random);
-            picked.AddRange(sample.Take(take));
+            // A random part of the shared sample (peers asking in the same second do not all get the same addresses),
+            // as trusted as a dial sample: a flood of learned addresses is not handed on.
+            var sample = await SampleAsync(cancellationToken).ConfigureAwait(false);
+            picked.AddRange(sample.Take(count - picked.Count, _options.SampleTrustedShare, _random));
         }
         return picked;
     }
 
-    private async Task<IReadOnlyList<string>> SampleAsync(CancellationToken cancellationToken)
+    private async Task<AddressSample> SampleAsync(CancellationToken cancellationToken)
     {
-        Task<IReadOnlyList<string>> sample;
+        Task<AddressSample> sample;
         lock (_sampleGate)
         {
             if (_sample is null || _sample.IsFaulted || _sample.IsCanceled || _time.GetElapsedTime(_sampledAt) >= SampleLifetime)
             {
-                _sample = _store.SampleAsync(PeerNetLimits.MaxAddressesPerAnswer, CancellationToken.None);
+                _sample = _store.SamplePartsAsync(PeerNetLimits.MaxAddressesPerAnswer, CancellationToken.None);
                 _sampledAt = _time.GetTimestamp();
             }
             sample = _sample;
@@ -258,7 +282,7 @@ public sealed partial class NodeExchange : IAddrsHandler
 
     private static readonly TimeSpan SampleLifetime = TimeSpan.FromSeconds(1);
     private readonly Lock _sampleGate = new();
-    private Task<IReadOnlyList<string>>? _sample;
+    private Task<AddressSample>? _sample;
     private long _sampledAt;
 
     private void Ignore(Peer peer, string reason)

@@ -9,7 +9,8 @@ namespace PeerNet.Gossip;
 /// <summary>
 /// Forgets dead addresses: checks a random sample of <see cref="PeerNetOptions.PurgeSample"/> stored addresses
 /// and removes those <see cref="PurgePolicy"/> condemns, except one connected right now and the configured seeds
-/// (every node may start before its seed does).
+/// (every node may start before its seed does). Purged addresses are blocked from being learned again only for
+/// <see cref="PeerNetOptions.PurgedTtl"/>.
 /// </summary>
 public sealed partial class Purger
 {
@@ -20,11 +21,13 @@ public sealed partial class Purger
     private readonly HashSet<string> _seeds;
     private readonly PeerNetMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the purger of a node.</summary>
     public Purger(PeerNetwork network, PeerStore store, AddressRules rules, NodeIdentity identity, IOptions<PeerNetOptions> options,
-        PeerNetMetrics metrics, ILogger<Purger> logger)
+        PeerNetMetrics metrics, TimeProvider time, ILogger<Purger> logger)
     {
+        _time = time;
         _metrics = metrics;
         _network = network;
         _store = store;
@@ -37,7 +40,8 @@ public sealed partial class Purger
     /// <summary>One purge round; returns the addresses it removed.</summary>
     public async Task<IReadOnlyList<string>> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var sample = await _store.SampleAsync(_options.PurgeSample, cancellationToken).ConfigureAwait(false);
+        // Uniform over the whole table: dead addresses gather in the new table, which dial samples favour less.
+        var sample = await _store.SampleUniformAsync(_options.PurgeSample, cancellationToken).ConfigureAwait(false);
         var parsed = new List<PeerAddress>(sample.Count);
         foreach (var text in sample)
         {
@@ -47,9 +51,10 @@ public sealed partial class Purger
         var counters = await _store.GetConnectionCountsAsync(parsed, cancellationToken).ConfigureAwait(false);
         var open = _network.OpenAddresses();
         var dead = new List<PeerAddress>();
+        var now = _time.GetUtcNow();
         foreach (var address in parsed)
         {
-            if (!counters.TryGetValue(address.Value, out var c) || !PurgePolicy.IsDead(c.Ok, c.Fail))
+            if (!counters.TryGetValue(address.Value, out var c) || !PurgePolicy.IsDead(c, now, _options))
                 continue;
             if (open.Contains(address.Value))
                 Log.Kept(_logger, address.Value, c.Ok, c.Fail, "connected right now");
@@ -63,7 +68,7 @@ public sealed partial class Purger
         }
         if (dead.Count > 0)
         {
-            await _store.RemoveAsync(dead, cancellationToken).ConfigureAwait(false);
+            await _store.PurgeAsync(dead, cancellationToken).ConfigureAwait(false);
             _metrics.Purged(dead.Count);
         }
         return dead.ConvertAll(a => a.Value);

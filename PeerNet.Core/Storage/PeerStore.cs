@@ -16,19 +16,11 @@ public sealed partial class PeerStore : IAsyncDisposable
     /// <summary>Most addresses one page of <see cref="ListAsync"/> returns.</summary>
     public const int MaxPageSize = 1000;
 
-    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<string>> AddressesFrom =
-        EF.CompileAsyncQuery((PeerStoreContext db, long from, int take) =>
-            db.Nodes.AsNoTracking()
-                .Where(n => n.Ring >= from)
-                .OrderBy(n => n.Ring)
-                .Select(n => n.Address)
-                .Take(take));
-
     // Recently verified: a successful outbound connection since the given time, of an address still known.
     private static readonly Func<PeerStoreContext, long, long, int, IAsyncEnumerable<string>> VerifiedFrom =
         EF.CompileAsyncQuery((PeerStoreContext db, long from, long since, int take) =>
             db.Stats.AsNoTracking()
-                .Where(s => s.Ring >= from && s.LastOkAt >= since && db.Nodes.Any(n => n.Ring == s.Ring))
+                .Where(s => s.Ring >= from && s.LastOkAt >= since && (db.Nodes.Any(n => n.Ring == s.Ring) || db.LearnedNodes.Any(n => n.Ring == s.Ring)))
                 .OrderBy(s => s.Ring)
                 .Select(s => s.Address)
                 .Take(take));
@@ -36,7 +28,7 @@ public sealed partial class PeerStore : IAsyncDisposable
     private static readonly Func<PeerStoreContext, long, long, int, IAsyncEnumerable<string>> VerifiedBefore =
         EF.CompileAsyncQuery((PeerStoreContext db, long before, long since, int take) =>
             db.Stats.AsNoTracking()
-                .Where(s => s.Ring < before && s.LastOkAt >= since && db.Nodes.Any(n => n.Ring == s.Ring))
+                .Where(s => s.Ring < before && s.LastOkAt >= since && (db.Nodes.Any(n => n.Ring == s.Ring) || db.LearnedNodes.Any(n => n.Ring == s.Ring)))
                 .OrderBy(s => s.Ring)
                 .Select(s => s.Address)
                 .Take(take));
@@ -55,6 +47,7 @@ public sealed partial class PeerStore : IAsyncDisposable
     private PeerStoreWriter? _writer;
     private WalCheckpointer? _checkpointer;
     private Lazy<Task>? _stop;
+    private AddressTable? _table;
     private long _count;
     private long _tombstones;
 
@@ -115,8 +108,12 @@ public sealed partial class PeerStore : IAsyncDisposable
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
             // The node's own addresses are never known, even if an older configuration stored them.
             foreach (var ring in _ownRings)
+            {
                 await db.Nodes.Where(n => n.Ring == ring).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            _count = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
+                await db.LearnedNodes.Where(n => n.Ring == ring).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            _count = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false)
+                + await db.LearnedNodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
             _tombstones = await db.Tombstones.LongCountAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -131,7 +128,8 @@ public sealed partial class PeerStore : IAsyncDisposable
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _applier = new StoreBatchApplier(_writerConnection);
+        _table = new AddressTable(await LoadTableKeyAsync(cancellationToken).ConfigureAwait(false));
+        _applier = new StoreBatchApplier(_writerConnection, _table, _options.PurgeMinFailures);
         var checkpointer = _location.IsInMemory ? null : new WalCheckpointer(_location.ConnectionString, _logger);
         _checkpointer = checkpointer;
         _writer = new PeerStoreWriter(_applier, _options, _time, _logger,
@@ -163,16 +161,6 @@ public sealed partial class PeerStore : IAsyncDisposable
         // Ring order: the inserts walk the ring index from one end to the other instead of hopping around it.
         list.Sort(static (a, b) => a.RingPosition.CompareTo(b.RingPosition));
         return list.Count == 0 ? Task.FromResult(0) : Writer.WriteAsync(StoreWrite.Save(list), cancellationToken);
-    }
-
-    /// <summary>
-    /// Queues addresses learned from a peer: saved unless removed within <see cref="PeerNetOptions.RemovedTtl"/>.
-    /// Never waits; returns false when the write queue is full and the addresses were dropped.
-    /// </summary>
-    public bool TrySaveLearned(IEnumerable<PeerAddress> addresses)
-    {
-        var list = Distinct(addresses, skipOwn: true);
-        return list.Count == 0 || Writer.TryEnqueue(StoreWrite.Learn(list));
     }
 
     /// <summary>
@@ -217,52 +205,18 @@ public sealed partial class PeerStore : IAsyncDisposable
             throw new ArgumentException("The cursor is not valid: pass the 'next' value of a previous page.", nameof(after));
 
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var query = db.Nodes.AsNoTracking();
-        if (after is not null)
-        {
-            var from = NodeCursor.Decode(after);
-            query = query.Where(n => n.Ring > from);
-        }
-        var rows = await query.OrderBy(n => n.Ring).Take(limit + 1)
-            .Select(n => new { n.Ring, n.Address })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Both tables in ring order from the cursor on, merged (an address is in one or the other).
+        var from = after is null ? (long?)null : NodeCursor.Decode(after);
+        var saved = await db.Nodes.AsNoTracking().Where(n => from == null || n.Ring > from).OrderBy(n => n.Ring).Take(limit + 1)
+            .Select(n => new RingAddress(n.Ring, n.Address)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var learned = await db.LearnedNodes.AsNoTracking().Where(n => from == null || n.Ring > from).OrderBy(n => n.Ring).Take(limit + 1)
+            .Select(n => new RingAddress(n.Ring, n.Address)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = saved.Concat(learned).OrderBy(r => r.Ring).Take(limit + 1).ToList();
 
         var more = rows.Count > limit;
         if (more)
             rows.RemoveAt(rows.Count - 1);
         return new NodePage(rows.ConvertAll(r => r.Address), more ? NodeCursor.Encode(rows[^1].Ring) : null);
-    }
-
-    /// <summary>
-    /// Up to <paramref name="count"/> distinct random known addresses: a random point on the hash ring and the
-    /// next keys after it, wrapping around. Two index seeks at most, whatever the store's size.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> SampleAsync(int count, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count == 0)
-            return [];
-
-        Span<byte> point = stackalloc byte[8];
-        _random.NextBytes(point);
-        var from = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(point);
-
-        var result = new List<string>(count);
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var address in AddressesFrom(db, from, count).WithCancellation(cancellationToken).ConfigureAwait(false))
-            result.Add(address);
-        if (result.Count < count)
-        {
-            // Wrap around the ring; stop before reaching what the first read already took.
-            var first = result.Count > 0 ? result[0] : null;
-            await foreach (var address in AddressesFrom(db, long.MinValue, count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (address == first)
-                    break;
-                result.Add(address);
-            }
-        }
-        return result;
     }
 
     /// <summary>
@@ -296,6 +250,23 @@ public sealed partial class PeerStore : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct random known addresses of any kind, each as likely: a random point on the
+    /// hash ring and the next keys after it, wrapping around. Two index seeks at most, whatever the store's size. Purge
+    /// checks these (it must reach the new table, where dead addresses gather); dials and answers use <see cref="SampleAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SampleUniformAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+            return [];
+        var from = RandomRingPoint();
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var all = await WalkAsync(db, AddressKind.Explicit, from, count, cancellationToken).ConfigureAwait(false);
+        all.AddRange(await WalkLearnedAsync(db, from, count, cancellationToken).ConfigureAwait(false));
+        return FirstAfter(all, from, count).ConvertAll(r => r.Address);
+    }
+
     /// <summary>The counters of an address; zeros when it is known without any; null when it is neither known nor counted.</summary>
     public async Task<PeerStats?> GetStatsAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
@@ -309,31 +280,35 @@ public sealed partial class PeerStore : IAsyncDisposable
                 new ConnectionStats(row.ConnectionsOk, row.ConnectionsFail, ToTime(row.LastOkAt), ToTime(row.LastFailAt)),
                 new NodeExchangeStats(row.NodesRx, row.NodesTx, ToTime(row.LastRxAt), ToTime(row.LastTxAt)));
         }
-        var known = await db.Nodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false);
+        var known = await db.Nodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false)
+            || await db.LearnedNodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false);
         return known ? new PeerStats(address.Value, new ConnectionStats(0, 0), new NodeExchangeStats(0, 0)) : null;
     }
 
     /// <summary>Connection counters of several addresses in one query, by address; addresses without counters are absent.</summary>
-    public async Task<IReadOnlyDictionary<string, (long Ok, long Fail)>> GetConnectionCountsAsync(
+    public async Task<IReadOnlyDictionary<string, ConnectionCounts>> GetConnectionCountsAsync(
         IReadOnlyCollection<PeerAddress> addresses, CancellationToken cancellationToken = default)
     {
         if (addresses.Count == 0)
-            return new Dictionary<string, (long, long)>();
+            return new Dictionary<string, ConnectionCounts>();
         var rings = addresses.Select(a => a.RingPosition).Distinct().ToList();
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var rows = await db.Stats.AsNoTracking().Where(s => rings.Contains(s.Ring))
-            .Select(s => new { s.Address, s.ConnectionsOk, s.ConnectionsFail })
+            .Select(s => new { s.Address, s.ConnectionsOk, s.ConnectionsFail, s.FailingSince })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.Address, r => (r.ConnectionsOk, r.ConnectionsFail), StringComparer.Ordinal);
+        return rows.ToDictionary(r => r.Address, r => new ConnectionCounts(r.ConnectionsOk, r.ConnectionsFail, ToTime(r.FailingSince)), StringComparer.Ordinal);
     }
 
-    /// <summary>True when the address is tombstoned and the tombstone has not expired.</summary>
+    /// <summary>True when the address is tombstoned (removed, or purged) and the tombstone has not expired.</summary>
     public async Task<bool> IsRemovedAsync(PeerAddress address, CancellationToken cancellationToken = default)
     {
-        var cutoff = (_time.GetUtcNow() - _options.RemovedTtl).ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow();
+        var cutoff = (now - _options.RemovedTtl).ToUnixTimeMilliseconds();
+        var purgedCutoff = (now - _options.PurgedTtl).ToUnixTimeMilliseconds();
         var ring = address.RingPosition;
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.Tombstones.AsNoTracking().AnyAsync(t => t.Ring == ring && t.RemovedAt > cutoff, cancellationToken).ConfigureAwait(false);
+        return await db.Tombstones.AsNoTracking()
+            .AnyAsync(t => t.Ring == ring && t.RemovedAt > (t.Purged ? purgedCutoff : cutoff), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -21,6 +21,7 @@ internal sealed partial class PeerStoreWriter
     private readonly int _batchSize;
     private readonly TimeSpan _linger;
     private readonly TimeSpan _removedTtl;
+    private readonly TimeSpan _purgedTtl;
     private readonly Action<long> _onNodeDelta;
     private readonly Action<long>? _onTombstoneDelta;
     private readonly Action _onCommit;
@@ -47,6 +48,7 @@ internal sealed partial class PeerStoreWriter
         _batchSize = options.StoreBatchSize;
         _linger = TimeSpan.FromMilliseconds(options.StoreFlushInterval);
         _removedTtl = options.RemovedTtl;
+        _purgedTtl = options.PurgedTtl;
         _queue = Channel.CreateBounded<StoreWrite>(new BoundedChannelOptions(options.StoreQueueCapacity)
         {
             SingleReader = true,
@@ -168,7 +170,8 @@ internal sealed partial class PeerStoreWriter
         var started = _time.GetTimestamp();
         try
         {
-            var (changed, nodeDelta, tombstoneDelta) = _applier.Apply(_batch, now.ToUnixTimeMilliseconds(), (now - _removedTtl).ToUnixTimeMilliseconds());
+            var (changed, nodeDelta, tombstoneDelta) = _applier.Apply(_batch, now.ToUnixTimeMilliseconds(),
+                (now - _removedTtl).ToUnixTimeMilliseconds(), (now - _purgedTtl).ToUnixTimeMilliseconds());
             _onNodeDelta(nodeDelta);
             if (tombstoneDelta != 0)
                 _onTombstoneDelta?.Invoke(tombstoneDelta);
@@ -199,7 +202,7 @@ internal sealed partial class PeerStoreWriter
         _lastExpiry = now.ToUnixTimeMilliseconds();
         try
         {
-            var expired = _applier.ExpireTombstones((now - _removedTtl).ToUnixTimeMilliseconds());
+            var expired = _applier.ExpireTombstones((now - _removedTtl).ToUnixTimeMilliseconds(), (now - _purgedTtl).ToUnixTimeMilliseconds());
             if (expired > 0)
             {
                 _onTombstoneDelta?.Invoke(-expired);

@@ -14,7 +14,15 @@ namespace PeerNet.Storage;
 internal sealed class StoreBatchApplier : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly AddressTable _table;
+    private readonly int _terribleFailures;
     private readonly SqliteCommand _insertLearned;
+    private readonly SqliteCommand _evictTerrible;
+    private readonly SqliteCommand _promote;
+    private readonly SqliteCommand _isNew;
+    private readonly SqliteCommand _triedHolder;
+    private readonly SqliteCommand _demote;
+    private readonly SqliteCommand _deleteLearned;
     private readonly SqliteCommand _deleteNode;
     private readonly SqliteCommand _deleteStats;
     private readonly SqliteCommand _insertTombstone;
@@ -22,34 +30,55 @@ internal sealed class StoreBatchApplier : IDisposable
     private readonly SqliteCommand _upsertStats;
     private readonly SqliteCommand _expireTombstones;
     private readonly Dictionary<long, StatDelta> _pendingStats = [];
+    private long _evicted;
     // Multi-row statements for bulk saves, by row count (at most SaveChunk of each kind: bounded).
-    private readonly Dictionary<int, (SqliteCommand Insert, SqliteCommand Untomb)> _saveChunks = [];
+    private readonly Dictionary<int, (SqliteCommand Insert, SqliteCommand Untomb, SqliteCommand Unlearn)> _saveChunks = [];
 
     /// <summary>Rows per multi-row save statement: per-statement overhead, not per-row work, dominates bulk saves.</summary>
     internal const int SaveChunk = 128;
 
-    public StoreBatchApplier(SqliteConnection connection)
+    public StoreBatchApplier(SqliteConnection connection, AddressTable table, int terribleFailures)
     {
         _connection = connection;
+        _table = table;
+        _terribleFailures = terribleFailures;
+        // OR IGNORE: an address already learned, or a slot another address holds, leaves the row as it is.
         _insertLearned = Prepare(
             """
-            INSERT INTO Nodes (Ring, Address, AddedAt)
-            SELECT $ring, $address, $now
-            WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE Ring = $ring AND RemovedAt > $cutoff)
-            ON CONFLICT(Ring) DO NOTHING
+            INSERT OR IGNORE INTO LearnedNodes (Ring, Address, AddedAt, Kind, Slot)
+            SELECT $ring, $address, $now, 2, $slot
+            WHERE NOT EXISTS (SELECT 1 FROM Nodes WHERE Ring = $ring)
+                AND NOT EXISTS (SELECT 1 FROM Tombstones WHERE Ring = $ring
+                    AND RemovedAt > CASE WHEN Purged THEN $purgedCutoff ELSE $cutoff END)
             """,
-            "$ring", "$address", "$now", "$cutoff");
+            "$ring", "$address", "$now", "$slot", "$cutoff", "$purgedCutoff");
+        // A new-table slot's holder gives way only when it is terrible: dialled and failed, never connected.
+        _evictTerrible = Prepare(
+            """
+            DELETE FROM LearnedNodes WHERE Kind = 2 AND Slot = $slot AND Ring <> $ring
+                AND Ring IN (SELECT Ring FROM Stats WHERE ConnectionsOk = 0 AND ConnectionsFail >= $terrible)
+            RETURNING Ring
+            """,
+            "$slot", "$ring", "$terrible");
+        _promote = Prepare("UPDATE OR IGNORE LearnedNodes SET Kind = 1, Slot = $slot WHERE Ring = $ring AND Kind = 2", "$slot", "$ring");
+        _isNew = Prepare("SELECT 1 FROM LearnedNodes WHERE Ring = $ring AND Kind = 2", "$ring");
+        _triedHolder = Prepare("SELECT Ring, Address FROM LearnedNodes WHERE Kind = 1 AND Slot = $slot", "$slot");
+        _demote = Prepare("UPDATE OR IGNORE LearnedNodes SET Kind = 2, Slot = $slot WHERE Ring = $ring AND Kind = 1", "$slot", "$ring");
         _deleteNode = Prepare("DELETE FROM Nodes WHERE Ring = $ring", "$ring");
+        _deleteLearned = Prepare("DELETE FROM LearnedNodes WHERE Ring = $ring", "$ring");
         _deleteStats = Prepare("DELETE FROM Stats WHERE Ring = $ring", "$ring");
         // Insert, else refresh: two statements rather than one upsert, so the tombstone count knows which it was.
         _insertTombstone = Prepare(
-            "INSERT INTO Tombstones (Ring, Address, RemovedAt) VALUES ($ring, $address, $now) ON CONFLICT(Ring) DO NOTHING",
-            "$ring", "$address", "$now");
-        _touchTombstone = Prepare("UPDATE Tombstones SET RemovedAt = $now WHERE Ring = $ring", "$now", "$ring");
+            "INSERT INTO Tombstones (Ring, Address, RemovedAt, Purged) VALUES ($ring, $address, $now, $purged) ON CONFLICT(Ring) DO NOTHING",
+            "$ring", "$address", "$now", "$purged");
+        _touchTombstone = Prepare("UPDATE Tombstones SET RemovedAt = $now, Purged = $purged WHERE Ring = $ring", "$now", "$purged", "$ring");
+        // FailingSince: the first failure after the last success. Within a batch, what came last decides: a success
+        // clears it; a failure after a success in the batch starts it again; failures alone keep the first one.
         _upsertStats = Prepare(
             """
-            INSERT INTO Stats (Ring, Address, ConnectionsOk, ConnectionsFail, NodesRx, NodesTx, LastOkAt, LastFailAt, LastRxAt, LastTxAt)
-            VALUES ($ring, $address, $ok, $fail, $rx, $tx, $lastOk, $lastFail, $lastRx, $lastTx)
+            INSERT INTO Stats (Ring, Address, ConnectionsOk, ConnectionsFail, NodesRx, NodesTx, LastOkAt, LastFailAt, LastRxAt, LastTxAt, FailingSince)
+            VALUES ($ring, $address, $ok, $fail, $rx, $tx, $lastOk, $lastFail, $lastRx, $lastTx,
+                CASE WHEN $failedLast THEN $lastFail END)
             ON CONFLICT(Ring) DO UPDATE SET
                 ConnectionsOk = ConnectionsOk + excluded.ConnectionsOk,
                 ConnectionsFail = ConnectionsFail + excluded.ConnectionsFail,
@@ -58,10 +87,17 @@ internal sealed class StoreBatchApplier : IDisposable
                 LastOkAt = COALESCE(excluded.LastOkAt, LastOkAt),
                 LastFailAt = COALESCE(excluded.LastFailAt, LastFailAt),
                 LastRxAt = COALESCE(excluded.LastRxAt, LastRxAt),
-                LastTxAt = COALESCE(excluded.LastTxAt, LastTxAt)
+                LastTxAt = COALESCE(excluded.LastTxAt, LastTxAt),
+                FailingSince = CASE
+                    WHEN $failedLast AND excluded.ConnectionsOk > 0 THEN excluded.LastFailAt
+                    WHEN $failedLast THEN COALESCE(FailingSince, excluded.LastFailAt)
+                    WHEN excluded.ConnectionsOk > 0 THEN NULL
+                    ELSE FailingSince END
             """,
-            "$ring", "$address", "$ok", "$fail", "$rx", "$tx", "$lastOk", "$lastFail", "$lastRx", "$lastTx");
-        _expireTombstones = Prepare("DELETE FROM Tombstones WHERE RemovedAt <= $cutoff", "$cutoff");
+            "$ring", "$address", "$ok", "$fail", "$rx", "$tx", "$lastOk", "$lastFail", "$lastRx", "$lastTx", "$failedLast");
+        _expireTombstones = Prepare(
+            "DELETE FROM Tombstones WHERE RemovedAt <= CASE WHEN Purged THEN $purgedCutoff ELSE $cutoff END",
+            "$cutoff", "$purgedCutoff");
     }
 
     /// <summary>
@@ -69,10 +105,12 @@ internal sealed class StoreBatchApplier : IDisposable
     /// (new addresses for saves, known addresses removed for removes), the net change of the node count and that of
     /// the tombstone count (removes add them, explicit saves lift them).
     /// </summary>
-    public (int[] Changed, long NodeDelta, long TombstoneDelta) Apply(IReadOnlyList<StoreWrite> batch, long nowMs, long tombstoneCutoffMs)
+    public (int[] Changed, long NodeDelta, long TombstoneDelta) Apply(
+        IReadOnlyList<StoreWrite> batch, long nowMs, long tombstoneCutoffMs, long purgedCutoffMs)
     {
         var changed = new int[batch.Count];
         long nodeDelta = 0, tombstoneDelta = 0;
+        _evicted = 0;
         using var transaction = _connection.BeginTransaction();
         try
         {
@@ -91,19 +129,22 @@ internal sealed class StoreBatchApplier : IDisposable
                         nodeDelta += changed[i];
                         break;
                     case StoreWriteKind.Learn:
-                        foreach (var address in write.Addresses)
-                            changed[i] += Execute(_insertLearned, transaction, address.RingPosition, address.Value, nowMs, tombstoneCutoffMs);
+                        for (var a = 0; a < write.Addresses.Count; a++)
+                            changed[i] += Learn(write.Addresses[a], write.Slots![a], transaction, nowMs, tombstoneCutoffMs, purgedCutoffMs);
                         nodeDelta += changed[i];
                         break;
                     case StoreWriteKind.Remove:
+                    case StoreWriteKind.Purge:
+                        var purged = write.Kind == StoreWriteKind.Purge;
                         foreach (var address in write.Addresses)
                         {
-                            changed[i] += Execute(_deleteNode, transaction, address.RingPosition);
+                            changed[i] += Execute(_deleteNode, transaction, address.RingPosition)
+                                + Execute(_deleteLearned, transaction, address.RingPosition);
                             Execute(_deleteStats, transaction, address.RingPosition);
-                            if (Execute(_insertTombstone, transaction, address.RingPosition, address.Value, nowMs) == 1)
+                            if (Execute(_insertTombstone, transaction, address.RingPosition, address.Value, nowMs, purged) == 1)
                                 tombstoneDelta++;
                             else
-                                Execute(_touchTombstone, transaction, nowMs, address.RingPosition);
+                                Execute(_touchTombstone, transaction, nowMs, purged, address.RingPosition);
                             // A counter queued before the remove in this batch must not resurrect the row.
                             _pendingStats.Remove(address.RingPosition);
                         }
@@ -117,7 +158,7 @@ internal sealed class StoreBatchApplier : IDisposable
 
             FlushStats(transaction);
             transaction.Commit();
-            return (changed, nodeDelta, tombstoneDelta);
+            return (changed, nodeDelta - _evicted, tombstoneDelta);
         }
         finally
         {
@@ -133,43 +174,111 @@ internal sealed class StoreBatchApplier : IDisposable
             var rows = string.Join(",", Enumerable.Range(0, count).Select(r => $"($k{r},$a{r},$now)"));
             var keys = string.Join(",", Enumerable.Range(0, count).Select(r => $"$k{r}"));
             var insertParameters = Enumerable.Range(0, count).SelectMany(r => new[] { $"$k{r}", $"$a{r}" }).Append("$now").ToArray();
+            var keyParameters = Enumerable.Range(0, count).Select(r => $"$k{r}").ToArray();
             commands = (
                 Prepare($"INSERT INTO Nodes (Ring, Address, AddedAt) VALUES {rows} ON CONFLICT(Ring) DO NOTHING", insertParameters),
-                Prepare($"DELETE FROM Tombstones WHERE Ring IN ({keys})", Enumerable.Range(0, count).Select(r => $"$k{r}").ToArray()));
+                Prepare($"DELETE FROM Tombstones WHERE Ring IN ({keys})", keyParameters),
+                // An explicit save of a learned address moves it out of the bounded tables: gossip never evicts it.
+                Prepare($"DELETE FROM LearnedNodes WHERE Ring IN ({keys})", keyParameters));
             _saveChunks[count] = commands;
         }
 
-        var (insert, untomb) = commands;
+        var (insert, untomb, unlearn) = commands;
         insert.Transaction = transaction;
         untomb.Transaction = transaction;
+        unlearn.Transaction = transaction;
         for (var r = 0; r < count; r++)
         {
             var address = addresses[start + r];
             insert.Parameters[2 * r].Value = address.RingPosition;
             insert.Parameters[2 * r + 1].Value = address.Value;
             untomb.Parameters[r].Value = address.RingPosition;
+            unlearn.Parameters[r].Value = address.RingPosition;
         }
         insert.Parameters[2 * count].Value = nowMs;
-        var inserted = insert.ExecuteNonQuery();
+        // Learned ones move: inserted here but known before, so not new.
+        var moved = unlearn.ExecuteNonQuery();
+        var inserted = insert.ExecuteNonQuery() - moved;
         return (inserted, untomb.ExecuteNonQuery());
     }
 
     /// <summary>Deletes tombstones older than the cutoff; returns how many.</summary>
-    public int ExpireTombstones(long cutoffMs)
+    public int ExpireTombstones(long cutoffMs, long purgedCutoffMs)
     {
         _expireTombstones.Transaction = null;
         _expireTombstones.Parameters[0].Value = cutoffMs;
+        _expireTombstones.Parameters[1].Value = purgedCutoffMs;
         return _expireTombstones.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Stores a learned address in its new-table slot; a terrible holder of the slot gives way. Returns 1 when stored.
+    /// </summary>
+    private int Learn(PeerAddress address, int slot, SqliteTransaction transaction, long nowMs, long cutoffMs, long purgedCutoffMs)
+    {
+        if (Execute(_insertLearned, transaction, address.RingPosition, address.Value, nowMs, slot, cutoffMs, purgedCutoffMs) == 1)
+            return 1;
+        if (!EvictTerrible(slot, address.RingPosition, transaction))
+            return 0;
+        return Execute(_insertLearned, transaction, address.RingPosition, address.Value, nowMs, slot, cutoffMs, purgedCutoffMs);
+    }
+
+    private bool EvictTerrible(int slot, long ring, SqliteTransaction transaction)
+    {
+        _evictTerrible.Transaction = transaction;
+        _evictTerrible.Parameters[0].Value = slot;
+        _evictTerrible.Parameters[1].Value = ring;
+        _evictTerrible.Parameters[2].Value = _terribleFailures;
+        if (_evictTerrible.ExecuteScalar() is not long evicted)
+            return false;
+        Execute(_deleteStats, transaction, evicted);
+        _evicted++;
+        return true;
+    }
+
+    /// <summary>
+    /// Moves a new-table address that was connected to into its tried-table slot; the slot's holder goes back to the new
+    /// table (as if it had taught itself), or is dropped when that slot is taken too.
+    /// </summary>
+    private void Promote(PeerAddress address, SqliteTransaction transaction)
+    {
+        var slot = _table.TriedSlot(address);
+        if (Execute(_promote, transaction, slot, address.RingPosition) == 1)
+            return;
+        _isNew.Transaction = transaction;
+        _isNew.Parameters[0].Value = address.RingPosition;
+        if (_isNew.ExecuteScalar() is null)
+            return; // explicit, already tried, or not known: nothing to move
+        _triedHolder.Transaction = transaction;
+        _triedHolder.Parameters[0].Value = slot;
+        long holderRing;
+        string holderAddress;
+        using (var reader = _triedHolder.ExecuteReader())
+        {
+            if (!reader.Read())
+                return;
+            holderRing = reader.GetInt64(0);
+            holderAddress = reader.GetString(1);
+        }
+        var holder = PeerAddress.TryParse(holderAddress, out var parsed, out _) ? parsed : null;
+        var back = holder is null ? -1 : _table.NewSlot(holder, AddressGroup.Of(holder));
+        if (back < 0 || Execute(_demote, transaction, back, holderRing) == 0)
+        {
+            Execute(_deleteLearned, transaction, holderRing);
+            _evicted++;
+        }
+        Execute(_promote, transaction, slot, address.RingPosition);
     }
 
     public void Dispose()
     {
-        foreach (var command in new[] { _insertLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
+        foreach (var command in new[] { _insertLearned, _evictTerrible, _promote, _isNew, _triedHolder, _demote, _deleteLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
             command.Dispose();
-        foreach (var (insert, untomb) in _saveChunks.Values)
+        foreach (var (insert, untomb, unlearn) in _saveChunks.Values)
         {
             insert.Dispose();
             untomb.Dispose();
+            unlearn.Dispose();
         }
     }
 
@@ -177,11 +286,11 @@ internal sealed class StoreBatchApplier : IDisposable
     {
         ref var delta = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_pendingStats, address.RingPosition, out var exists);
         if (!exists)
-            delta.Address = address.Value;
+            delta.Address = address;
         switch (field)
         {
-            case StatField.ConnectionOk: delta.Ok += amount; delta.LastOk = nowMs; break;
-            case StatField.ConnectionFail: delta.Fail += amount; delta.LastFail = nowMs; break;
+            case StatField.ConnectionOk: delta.Ok += amount; delta.LastOk = nowMs; delta.FailedLast = false; break;
+            case StatField.ConnectionFail: delta.Fail += amount; delta.LastFail = nowMs; delta.FailedLast = true; break;
             case StatField.NodesRx: delta.Rx += amount; delta.LastRx = nowMs; break;
             case StatField.NodesTx: delta.Tx += amount; delta.LastTx = nowMs; break;
         }
@@ -191,9 +300,11 @@ internal sealed class StoreBatchApplier : IDisposable
     {
         foreach (var (ring, d) in _pendingStats)
         {
-            Execute(_upsertStats, transaction, ring, d.Address!, d.Ok, d.Fail, d.Rx, d.Tx,
+            Execute(_upsertStats, transaction, ring, d.Address!.Value, d.Ok, d.Fail, d.Rx, d.Tx,
                 (object?)d.LastOk ?? DBNull.Value, (object?)d.LastFail ?? DBNull.Value,
-                (object?)d.LastRx ?? DBNull.Value, (object?)d.LastTx ?? DBNull.Value);
+                (object?)d.LastRx ?? DBNull.Value, (object?)d.LastTx ?? DBNull.Value, d.FailedLast);
+            if (d.Ok > 0)
+                Promote(d.Address, transaction);
         }
     }
 
@@ -216,8 +327,9 @@ internal sealed class StoreBatchApplier : IDisposable
 
     private struct StatDelta
     {
-        public string? Address;
+        public PeerAddress? Address;
         public long Ok, Fail, Rx, Tx;
         public long? LastOk, LastFail, LastRx, LastTx;
+        public bool FailedLast;
     }
 }

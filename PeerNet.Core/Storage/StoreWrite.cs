@@ -8,11 +8,14 @@ internal enum StoreWriteKind
     /// <summary>An explicit save: stores the addresses and lifts their tombstones.</summary>
     Save,
 
-    /// <summary>Addresses learned by node exchange: stored unless tombstoned within the TTL.</summary>
+    /// <summary>Addresses learned by node exchange: stored in their new-table slot unless tombstoned within the TTL.</summary>
     Learn,
 
     /// <summary>Removes the addresses and their stats and leaves tombstones.</summary>
     Remove,
+
+    /// <summary>As <see cref="Remove"/>, for addresses purge found dead: their tombstones last <see cref="PeerNetOptions.PurgedTtl"/>.</summary>
+    Purge,
 
     /// <summary>Adds to one counter of one address.</summary>
     Stat,
@@ -24,8 +27,9 @@ internal enum StoreWriteKind
 /// <summary>One operation on the store's write queue. Explicit writes carry <see cref="Done"/>, completed after commit.</summary>
 internal sealed class StoreWrite
 {
-    private StoreWrite(StoreWriteKind kind, IReadOnlyList<PeerAddress> addresses, StatField field, long amount, bool awaited)
+    private StoreWrite(StoreWriteKind kind, IReadOnlyList<PeerAddress> addresses, StatField field, long amount, bool awaited, int[]? slots = null)
     {
+        Slots = slots;
         Kind = kind;
         Addresses = addresses;
         Field = field;
@@ -40,6 +44,9 @@ internal sealed class StoreWrite
 
     public StatField Field { get; }
 
+    /// <summary>For <see cref="StoreWriteKind.Learn"/>: each address's new-table slot.</summary>
+    public int[]? Slots { get; }
+
     public long Amount { get; }
 
     /// <summary>Completed with the number of rows changed once the batch holding this write commits.</summary>
@@ -50,9 +57,11 @@ internal sealed class StoreWrite
 
     public static StoreWrite Save(IReadOnlyList<PeerAddress> addresses) => new(StoreWriteKind.Save, addresses, default, 0, awaited: true);
 
-    public static StoreWrite Learn(IReadOnlyList<PeerAddress> addresses) => new(StoreWriteKind.Learn, addresses, default, 0, awaited: false);
+    public static StoreWrite Learn(IReadOnlyList<PeerAddress> addresses, int[] slots) => new(StoreWriteKind.Learn, addresses, default, 0, awaited: false, slots);
 
     public static StoreWrite Remove(IReadOnlyList<PeerAddress> addresses) => new(StoreWriteKind.Remove, addresses, default, 0, awaited: true);
+
+    public static StoreWrite Purge(IReadOnlyList<PeerAddress> addresses) => new(StoreWriteKind.Purge, addresses, default, 0, awaited: true);
 
     public static StoreWrite Flush() => new(StoreWriteKind.Flush, [], default, 0, awaited: true);
 

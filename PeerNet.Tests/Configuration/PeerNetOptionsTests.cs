@@ -164,6 +164,13 @@ public sealed class PeerNetOptionsTests : IDisposable
     [InlineData("PeerNet:ApiKey", "   ", "PeerNet:ApiKey")]
     [InlineData("PeerNet:MetricsKey", "   ", "PeerNet:MetricsKey")]
     [InlineData("PeerNet:RemovedTtl", "-01:00:00", "PeerNet:RemovedTtl")]
+    [InlineData("PeerNet:PurgedTtl", "-00:00:01", "PeerNet:PurgedTtl")]
+    [InlineData("PeerNet:PurgeMinFailures", "0", "PurgeMinFailures")]
+    [InlineData("PeerNet:PurgeFailingFor", "-00:00:01", "PeerNet:PurgeFailingFor")]
+    [InlineData("PeerNet:PurgeFailingFor", "400.00:00:00", "PeerNet:PurgeFailingFor")]
+    [InlineData("PeerNet:SampleTrustedShare", "1.5", "SampleTrustedShare")]
+    [InlineData("PeerNet:LearnRate", "0", "LearnRate")]
+    [InlineData("PeerNet:LearnBurst", "0", "LearnBurst")]
     public void Validation_NamesTheKeyOfABadValue(string key, string value, string expectedKey)
     {
         using var provider = Build(new() { [key] = value });
@@ -257,5 +264,25 @@ public sealed class PeerNetOptionsTests : IDisposable
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) { }
         }
+    }
+
+    [Fact]
+    public void AddressTableOptions_HaveDefaults_AndBind()
+    {
+        var defaults = Bind([]);
+        Assert.Equal((TimeSpan.FromMinutes(10), 3, TimeSpan.FromHours(1)), (defaults.PurgedTtl, defaults.PurgeMinFailures, defaults.PurgeFailingFor));
+        Assert.Equal((0.9, 2.0, 1000), (defaults.SampleTrustedShare, defaults.LearnRate, defaults.LearnBurst));
+
+        var o = Bind(new()
+        {
+            ["PeerNet:PurgedTtl"] = "00:05:00",
+            ["PeerNet:PurgeMinFailures"] = "5",
+            ["PeerNet:PurgeFailingFor"] = "02:00:00",
+            ["PeerNet:SampleTrustedShare"] = "0.5",
+            ["PeerNet:LearnRate"] = "0.25",
+            ["PeerNet:LearnBurst"] = "50",
+        });
+        Assert.Equal((TimeSpan.FromMinutes(5), 5, TimeSpan.FromHours(2)), (o.PurgedTtl, o.PurgeMinFailures, o.PurgeFailingFor));
+        Assert.Equal((0.5, 0.25, 50), (o.SampleTrustedShare, o.LearnRate, o.LearnBurst));
     }
 }

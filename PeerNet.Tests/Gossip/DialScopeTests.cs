@@ -39,11 +39,15 @@ public sealed class DialScopeTests : IAsyncLifetime
         .Addresses("mixed.example", "198.51.100.7", "10.0.0.5")
         .Addresses("public.example", "198.51.100.7");
 
+    /// <summary>Puts addresses into a's table as gossip would (the new table), each aliased to b.</summary>
     private async Task LearnAsync(MemoryNode a, MemoryNode b, params string[] addresses)
     {
         foreach (var address in addresses)
             _net.Alias(address, b); // dialled, it would connect to b
-        await a.Node.SaveAsync(addresses, TestContext.Current.CancellationToken);
+        // No source: each address is placed by its own group, so they spread over the table.
+        Assert.True(a.Store.TrySaveLearned(addresses.Select(x => PeerNet.Addressing.PeerAddress.Parse(x)), source: null));
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(addresses.Length, a.Store.Count);
     }
 
     [Fact]
@@ -98,6 +102,17 @@ public sealed class DialScopeTests : IAsyncLifetime
     {
         var (a, b) = await StartAsync(PrivateAddressPolicy.Auto, Names(), ["tcp://10.0.0.9:1"]);
         await LearnAsync(a, b, "tcp://private.example:1");
+        Assert.Equal(1, await a.Get<Bootstrapper>().RunOnceAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, b.Network.Count);
+    }
+
+    [Fact]
+    public async Task AnExplicitSave_IsTheOperatorsChoice_AndIsDialledInRefuseMode()
+    {
+        var (a, b) = await StartAsync(PrivateAddressPolicy.Refuse, Names());
+        _net.Alias("tcp://private.example:1", b);
+        await a.Node.SaveAsync(["tcp://private.example:1"], TestContext.Current.CancellationToken);
+
         Assert.Equal(1, await a.Get<Bootstrapper>().RunOnceAsync(TestContext.Current.CancellationToken));
         Assert.Equal(1, b.Network.Count);
     }

@@ -87,12 +87,52 @@ public sealed class NodeExchangeTests : IAsyncLifetime
         await peer.SendAsync(Answer(request, "not an address"));
         await peer.SendAsync(Answer(request, "http://10.0.0.1/"));
         for (var i = 0; i < 20; i++)
-            await peer.SendAsync(Answer(request, $"ws://10.1.0.{i}/peer"));
+            await peer.SendAsync(Answer(request, $"ws://10.{i + 1}.0.1/peer")); // one /16 each: the table spreads them
 
         await Wait.UntilAsync(() => learned.Sum() + refused.Sum() == 22, Patience, "every answer handled");
         Assert.Equal(2 * PeerNetLimits.AnswerAllowanceFactor - 2, learned.Sum()); // 2 invalid ones used up the allowance too
         Assert.Equal((2, 22 - 2 * PeerNetLimits.AnswerAllowanceFactor), (refused.Sum("reason", "invalid"), refused.Sum("reason", "allowance")));
         Assert.Equal(2 * PeerNetLimits.AnswerAllowanceFactor - 2, (await KnownAsync(a)).Count);
+    }
+
+    [Fact]
+    public async Task LearnedAddresses_LoseTheirQuery_ButKeepThePath()
+    {
+        var a = await AskerAsync();
+        var b = await _net.AddAsync("tcp://b:1");
+        await b.Node.SaveAsync(["ws://10.0.0.1:8080/admin/do?x=1"], TestContext.Current.CancellationToken);
+        using var learned = a.Services.Collect("peernet.exchange.addresses.learned");
+        var peer = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+
+        Assert.True(a.Get<NodeExchange>().Ask(peer));
+
+        await Wait.UntilAsync(() => learned.Sum() == 1, Patience, "the answer is learned");
+        Assert.Equal(["ws://10.0.0.1:8080/admin/do"], await KnownAsync(a));
+    }
+
+    [Fact]
+    public async Task ThirdPartyAddresses_SpendTheSourcesBudget_OverReconnects_ButAPeersOwnAddressDoesNot()
+    {
+        var a = await AskerAsync(o => { o.Size = 20; o.LearnBurst = 5; o.LearnRate = 0.001; });
+        var b = await _net.AddAsync("tcp://b:1", o => o.Advertise = ["tcp://b:1"]);
+        await b.Node.SaveAsync(Enumerable.Range(1, 8).Select(i => $"ws://10.{i}.0.1:8080/peer"), TestContext.Current.CancellationToken);
+        using var learned = a.Services.Collect("peernet.exchange.addresses.learned");
+        using var refused = a.Services.Collect("peernet.exchange.addresses.refused");
+
+        var peer = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+        Assert.True(a.Get<NodeExchange>().Ask(peer));
+        await Wait.UntilAsync(() => learned.Sum() + refused.Sum() == 9, Patience, "all nine answers handled");
+        Assert.Equal(1 + 5, learned.Sum()); // b's own address, then the burst of five
+        Assert.Equal(3, refused.Sum("reason", "rate"));
+
+        // Reconnecting does not refill the budget: it belongs to the source, not the connection.
+        await peer.CloseAsync("test: reconnect");
+        await Wait.UntilAsync(() => a.Network.Count == 0 && b.Network.Count == 0, Patience, "the first connection is gone at both ends");
+        var again = await a.ConnectAsync(b, TestContext.Current.CancellationToken);
+        Assert.True(a.Get<NodeExchange>().Ask(again));
+        await Wait.UntilAsync(() => learned.Sum() + refused.Sum() == 18, Patience, "all nine answers handled again");
+        Assert.Equal(6 + 1, learned.Sum()); // only b's own address, known already, goes through
+        Assert.Equal(3 + 8, refused.Sum("reason", "rate"));
     }
 
     private static Message Answer(Message request, string address) => new()

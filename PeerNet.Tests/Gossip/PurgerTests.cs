@@ -13,6 +13,8 @@ public sealed class PurgerTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _net.DisposeAsync();
 
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
     [Theory]
     [InlineData(0, 0, false)] // never tried
     [InlineData(0, 1, true)]
@@ -20,12 +22,28 @@ public sealed class PurgerTests : IAsyncLifetime
     [InlineData(1, 5, true)]
     [InlineData(5, 5, false)]
     [InlineData(3, 0, false)]
-    public void TheOriginalsRule(long ok, long fail, bool dead) => Assert.Equal(dead, PurgePolicy.IsDead(ok, fail));
+    public void TheOriginalsRule_WithTheWaitsOff(long ok, long fail, bool dead) =>
+        Assert.Equal(dead, PurgePolicy.IsDead(new ConnectionCounts(ok, fail, fail > 0 ? Now : null), Now,
+            new PeerNetOptions { PurgeMinFailures = 1, PurgeFailingFor = TimeSpan.Zero }));
+
+    [Theory]
+    [InlineData(0, 1, 120, false)] // one failure, however old: an attacker can cause one
+    [InlineData(0, 2, 120, false)]
+    [InlineData(0, 3, 59, false)] // three failures within the hour: an outage, or a burst someone caused
+    [InlineData(0, 3, 60, true)]
+    [InlineData(1, 9, 60, true)]
+    [InlineData(5, 5, 600, false)] // half succeeded
+    public void ByDefault_SeveralFailuresOverAnHour(long ok, long fail, int failingForMinutes, bool dead) =>
+        Assert.Equal(dead, PurgePolicy.IsDead(new ConnectionCounts(ok, fail, Now - TimeSpan.FromMinutes(failingForMinutes)), Now, new PeerNetOptions()));
+
+    [Fact]
+    public void AnAddressThatLastSucceeded_IsNotFailing() =>
+        Assert.False(PurgePolicy.IsDead(new ConnectionCounts(0, 50, FailingSince: null), Now, new PeerNetOptions { PurgeMinFailures = 1, PurgeFailingFor = TimeSpan.Zero }));
 
     [Fact]
     public async Task RemovesDeadAddresses_KeepsConnectedOnesAndSeeds()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => { o.PurgeSample = 100; o.Seeds = ["tcp://seed:1"]; });
+        var a = await _net.AddAsync("tcp://a:1", o => { o.PurgeSample = 100; o.Seeds = ["tcp://seed:1"]; Immediate(o); });
         var live = await _net.AddAsync("tcp://live:1");
         string[] addresses = ["tcp://dead:1", "tcp://mostly-dead:1", "tcp://flaky:1", "tcp://untried:1", "tcp://seed:1", "tcp://live:1"];
         await a.Node.SaveAsync(addresses, TestContext.Current.CancellationToken);
@@ -48,7 +66,7 @@ public sealed class PurgerTests : IAsyncLifetime
     [Fact]
     public async Task ChecksOnlyItsSample()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => o.PurgeSample = 3);
+        var a = await _net.AddAsync("tcp://a:1", o => { o.PurgeSample = 3; Immediate(o); });
         var addresses = Enumerable.Range(0, 50).Select(i => $"tcp://dead-{i}:1").ToList();
         await a.Node.SaveAsync(addresses, TestContext.Current.CancellationToken);
         foreach (var address in addresses)
@@ -57,6 +75,13 @@ public sealed class PurgerTests : IAsyncLifetime
 
         Assert.Equal(3, (await a.Get<Purger>().RunOnceAsync(CancellationToken.None)).Count);
         Assert.Equal(47, a.Store.Count);
+    }
+
+    /// <summary>The original's rule: one failure with no success is enough, at once.</summary>
+    private static void Immediate(PeerNetOptions options)
+    {
+        options.PurgeMinFailures = 1;
+        options.PurgeFailingFor = TimeSpan.Zero;
     }
 
     private static void Record(MemoryNode node, string address, long ok, long fail)

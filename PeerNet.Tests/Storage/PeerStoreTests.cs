@@ -85,13 +85,13 @@ public sealed class PeerStoreTests : IDisposable
         await h.Store.SaveAsync([a], TestContext.Current.CancellationToken);
         await h.Store.RemoveAsync([a], TestContext.Current.CancellationToken);
 
-        h.Store.TrySaveLearned([a, A("ws://fresh.example")]);
+        h.Store.TrySaveLearned([a, A("ws://fresh.example")], source: null);
         await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["ws://fresh.example"], await KnownAsync(h.Store));
 
         time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMilliseconds(1));
         Assert.False(await h.Store.IsRemovedAsync(a, TestContext.Current.CancellationToken));
-        h.Store.TrySaveLearned([a]);
+        h.Store.TrySaveLearned([a], source: null);
         await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         Assert.Contains("ws://a.example", await KnownAsync(h.Store));
     }
@@ -108,7 +108,7 @@ public sealed class PeerStoreTests : IDisposable
         Assert.False(await h.Store.IsRemovedAsync(a, TestContext.Current.CancellationToken));
         await h.Store.RemoveAsync([a], TestContext.Current.CancellationToken);
         await h.Store.SaveAsync([a], TestContext.Current.CancellationToken);
-        h.Store.TrySaveLearned([a]); // already known: no change, no error
+        h.Store.TrySaveLearned([a], source: null); // already known: no change, no error
         await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["ws://a.example"], await KnownAsync(h.Store));
     }
@@ -354,7 +354,7 @@ public sealed class PeerStoreTests : IDisposable
         await using var h = await StartAsync(o => o.Advertise = ["WS://ME.example:8080/peer"]);
         Assert.Equal(["ws://other.example"], await KnownAsync(h.Store));
         Assert.Equal(0, await h.Store.SaveAsync([A("ws://me.example:8080/peer")], TestContext.Current.CancellationToken));
-        h.Store.TrySaveLearned([A("ws://me.example:8080/peer")]);
+        h.Store.TrySaveLearned([A("ws://me.example:8080/peer")], source: null);
         await h.Store.FlushAsync(TestContext.Current.CancellationToken);
         Assert.Equal(1, h.Store.Count);
     }

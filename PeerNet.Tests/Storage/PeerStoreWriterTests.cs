@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PeerNet.Addressing;
 using PeerNet.Storage;
+using static PeerNet.Tests.Storage.LearnWrites;
 using PeerNet.Tests.Infrastructure;
 
 namespace PeerNet.Tests.Storage;
@@ -26,7 +27,7 @@ public sealed class PeerStoreWriterTests
         public Harness()
         {
             _connection = _file.Open();
-            _applier = new StoreBatchApplier(_connection);
+            _applier = new StoreBatchApplier(_connection, LearnWrites.Table, terribleFailures: 3);
             var options = new PeerNetOptions { StoreBatchSize = BatchSize, StoreQueueCapacity = QueueCapacity, StoreFlushInterval = 250 };
             Telemetry = new StandaloneTelemetry(o => o.StoreQueueCapacity = QueueCapacity);
             Writer = new PeerStoreWriter(_applier, options, Time, NullLogger.Instance,
@@ -51,7 +52,7 @@ public sealed class PeerStoreWriterTests
 
         public long Scalar(string sql) => _file.Scalar(sql);
 
-        public long KnownInTheFile() => _file.Scalar("SELECT COUNT(*) FROM Nodes");
+        public long KnownInTheFile() => _file.Scalar("SELECT (SELECT COUNT(*) FROM Nodes) + (SELECT COUNT(*) FROM LearnedNodes)"); // explicit and learned
 
         public async ValueTask DisposeAsync()
         {
@@ -72,7 +73,7 @@ public sealed class PeerStoreWriterTests
         await using var h = new Harness();
         // Queued before the writer runs: 25 learned addresses, one write each.
         foreach (var address in Addresses("n", 25))
-            Assert.True(h.Writer.TryEnqueue(StoreWrite.Learn([address])));
+            Assert.True(h.Writer.TryEnqueue(Learn(address)));
         h.Writer.Start();
 
         await Wait.UntilAsync(() => h.Deltas().Length >= 2, TestCluster.Patience, "two full batches are committed");
@@ -81,7 +82,7 @@ public sealed class PeerStoreWriterTests
         // The last 5 wait for more (the clock never ends the linger): later writes join the same transaction, and
         // an explicit write ends the wait.
         foreach (var address in Addresses("late", 3))
-            Assert.True(h.Writer.TryEnqueue(StoreWrite.Learn([address])));
+            Assert.True(h.Writer.TryEnqueue(Learn(address)));
         Assert.Equal(0, await h.Writer.WriteAsync(StoreWrite.Flush(), CancellationToken.None));
 
         Assert.Equal([BatchSize, BatchSize, 5 + 3], h.Deltas());
@@ -94,7 +95,7 @@ public sealed class PeerStoreWriterTests
     {
         await using var h = new Harness();
         h.Writer.Start();
-        Assert.True(h.Writer.TryEnqueue(StoreWrite.Learn(Addresses("n", 3))));
+        Assert.True(h.Writer.TryEnqueue(Learn(Addresses("n", 3))));
 
         // Moved in steps: the linger's timer starts once the writer has taken the write.
         await Wait.UntilAsync(() =>
@@ -111,7 +112,7 @@ public sealed class PeerStoreWriterTests
     {
         await using var h = new Harness();
         h.Writer.Start();
-        Assert.True(h.Writer.TryEnqueue(StoreWrite.Learn(Addresses("learned", 2)))); // lingers: the clock never moves
+        Assert.True(h.Writer.TryEnqueue(Learn(Addresses("learned", 2)))); // lingers: the clock never moves
         var save = StoreWrite.Save(Addresses("saved", 3));
         bool? completedAtCommit = null;
         h.AtCommit = () => completedAtCommit ??= save.Done!.Task.IsCompleted;
@@ -137,7 +138,7 @@ public sealed class PeerStoreWriterTests
         for (var i = 0; i < QueueCapacity; i++)
             Assert.True(h.Writer.TryEnqueue(StoreWrite.Stat(counted, StatField.NodesRx, 1)));
         Assert.False(h.Writer.TryEnqueue(StoreWrite.Stat(counted, StatField.NodesRx, 1)));
-        Assert.False(h.Writer.TryEnqueue(StoreWrite.Learn(Addresses("n", 5))));
+        Assert.False(h.Writer.TryEnqueue(Learn(Addresses("n", 5))));
         Assert.Equal(2, h.Writer.Dropped);
         Assert.Equal((2, 2), (dropped.Sum(), hits.Sum("limit", "store_queue"))); // each drop on the meter, as a hit of the queue's bound
 
@@ -158,7 +159,7 @@ public sealed class PeerStoreWriterTests
     {
         await using var h = new Harness();
         foreach (var address in Addresses("n", 25))
-            Assert.True(h.Writer.TryEnqueue(StoreWrite.Learn([address])));
+            Assert.True(h.Writer.TryEnqueue(Learn(address)));
         h.Writer.Start();
 
         // The last batch would linger for ever on this clock: stopping commits it.
@@ -167,7 +168,7 @@ public sealed class PeerStoreWriterTests
         Assert.Equal(25, h.KnownInTheFile());
         Assert.Equal(25, h.Deltas().Sum());
         await Assert.ThrowsAsync<ObjectDisposedException>(() => h.Writer.WriteAsync(StoreWrite.Save(Addresses("late", 1)), CancellationToken.None));
-        Assert.False(h.Writer.TryEnqueue(StoreWrite.Learn(Addresses("late", 1))));
+        Assert.False(h.Writer.TryEnqueue(Learn(Addresses("late", 1))));
         Assert.Equal(1, h.Writer.Dropped);
     }
 }

@@ -1,5 +1,6 @@
 using PeerNet.Addressing;
 using PeerNet.Storage;
+using static PeerNet.Tests.Storage.LearnWrites;
 
 namespace PeerNet.Tests.Storage;
 
@@ -14,7 +15,7 @@ public sealed class StoreBatchApplierTests : IDisposable
     public StoreBatchApplierTests()
     {
         _connection = _file.Open();
-        _applier = new StoreBatchApplier(_connection);
+        _applier = new StoreBatchApplier(_connection, LearnWrites.Table, terribleFailures: 3);
     }
 
     public void Dispose()
@@ -28,9 +29,9 @@ public sealed class StoreBatchApplierTests : IDisposable
 
     private static PeerAddress[] As(params string[] names) => names.Select(A).ToArray();
 
-    private (int[] Changed, long NodeDelta, long TombstoneDelta) Apply(long now, params StoreWrite[] batch) => _applier.Apply(batch, now, now - 1000);
+    private (int[] Changed, long NodeDelta, long TombstoneDelta) Apply(long now, params StoreWrite[] batch) => _applier.Apply(batch, now, now - 1000, now - 100);
 
-    private List<string> Nodes() => _file.Column("SELECT Address FROM Nodes ORDER BY Address");
+    private List<string> Nodes() => _file.Column("SELECT Address FROM Nodes UNION ALL SELECT Address FROM LearnedNodes ORDER BY Address"); // explicit and learned
 
     private List<string> Tombstones() => _file.Column("SELECT Address FROM Tombstones ORDER BY Address");
 
@@ -40,7 +41,7 @@ public sealed class StoreBatchApplierTests : IDisposable
         var (changed, delta, tombstones) = Apply(Now,
             StoreWrite.Save(As("a", "b")),
             StoreWrite.Save(As("b", "c")), // b is known by now
-            StoreWrite.Learn(As("d", "a")),
+            Learn(As("d", "a")),
             StoreWrite.Remove(As("a", "never-known")),
             StoreWrite.Flush());
 
@@ -70,8 +71,8 @@ public sealed class StoreBatchApplierTests : IDisposable
         Apply(Now, StoreWrite.Remove(As("a", "b")));
 
         // The cutoff is now - RemovedTtl: a tombstone removed after it still holds.
-        Assert.Equal([0], _applier.Apply([StoreWrite.Learn(As("a"))], Now + 10, tombstoneCutoffMs: Now - 1).Changed);
-        Assert.Equal([1], _applier.Apply([StoreWrite.Learn(As("a"))], Now + 10, tombstoneCutoffMs: Now).Changed);
+        Assert.Equal([0], _applier.Apply([Learn(As("a"))], Now + 10, tombstoneCutoffMs: Now - 1, purgedCutoffMs: Now - 1).Changed);
+        Assert.Equal([1], _applier.Apply([Learn(As("a"))], Now + 10, tombstoneCutoffMs: Now, purgedCutoffMs: Now).Changed);
         Assert.Equal([A("a").Value], Nodes());
 
         Assert.Equal([1], Apply(Now + 20, StoreWrite.Save(As("b"))).Changed); // an explicit save ignores and lifts it
@@ -86,7 +87,7 @@ public sealed class StoreBatchApplierTests : IDisposable
         Assert.Equal(1, Apply(Now + 10, StoreWrite.Remove(As("a", "d"))).TombstoneDelta); // a's is refreshed, not added
         Assert.Equal(Now + 10, _file.Scalar($"SELECT RemovedAt FROM Tombstones WHERE Address = '{A("a").Value}'"));
         Assert.Equal(-2, Apply(Now + 20, StoreWrite.Save(As("a", "b", "fresh"))).TombstoneDelta);
-        Assert.Equal(0, Apply(Now + 30, StoreWrite.Learn(As("c"))).TombstoneDelta); // learning leaves tombstones alone
+        Assert.Equal(0, Apply(Now + 30, Learn(As("c"))).TombstoneDelta); // learning leaves tombstones alone
         Assert.Equal(2, _file.Scalar("SELECT COUNT(*) FROM Tombstones"));
     }
 
@@ -114,8 +115,8 @@ public sealed class StoreBatchApplierTests : IDisposable
         Apply(Now, StoreWrite.Remove(As("old")));
         Apply(Now + 1000, StoreWrite.Remove(As("new")));
 
-        Assert.Equal(0, _applier.ExpireTombstones(Now - 1));
-        Assert.Equal(1, _applier.ExpireTombstones(Now));
+        Assert.Equal(0, _applier.ExpireTombstones(Now - 1, Now - 1));
+        Assert.Equal(1, _applier.ExpireTombstones(Now, Now));
         Assert.Equal([A("new").Value], Tombstones());
     }
 }

@@ -16,5 +16,6 @@ internal sealed class TombstoneConfiguration : IEntityTypeConfiguration<Tombston
         builder.Property(t => t.Address).HasMaxLength(PeerAddress.MaxLength).IsRequired();
         // Expired tombstones are deleted by time.
         builder.HasIndex(t => t.RemovedAt);
+        builder.Property(t => t.Purged).HasDefaultValue(false).HasSentinel(true);
     }
 }

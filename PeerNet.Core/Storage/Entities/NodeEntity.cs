@@ -1,6 +1,9 @@
 namespace PeerNet.Storage.Entities;
 
-/// <summary>A known address: rows are appended in the order saved, and a unique index orders them by ring position.</summary>
+/// <summary>
+/// An address saved explicitly (REST, library, seeds): rows are appended in the order saved, and a unique index orders
+/// them by ring position. Learned addresses live in the bounded <see cref="LearnedNodeEntity"/> table instead.
+/// </summary>
 public sealed class NodeEntity
 {
     /// <summary>Row id, in the order rows were added.</summary>

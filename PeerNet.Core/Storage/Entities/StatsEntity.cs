@@ -27,6 +27,12 @@ public sealed class StatsEntity
     /// <summary>Last failed connection, Unix milliseconds.</summary>
     public long? LastFailAt { get; set; }
 
+    /// <summary>
+    /// The first failed connection since the last successful one (or ever), Unix milliseconds; null while the last
+    /// connection succeeded. Purge forgets an address only once it has been failing for a while.
+    /// </summary>
+    public long? FailingSince { get; set; }
+
     /// <summary>Last time addresses were received, Unix milliseconds.</summary>
     public long? LastRxAt { get; set; }
 

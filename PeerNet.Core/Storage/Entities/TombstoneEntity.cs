@@ -11,4 +11,10 @@ public sealed class TombstoneEntity
 
     /// <summary>When it was removed, Unix milliseconds.</summary>
     public long RemovedAt { get; set; }
+
+    /// <summary>
+    /// True when purge removed it (blocked for <see cref="PeerNetOptions.PurgedTtl"/>); false for an explicit remove
+    /// (blocked for <see cref="PeerNetOptions.RemovedTtl"/>).
+    /// </summary>
+    public bool Purged { get; set; }
 }

@@ -16,6 +16,35 @@ namespace PeerNet.Storage.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("PeerNet.Storage.Entities.LearnedNodeEntity", b =>
+                {
+                    b.Property<long>("Ring")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Ring");
+
+                    b.HasIndex("Kind", "Ring");
+
+                    b.HasIndex("Kind", "Slot")
+                        .IsUnique();
+
+                    b.ToTable("LearnedNodes", (string)null);
+                });
+
             modelBuilder.Entity("PeerNet.Storage.Entities.NodeEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -56,6 +85,9 @@ namespace PeerNet.Storage.Migrations
                     b.Property<long>("ConnectionsOk")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FailingSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastFailAt")
                         .HasColumnType("INTEGER");
 
@@ -79,6 +111,21 @@ namespace PeerNet.Storage.Migrations
                     b.ToTable("Stats", (string)null);
                 });
 
+            modelBuilder.Entity("PeerNet.Storage.Entities.StoreSettingEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Settings", (string)null);
+                });
+
             modelBuilder.Entity("PeerNet.Storage.Entities.TombstoneEntity", b =>
                 {
                     b.Property<long>("Ring")
@@ -88,6 +135,11 @@ namespace PeerNet.Storage.Migrations
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Purged")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false);
 
                     b.Property<long>("RemovedAt")
                         .HasColumnType("INTEGER");

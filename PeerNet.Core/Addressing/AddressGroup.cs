@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PeerNet.Addressing;
+
+/// <summary>
+/// The network group of an address or of a connection's source, as Bitcoin Core's addrman groups them: one party
+/// controls whole ranges more easily than many, so the address table limits what one group may fill. IPv4 by /16,
+/// IPv6 by /32, a DNS name by itself. Loopback is not exempt but finer: each loopback source IP is its own group
+/// (so attacks can be tested on loopback), and a loopback address or a <c>localhost</c> name is grouped with its port
+/// (so an honest network of many nodes on one loopback IP spreads over the table as real hosts would).
+/// </summary>
+public static class AddressGroup
+{
+    /// <summary>The group of a peer address (what it names).</summary>
+    public static string Of(PeerAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var host = address.Host;
+        var literal = host.Length > 1 && host[0] == '[' ? host[1..^1] : host;
+        if (IPAddress.TryParse(literal, out var ip))
+        {
+            if (ip.IsIPv4MappedToIPv6)
+                ip = ip.MapToIPv4();
+            return IPAddress.IsLoopback(ip)
+                ? string.Create(CultureInfo.InvariantCulture, $"L|{ip}:{address.Port}")
+                : OfRoutable(ip);
+        }
+        return host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, $"L|{host}:{address.Port}")
+            : "N|" + host;
+    }
+
+    /// <summary>The group of a connection's source: the remote IP's /16 (IPv4) or /32 (IPv6); a loopback IP itself.</summary>
+    public static string OfSource(IPAddress remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (remote.IsIPv4MappedToIPv6)
+            remote = remote.MapToIPv4();
+        return IPAddress.IsLoopback(remote) ? "L|" + remote : OfRoutable(remote);
+    }
+
+    /// <summary>
+    /// The endpoint an address reaches (host and port): aliases of one endpoint that differ only in path or scheme
+    /// share it, so the table holds at most one of them per bucket.
+    /// </summary>
+    public static string EndpointOf(PeerAddress address) =>
+        string.Create(CultureInfo.InvariantCulture, $"{address.Host}:{address.Port}");
+
+    private static string OfRoutable(IPAddress ip)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        ip.TryWriteBytes(bytes, out _);
+        return ip.AddressFamily == AddressFamily.InterNetwork
+            ? string.Create(CultureInfo.InvariantCulture, $"4|{bytes[0]}.{bytes[1]}")
+            : string.Create(CultureInfo.InvariantCulture, $"6|{bytes[0]:x2}{bytes[1]:x2}:{bytes[2]:x2}{bytes[3]:x2}");
+    }
+}
