@@ -77,6 +77,10 @@ public sealed class RateLimitTests : IDisposable
 
         await Wait.UntilAsync(async () => (await node.Client.SendAsync(Save(1001), Ct)).StatusCode == HttpStatusCode.OK, Patience, "the bucket refilled");
         Assert.Equal(served + 2, node.Node.KnownCount); // no rejected write landed
+
+        var metrics = await node.Client.GetStringAsync("/metrics", Ct);
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("aspnetcore_rate_limiting_requests", StringComparison.Ordinal)
+            && line.Contains("endpoint_limiter", StringComparison.Ordinal));
     }
 
     [Fact]
