@@ -32,10 +32,8 @@ internal sealed partial class WriteAccessHandler(
         if (_keyHash is null)
         {
             _keyless = KeylessWriteRule.Check(Context.Connection.RemoteIpAddress, Request.Headers.Host, Request.Headers.Origin, Request.Headers["Sec-Fetch-Site"]);
-            if (_keyless == KeylessVerdict.Allowed)
-                return Task.FromResult(Success("loopback"));
-            Log.KeylessWriteRefused(Logger, _keyless, Request.Method, Request.Path, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-            return Task.FromResult(AuthenticateResult.NoResult());
+            // Runs for every request (the only scheme is the default): refusals are logged when a write is challenged.
+            return Task.FromResult(_keyless == KeylessVerdict.Allowed ? Success("loopback") : AuthenticateResult.NoResult());
         }
 
         if (!Request.Headers.TryGetValue(HeaderName, out var given) || given.Count != 1 || string.IsNullOrEmpty(given[0]))
@@ -65,6 +63,8 @@ internal sealed partial class WriteAccessHandler(
                 ? "The X-Api-Key header does not match the node's API key."
                 : "Writes need the X-Api-Key header with the node's API key."),
         };
+        Log.WriteRefused(Logger, status, _keyHash is null ? _keyless.ToString() : "ApiKey", Request.Method, Request.Path,
+            Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         Response.StatusCode = status;
         await problemDetails.WriteAsync(new ProblemDetailsContext
         {
@@ -88,7 +88,7 @@ internal sealed partial class WriteAccessHandler(
     private static partial class Log
     {
         // Next free event id: 1202.
-        [LoggerMessage(1201, LogLevel.Debug, "Keyless write refused ({Verdict}): {Method} {Path} from {Client}")]
-        public static partial void KeylessWriteRefused(ILogger logger, KeylessVerdict verdict, string method, PathString path, string client);
+        [LoggerMessage(1201, LogLevel.Debug, "Write refused with {Status} ({Rule}): {Method} {Path} from {Client}")]
+        public static partial void WriteRefused(ILogger logger, int status, string rule, string method, PathString path, string client);
     }
 }

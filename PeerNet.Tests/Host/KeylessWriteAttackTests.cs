@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using PeerNet.Tests.Infrastructure;
+using Serilog.Core;
 
 namespace PeerNet.Tests.Host;
 
@@ -106,5 +108,16 @@ public sealed class KeylessWriteAttackTests : IAsyncLifetime
         var ownPage = CrossSiteAnnounce($"http://localhost:{_node.BaseAddress.Port}", "same-origin");
         Assert.Equal(HttpStatusCode.OK, (await _node.Client.SendAsync(ownPage, Ct)).StatusCode);
         Assert.Equal(2, announces.Sum());
+    }
+
+    [Fact]
+    public async Task ARefusal_IsLoggedAtDebug_NamingTheRule()
+    {
+        var sink = new LogSink();
+        await using var node = await TestNode.StartAsync(_dir.File("log.db"),
+            new Dictionary<string, string?> { ["PeerNet:Debug"] = "true", ["Serilog:MinimumLevel:Default"] = "Information" },
+            services: s => s.AddSingleton<ILogEventSink>(sink));
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Client.SendAsync(Save("evil.example"), Ct)).StatusCode);
+        Assert.Contains(sink.Messages(), m => m.Contains("Write refused with 403") && m.Contains("ForeignHost") && m.Contains("/api/nodes"));
     }
 }
