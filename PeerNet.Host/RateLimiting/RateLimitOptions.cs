@@ -38,4 +38,11 @@ public sealed class RateLimitOptions
     /// </summary>
     [Range(1, 1_048_576)]
     public int Partitions { get; set; } = 4096;
+
+    /// <summary>
+    /// Announces (their response streams, up to timeoutMs each) one client may hold open at once, next to the
+    /// announce rate: each holds a buffer of responses. Default 64 (20 a second of 2 s each are 40).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int OpenAnnouncesPerClient { get; set; } = 64;
 }

@@ -11,4 +11,7 @@ internal static class RateLimitPolicies
 
     /// <summary>Event streams (GET /api/requests, /api/dashboard/events): open streams per client.</summary>
     public const string Streams = "streams";
+
+    /// <summary>Announce streams one client holds open at once (the global limiter, next to <see cref="Announces"/>).</summary>
+    public const string OpenAnnounces = "open-announces";
 }

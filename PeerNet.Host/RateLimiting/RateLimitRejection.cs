@@ -10,6 +10,9 @@ internal static partial class RateLimitRejection
     /// <summary>Retry-After when the limiter has no estimate (open streams end when their clients close them).</summary>
     public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>HttpContext item: the limit the request was checked against last (a <see cref="RateLimitPolicies"/> name).</summary>
+    public const string LimitItem = "PeerNet.RateLimit";
+
     public static async ValueTask WriteAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
@@ -17,9 +20,10 @@ internal static partial class RateLimitRejection
             ? estimate
             : DefaultRetryAfter;
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "";
+        var policy = context.Items[LimitItem] as string ?? "";
         var detail = policy switch
         {
+            RateLimitPolicies.OpenAnnounces => $"This client has as many announces open as {RateLimitOptions.SectionName}:{nameof(RateLimitOptions.OpenAnnouncesPerClient)} allows; let one end first.",
             RateLimitPolicies.Streams => $"This client has as many event streams open as {RateLimitOptions.SectionName}:{nameof(RateLimitOptions.StreamsPerClient)} allows; close one first.",
             RateLimitPolicies.Announces => $"This client started more announces or censuses than {RateLimitOptions.SectionName}:{nameof(RateLimitOptions.AnnouncesPerSecond)} allows; retry after {seconds} s.",
             _ => $"This client made more writes than {RateLimitOptions.SectionName}:{nameof(RateLimitOptions.WritesPerSecond)} allows; retry after {seconds} s.",

@@ -42,6 +42,7 @@ public sealed class RateLimitOptionsTests : IDisposable
         Assert.Equal((20, 40), (o.AnnouncesPerSecond, o.AnnounceBurst));
         Assert.Equal(8, o.StreamsPerClient);
         Assert.Equal(4096, o.Partitions);
+        Assert.Equal(64, o.OpenAnnouncesPerClient);
     }
 
     [Fact]
@@ -55,8 +56,9 @@ public sealed class RateLimitOptionsTests : IDisposable
             ["RateLimits:AnnounceBurst"] = "8",
             ["RateLimits:StreamsPerClient"] = "9",
             ["RateLimits:Partitions"] = "10",
+            ["RateLimits:OpenAnnouncesPerClient"] = "11",
         });
-        Assert.Equal((5, 6, 7, 8, 9, 10), (o.WritesPerSecond, o.WriteBurst, o.AnnouncesPerSecond, o.AnnounceBurst, o.StreamsPerClient, o.Partitions));
+        Assert.Equal((5, 6, 7, 8, 9, 10, 11), (o.WritesPerSecond, o.WriteBurst, o.AnnouncesPerSecond, o.AnnounceBurst, o.StreamsPerClient, o.Partitions, o.OpenAnnouncesPerClient));
     }
 
     [Theory]
@@ -64,6 +66,7 @@ public sealed class RateLimitOptionsTests : IDisposable
     [InlineData("AnnounceBurst", "-1")]
     [InlineData("StreamsPerClient", "0")]
     [InlineData("Partitions", "0")]
+    [InlineData("OpenAnnouncesPerClient", "0")]
     public void OutOfRange_NamesTheKey(string key, string value) =>
         Assert.Contains(key, ValidationError(new() { [$"RateLimits:{key}"] = value }));
 

@@ -123,4 +123,28 @@ public sealed class RateLimitTests : IDisposable
             return again.StatusCode == HttpStatusCode.OK;
         }, Patience, "the closed stream's slot is free");
     }
+
+    [Fact]
+    public async Task TooManyOpenAnnounces_Get429_AnotherClientIsServed_AndOneEndingFreesASlot()
+    {
+        await using var node = await StartAsync(("OpenAnnouncesPerClient", "2"));
+        HttpRequestMessage Announce() => new(HttpMethod.Post, "/api/announce?timeoutMs=60000") { Content = JsonContent.Create(new { type = "t" }) };
+        var first = await SseStream.OpenAsync(node.Client, Announce());
+        await using var second = await SseStream.OpenAsync(node.Client, Announce());
+        Assert.Equal(HttpStatusCode.OK, first.Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.Response.StatusCode);
+
+        await AssertTooManyAsync(await node.Client.SendAsync(Announce(), HttpCompletionOption.ResponseHeadersRead, Ct), "OpenAnnouncesPerClient");
+
+        using var otherClient = LoopbackClient.From(OtherClient(), node.BaseAddress);
+        await using (var other = await SseStream.OpenAsync(otherClient, Announce()))
+            Assert.Equal(HttpStatusCode.OK, other.Response.StatusCode);
+
+        await first.DisposeAsync(); // the client goes away: its announce ends
+        await Wait.UntilAsync(async () =>
+        {
+            using var again = await node.Client.SendAsync(Announce(), HttpCompletionOption.ResponseHeadersRead, Ct);
+            return again.StatusCode == HttpStatusCode.OK;
+        }, Patience, "the ended announce's slot is free");
+    }
 }
