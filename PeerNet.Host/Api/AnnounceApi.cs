@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using PeerNet.Gossip.Announcing;
 using PeerNet.Host.Hosting;
+using PeerNet.Host.RateLimiting;
 using PeerNet.Host.Security;
 using static PeerNet.Host.Api.FieldProblems;
 
@@ -17,7 +18,7 @@ internal static class AnnounceApi
 
     public static IEndpointRouteBuilder MapAnnounceApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/announce", Announce).WithTags("Announces").WithName("Announce").RequireWriteAccess()
+        app.MapPost("/api/announce", Announce).WithTags("Announces").WithName("Announce").RequireWriteAccess().RateLimited(RateLimitPolicies.Announces).OpenAnnouncesLimited()
             .WithSummary("Announce a message to the network; stream the responses as Server-Sent Events.")
             .WithDescription("One SSE event per response ({ id, reply, type, data, dataBase64, hops, limit }, one JSON object per data: line), " +
                 "until timeoutMs (default 2000, at most 60000) passes, max responses have arrived, or the client goes away. " +

@@ -1,3 +1,4 @@
+using PeerNet.Host.RateLimiting;
 using PeerNet.Host.Security;
 using static PeerNet.Host.Api.FieldProblems;
 
@@ -12,7 +13,7 @@ internal static class CensusApi
     public static IEndpointRouteBuilder MapCensusApi(this IEndpointRouteBuilder app)
     {
         // A write in effect: every node of the network answers it, so it needs the API key (or loopback), as writes do.
-        app.MapGet("/api/census", Census).WithTags("Node").WithName("Census").RequireWriteAccess()
+        app.MapGet("/api/census", Census).WithTags("Node").WithName("Census").RequireWriteAccess().RateLimited(RateLimitPolicies.Announces)
             .WithSummary("Run a census: every PeerNet node's id, version and peers, gathered for timeoutMs.")
             .WithDescription("timeoutMs 100 to 10000 (default 2000). Original nodes appear as the peers PeerNet nodes list (version null). " +
                 "A census asked for within 2 s of the last gets that one's result. 404 when PeerNet:Census is off.")

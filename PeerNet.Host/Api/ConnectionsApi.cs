@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using PeerNet.Addressing;
+using PeerNet.Host.RateLimiting;
 using PeerNet.Host.Security;
 using PeerNet.Peers;
 using PeerNet.Protocol;
@@ -15,13 +16,13 @@ internal static class ConnectionsApi
         var connections = app.MapGroup("/api/connections").WithTags("Connections");
         connections.MapGet("/", List).WithName("ListConnections")
             .WithSummary("Handshaken peers: address (null for inbound), peer id, direction, since.");
-        connections.MapPost("/", Connect).WithName("Connect").RequireWriteAccess()
+        connections.MapPost("/", Connect).WithName("Connect").RequireWriteAccess().RateLimited(RateLimitPolicies.Writes)
             .WithSummary("Dial an address; answers after the handshake with the peer's id.")
             .WithDescription("502 when the dial or handshake fails (the detail says why, e.g. the address is this node itself); 409 when already connected.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway);
-        connections.MapDelete("/", Disconnect).WithName("Disconnect").RequireWriteAccess()
+        connections.MapDelete("/", Disconnect).WithName("Disconnect").RequireWriteAccess().RateLimited(RateLimitPolicies.Writes)
             .WithSummary("Close the connection to ?address= (outbound) or ?peerId= (any).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);

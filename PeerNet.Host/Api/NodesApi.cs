@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using PeerNet.Addressing;
+using PeerNet.Host.RateLimiting;
 using PeerNet.Host.Security;
 using PeerNet.Storage;
 using static PeerNet.Host.Api.FieldProblems;
@@ -25,11 +26,11 @@ internal static class NodesApi
         nodes.MapGet("/", ListNodes).WithName("ListNodes")
             .WithSummary("Known addresses, one page at a time (cursor paging).")
             .WithDescription($"`limit` defaults to {DefaultPageSize} and may be at most {PeerStore.MaxPageSize}; pass a page's `next` as `after` for the following page.");
-        nodes.MapPost("/", SaveNodes).WithName("SaveNodes").RequireWriteAccess()
+        nodes.MapPost("/", SaveNodes).WithName("SaveNodes").RequireWriteAccess().RateLimited(RateLimitPolicies.Writes)
             .WithSummary("Save addresses. Answers once committed; a batch with any invalid address is rejected whole.")
             .WithDescription($"At most {MaxBatch} addresses. Saving lifts a tombstone left by a remove. Needs X-Api-Key when PeerNet:ApiKey is set, else a loopback client.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        nodes.MapDelete("/", RemoveNodes).WithName("RemoveNodes").RequireWriteAccess()
+        nodes.MapDelete("/", RemoveNodes).WithName("RemoveNodes").RequireWriteAccess().RateLimited(RateLimitPolicies.Writes)
             .WithSummary("Remove addresses and their stats; node exchange will not learn them again for PeerNet:RemovedTtl.")
             .WithDescription($"At most {MaxBatch} addresses. Needs X-Api-Key when PeerNet:ApiKey is set, else a loopback client.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using PeerNet.Gossip.Announcing;
 using PeerNet.Host.Hosting;
+using PeerNet.Host.RateLimiting;
 using PeerNet.Host.Security;
 
 namespace PeerNet.Host.Api;
@@ -13,22 +14,25 @@ internal static class RequestsApi
     public static IEndpointRouteBuilder MapRequestsApi(this IEndpointRouteBuilder app)
     {
         var requests = app.MapGroup("/api/requests").WithTags("Requests");
-        requests.MapGet("/", Subscribe).WithName("SubscribeRequests")
+        // Behind the write rule: the stream carries every request and hands out the reply handles (threat M4).
+        requests.MapGet("/", Subscribe).WithName("SubscribeRequests").RequireWriteAccess().RateLimited(RateLimitPolicies.Streams)
             .WithSummary("Stream the announce requests this node receives (of ?type= only, when given) as Server-Sent Events.")
             .WithDescription("One SSE event per request ({ handle, id, type, data, dataBase64, hops, limit }). The 200 and its headers " +
                 "are sent as soon as the subscription is registered, so a client that has them misses nothing after. Several " +
                 "subscribers may listen at once; each has a bounded buffer, and one that does not keep up loses requests (counted) " +
                 "rather than stalling gossip.")
             .Produces<RequestEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         requests.MapPost("/{handle}/reply", Reply).WithName("ReplyToRequest").RequireWriteAccess()
             .WithSummary("Answer a request from the stream by its handle; the answer travels back to the announcer.")
             .WithDescription("Fields left out take the request's (type, limit). 404 when the handle is unknown or expired, or the peer " +
-                "the request came from has disconnected.")
+                "the request came from has disconnected; 503 when that peer has not read for 10 s (the answer is dropped).")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -68,7 +72,13 @@ internal static class RequestsApi
         try
         {
             if (!await request.ReplyAsync(reply, cancellationToken))
-                return NotFound("The peer this request came from has disconnected: the answer cannot be routed back.");
+            {
+                return request.OriginConnected
+                    ? TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Peer not reading",
+                        detail: $"The peer this request came from took nothing from its full send queue for {PeerNetLimits.OwnSendDeadline.TotalSeconds:0} s: " +
+                            "the answer was dropped. Try again later.")
+                    : NotFound("The peer this request came from has disconnected: the answer cannot be routed back.");
+            }
         }
         catch (ArgumentException ex)
         {

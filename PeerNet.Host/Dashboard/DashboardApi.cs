@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using PeerNet.Host.Hosting;
+using PeerNet.Host.RateLimiting;
 
 namespace PeerNet.Host.Dashboard;
 
@@ -39,7 +40,7 @@ internal static class DashboardApi
             .WithDescription("Off (404) with PeerNet:Dashboard false: it publishes the node's peers.");
         api.MapGet("/events", (PeerNode node, MeterSampler sampler, TimeProvider time) =>
                 new EventStreamResult<DashboardSnapshot>(Stream(node, sampler, time)))
-            .WithName("StreamDashboard")
+            .WithName("StreamDashboard").RateLimited(RateLimitPolicies.Streams)
             .WithSummary("The dashboard's snapshot once a second as Server-Sent Events; the first carries the last 5 minutes of rates (history).")
             .WithDescription("Each event is a snapshot as GET /api/dashboard answers it; history is in the first event only (later ones carry " +
                 "the latest rates). Rates per second come from the node's own PeerNet meter, sampled once a second. Off (404) with PeerNet:Dashboard false.")

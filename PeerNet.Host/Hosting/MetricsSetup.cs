@@ -28,6 +28,7 @@ internal static class MetricsSetup
         "Microsoft.AspNetCore.Diagnostics",
         "Microsoft.AspNetCore.Authentication",
         "Microsoft.AspNetCore.Authorization",
+        "Microsoft.AspNetCore.RateLimiting", // aspnetcore.rate_limiting.*: requests the REST limits turned away
     ];
 
     // Runtime gauges whose names end in "count": exported as `..._count`, which Prometheus reads as the count series

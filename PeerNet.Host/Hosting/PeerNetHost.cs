@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using PeerNet.Host.Api;
 using PeerNet.Host.Dashboard;
 using PeerNet.Host.Errors;
+using PeerNet.Host.RateLimiting;
 using PeerNet.Host.Security;
 using Serilog;
 
@@ -39,6 +40,7 @@ public static class PeerNetHost
         builder.Services.AddPeerNetLogging();
         builder.Services.AddPeerNet();
         builder.Services.AddPeerNetWriteAccess();
+        builder.Services.AddPeerNetRateLimits();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailDefaults.Fill);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // bad input becomes a problem detail with the reason
@@ -53,7 +55,12 @@ public static class PeerNetHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The host's own Serilog logger: the static one stays silent so several hosts can share a process.
-        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            o.GetLevel = RequestLogLevel.Of;
+        });
+        app.UseRateLimiter(); // before the write rule: a flood is turned away before any key is checked
         app.UseAuthentication();
         app.UseAuthorization();
         app.UsePeerNetSwagger();

@@ -14,13 +14,15 @@ internal static class WriteAccessExtensions
         // which this API-key rule does not use.
         services.AddAuthenticationCore(o => o.AddScheme<WriteAccessHandler>(WriteAccessHandler.SchemeName, "API key or loopback"));
         services.AddWebEncoders();
+        services.AddHostedService<OpenWritesWarning>();
         services.AddOptions<AuthenticationSchemeOptions>(WriteAccessHandler.SchemeName);
         services.AddAuthorizationBuilder()
             .AddPolicy(WritePolicy, policy => policy.AddAuthenticationSchemes(WriteAccessHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }
 
-    /// <summary>Marks an endpoint as a write: API key or loopback, else 401.</summary>
+    /// <summary>Marks an endpoint as a write: API key or loopback, else 401 (403 for a loopback client <see cref="KeylessWriteRule"/> refuses).</summary>
     public static TBuilder RequireWriteAccess<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(WritePolicy);
+        builder.RequireAuthorization(WritePolicy).WithMetadata(new ProducesResponseTypeMetadata(
+            StatusCodes.Status403Forbidden, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
 }

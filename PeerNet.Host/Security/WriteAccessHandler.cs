@@ -10,9 +10,10 @@ namespace PeerNet.Host.Security;
 
 /// <summary>
 /// The write rule of the REST API: with <c>PeerNet:ApiKey</c> set, a write needs header <c>X-Api-Key</c> equal to it
-/// (compared in constant time); with no key, writes are accepted from loopback clients only.
+/// (compared in constant time); with no key, writes are accepted only as <see cref="KeylessWriteRule"/> allows:
+/// from loopback clients that address the node as loopback and are not a browser on another site's page.
 /// </summary>
-internal sealed class WriteAccessHandler(
+internal sealed partial class WriteAccessHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
@@ -24,14 +25,15 @@ internal sealed class WriteAccessHandler(
     public const string HeaderName = "X-Api-Key";
 
     private readonly byte[]? _keyHash = peerNetOptions.Value.ApiKey is { } key ? Hash(key) : null;
+    private KeylessVerdict _keyless;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (_keyHash is null)
         {
-            return Task.FromResult(IsLoopback(Context.Connection.RemoteIpAddress)
-                ? Success("loopback")
-                : AuthenticateResult.NoResult());
+            _keyless = KeylessWriteRule.Check(Context.Connection.RemoteIpAddress, Request.Headers.Host, Request.Headers.Origin, Request.Headers["Sec-Fetch-Site"]);
+            // Runs for every request (the only scheme is the default): refusals are logged when a write is challenged.
+            return Task.FromResult(_keyless == KeylessVerdict.Allowed ? Success("loopback") : AuthenticateResult.NoResult());
         }
 
         if (!Request.Headers.TryGetValue(HeaderName, out var given) || given.Count != 1 || string.IsNullOrEmpty(given[0]))
@@ -45,21 +47,36 @@ internal sealed class WriteAccessHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        var detail = _keyHash is null
-            ? "This node has no API key (PeerNet:ApiKey), so it accepts writes only from loopback clients. Set an API key to write from elsewhere."
-            : Request.Headers.ContainsKey(HeaderName)
+        // A loopback client refused for what its request says (Host, Origin) is forbidden, not unauthenticated: no
+        // credential it could add would change the answer on a node without a key.
+        var (status, title, detail) = _keyless switch
+        {
+            KeylessVerdict.ForeignHost => (StatusCodes.Status403Forbidden, "Forbidden",
+                $"This node has no API key, so it accepts writes only from loopback clients that address it as localhost or a loopback IP; " +
+                $"this request's Host is '{Shorten(Request.Headers.Host)}' (a rebound DNS name or a proxy). Set PeerNet:ApiKey to write through a name."),
+            KeylessVerdict.CrossSite => (StatusCodes.Status403Forbidden, "Forbidden",
+                "This node has no API key, and a browser sent this write from another site's page (Origin or Sec-Fetch-Site): refused " +
+                "against cross-site request forgery. Scripts send neither header; or set PeerNet:ApiKey."),
+            _ when _keyHash is null => (StatusCodes.Status401Unauthorized, "Unauthorized",
+                "This node has no API key (PeerNet:ApiKey), so it accepts writes only from loopback clients. Set an API key to write from elsewhere."),
+            _ => (StatusCodes.Status401Unauthorized, "Unauthorized", Request.Headers.ContainsKey(HeaderName)
                 ? "The X-Api-Key header does not match the node's API key."
-                : "Writes need the X-Api-Key header with the node's API key.";
+                : "Writes need the X-Api-Key header with the node's API key."),
+        };
+        Log.WriteRefused(Logger, status, _keyHash is null ? _keyless.ToString() : "ApiKey", Request.Method, Request.Path,
+            Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        Response.StatusCode = status;
         await problemDetails.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails = { Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized", Detail = detail },
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
 
-    internal static bool IsLoopback(IPAddress? address) =>
-        address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+    private static string Shorten(string? value) =>
+        value is null ? "" : value.Length <= 100 ? value : value[..100] + "...";
+
+    internal static bool IsLoopback(IPAddress? address) => KeylessWriteRule.IsLoopback(address);
 
     private AuthenticateResult Success(string how) =>
         AuthenticateResult.Success(new AuthenticationTicket(
@@ -67,4 +84,11 @@ internal sealed class WriteAccessHandler(
             SchemeName));
 
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
+
+    private static partial class Log
+    {
+        // Next free event id: 1202.
+        [LoggerMessage(1201, LogLevel.Debug, "Write refused with {Status} ({Rule}): {Method} {Path} from {Client}")]
+        public static partial void WriteRefused(ILogger logger, int status, string rule, string method, PathString path, string client);
+    }
 }

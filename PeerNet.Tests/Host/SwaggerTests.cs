@@ -24,21 +24,21 @@ public sealed class SwaggerTests : IAsyncLifetime
 
         Assert.Equal(["200"], Codes("/api/node", "get"));
         Assert.Equal(["200", "400"], Codes("/api/nodes", "get"));
-        Assert.Equal(["200", "400", "401"], Codes("/api/nodes", "post"));
-        Assert.Equal(["200", "400", "401"], Codes("/api/nodes", "delete"));
+        Assert.Equal(["200", "400", "401", "403", "429"], Codes("/api/nodes", "post"));
+        Assert.Equal(["200", "400", "401", "403", "429"], Codes("/api/nodes", "delete"));
         Assert.Equal(["200", "400", "404"], Codes("/api/nodes/stats", "get"));
         Assert.Equal(["200", "400"], Codes("/api/nodes/sample", "get"));
         Assert.Equal("n", paths.GetProperty("/api/nodes/sample").GetProperty("get").GetProperty("parameters")[0].GetProperty("name").GetString());
         Assert.Equal(["200"], Codes("/api/connections", "get"));
-        Assert.Equal(["200", "400", "401", "409", "502"], Codes("/api/connections", "post"));
-        Assert.Equal(["204", "400", "401", "404"], Codes("/api/connections", "delete"));
-        Assert.Equal(["200", "400", "401"], Codes("/api/announce", "post"));
-        Assert.Equal(["200", "503"], Codes("/api/requests", "get"));
-        Assert.Equal(["202", "400", "401", "404"], Codes("/api/requests/{handle}/reply", "post"));
+        Assert.Equal(["200", "400", "401", "403", "409", "429", "502"], Codes("/api/connections", "post"));
+        Assert.Equal(["204", "400", "401", "403", "404", "429"], Codes("/api/connections", "delete"));
+        Assert.Equal(["200", "400", "401", "403", "429"], Codes("/api/announce", "post"));
+        Assert.Equal(["200", "401", "403", "429", "503"], Codes("/api/requests", "get"));
+        Assert.Equal(["202", "400", "401", "403", "404", "503"], Codes("/api/requests/{handle}/reply", "post"));
         Assert.True(paths.GetProperty("/api/announce").GetProperty("post").GetProperty("responses").GetProperty("200")
             .GetProperty("content").TryGetProperty("text/event-stream", out _));
         Assert.Equal(["200"], Codes("/api/dashboard", "get"));
-        Assert.Equal(["200"], Codes("/api/dashboard/events", "get"));
+        Assert.Equal(["200", "429"], Codes("/api/dashboard/events", "get"));
         Assert.True(paths.GetProperty("/api/dashboard/events").GetProperty("get").GetProperty("responses").GetProperty("200")
             .GetProperty("content").TryGetProperty("text/event-stream", out _));
         Assert.False(paths.TryGetProperty("/", out _)); // the page itself is not an API

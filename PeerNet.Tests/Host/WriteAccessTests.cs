@@ -71,6 +71,30 @@ public sealed class WriteAccessTests : IDisposable
         Assert.Contains("loopback", (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task WithAKey_AForeignHost_IsJudgedByTheKeyAlone()
+    {
+        await using var node = await TestNode.StartAsync(_dir.File("h.db"), new Dictionary<string, string?> { ["PeerNet:ApiKey"] = "s3cret-key" });
+        var withKey = Save("s3cret-key");
+        withKey.Headers.Host = "peernet.example.org";
+        Assert.Equal(HttpStatusCode.OK, (await node.Client.SendAsync(withKey, TestContext.Current.CancellationToken)).StatusCode);
+        var without = Save();
+        without.Headers.Host = "peernet.example.org";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await node.Client.SendAsync(without, TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheRequestStream_NeedsWriteAccess()
+    {
+        // Anyone could take the subscriber slots and read every request and reply handle (threat M4).
+        await using var factory = new ApiFactory();
+        using var anonymous = await factory.CreateClient().GetAsync("/api/requests", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var writer = await factory.CreateWriter().GetAsync("/api/requests", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, writer.StatusCode);
+        Assert.Equal("text/event-stream", writer.Content.Headers.ContentType?.MediaType);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", true)]
     [InlineData("127.8.9.10", true)]

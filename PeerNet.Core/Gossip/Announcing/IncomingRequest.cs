@@ -51,6 +51,12 @@ public sealed class IncomingRequest
     /// <summary>The node id of the peer it came from.</summary>
     public string FromPeer => _origin.RemoteId?.ToString() ?? "";
 
+    /// <summary>
+    /// False once the peer it came from has disconnected. A <c>ReplyAsync</c> that returned false while this is still
+    /// true gave up at <see cref="PeerNetLimits.OwnSendDeadline"/>: the peer took nothing from its full send queue.
+    /// </summary>
+    public bool OriginConnected => !_origin.IsClosed;
+
     /// <summary>When it arrived.</summary>
     public DateTimeOffset ReceivedAt => new(_receivedAtTicks, TimeSpan.Zero);
 
