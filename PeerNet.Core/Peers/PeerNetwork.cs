@@ -209,7 +209,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
             return refusal;
         if (replaced is not null)
             _ = replaced.CloseAsync($"replaced by the connection node {(peer.Direction == PeerDirection.Outbound ? Self : peer.RemoteId)} dialled");
-        Log.PeerConnected(_logger, peer.ToString(), Count);
+        Log.PeerConnected(_logger, LevelOf(peer), peer.ToString(), Count);
         _context.Announces.OnPeerUp(peer);
         _context.Exchange.OnPeerUp(peer);
         PeerConnected?.Invoke(peer);
@@ -218,11 +218,17 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
 
     void IPeerAdmission.Forget(Peer peer) => _table.Forget(peer);
 
+    /// <summary>
+    /// Outbound peers (this node's few choices) come and go at Information; inbound ones at Debug: whoever connects
+    /// chooses how often, and a peer churning connections must not grow the node's logs (threat L6).
+    /// </summary>
+    private static LogLevel LevelOf(Peer peer) => peer.Direction == PeerDirection.Outbound ? LogLevel.Information : LogLevel.Debug;
+
     void IPeerAdmission.Depart(Peer peer, string reason)
     {
         if (!_table.Depart(peer))
             return;
-        Log.PeerDisconnected(_logger, peer.ToString(), reason);
+        Log.PeerDisconnected(_logger, LevelOf(peer), peer.ToString(), reason);
         _context.Announces.OnPeerDown(peer);
         try
         {
@@ -247,11 +253,11 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
     private static partial class Log
     {
         // Event ids 300-399 belong to the peer network. Next free: 307.
-        [LoggerMessage(300, LogLevel.Information, "Peer connected: {Peer} ({Count} handshaken)")]
-        public static partial void PeerConnected(ILogger logger, string peer, int count);
+        [LoggerMessage(EventId = 300, Message = "Peer connected: {Peer} ({Count} handshaken)")]
+        public static partial void PeerConnected(ILogger logger, LogLevel level, string peer, int count);
 
-        [LoggerMessage(301, LogLevel.Information, "Peer disconnected: {Peer}: {Reason}")]
-        public static partial void PeerDisconnected(ILogger logger, string peer, string reason);
+        [LoggerMessage(EventId = 301, Message = "Peer disconnected: {Peer}: {Reason}")]
+        public static partial void PeerDisconnected(ILogger logger, LogLevel level, string peer, string reason);
 
         [LoggerMessage(302, LogLevel.Debug, "Dial to {Address} failed: {Reason}")]
         public static partial void DialFailed(ILogger logger, string address, string reason);
