@@ -76,6 +76,24 @@ internal sealed partial class PeerSession
             if (payload.IsEmpty)
                 continue; // keep-alive
 
+            // A control frame is judged before it is parsed (threat L2): a peer that may not send them, or a frame larger
+            // than any valid one, costs no parse.
+            if (payload.FirstSpan[0] == ControlFrameValidator.Tag)
+            {
+                if (!IsHandshaken || !Features.HasFlag(HelloFeatures.ControlFrames))
+                {
+                    Ignore("control frame from a peer that did not announce control frames");
+                    continue;
+                }
+                if (payload.Length > ControlFrameValidator.MaxFrameBytes)
+                {
+                    Interlocked.Increment(ref Counters.Discarded);
+                    _context.Metrics.MessageDropped("field_limit");
+                    Log.Discarded(_context.Logger, this, $"control frame of {payload.Length} bytes (max {ControlFrameValidator.MaxFrameBytes})");
+                    continue;
+                }
+            }
+
             Message message;
             try
             {

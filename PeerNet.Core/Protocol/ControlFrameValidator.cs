@@ -9,6 +9,15 @@ public static class ControlFrameValidator
     public const int MaxIdsPerList = 64;
 
     /// <summary>
+    /// Largest control frame worth parsing: three full lists of the longest ids (3 x 64 x 66 bytes) and the flags fit
+    /// with room to spare. A bigger one is discarded unparsed: parsed, a frame of one-byte ids costs ~20 times its size.
+    /// </summary>
+    public const int MaxFrameBytes = 16 * 1024;
+
+    /// <summary>The first byte of a Message whose kind is a control frame (field 3, length-delimited).</summary>
+    public const byte Tag = (3 << 3) | 2;
+
+    /// <summary>
     /// Discards a frame with an empty or over-long id (as for announce ids) or too many ids; accepts everything else,
     /// including an empty frame (nothing to do).
     /// </summary>

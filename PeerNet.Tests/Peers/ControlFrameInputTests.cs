@@ -1,0 +1,77 @@
+using Google.Protobuf;
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+using PeerNet.Tests.Infrastructure;
+
+namespace PeerNet.Tests.Peers;
+
+/// <summary>Threat L2: control frames are judged before they are parsed.</summary>
+public sealed class ControlFrameInputTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly MemoryNet _net = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _net.DisposeAsync();
+
+    /// <summary>A control frame of one-byte ids, about <paramref name="bytes"/> long: parsed, each id is an object.</summary>
+    private static byte[] ControlFrameOf(int bytes)
+    {
+        var control = new Control();
+        for (var i = 0; control.CalculateSize() < bytes; i++)
+            control.Ihave.Add(ByteString.CopyFrom([(byte)i]));
+        return FrameWriter.ToFrame(new Message { Control = control });
+    }
+
+    private static Message PeerNetHello(ScriptedPeer peer)
+    {
+        var data = new byte[ProtocolLimits.NodeIdLength + HelloExtension.Length];
+        peer.NodeId.ToArray().CopyTo(data, 0);
+        new HelloExtension(HelloExtension.CurrentVersion, HelloFeatures.ControlFrames).Write(data.AsSpan(ProtocolLimits.NodeIdLength));
+        return new Message { Request = new Announce { Id = ByteString.CopyFromUtf8("hello-1"), Hops = 0, Type = MessageTypes.Hello, Data = ByteString.CopyFrom(data), Limit = 1 } };
+    }
+
+    [Fact]
+    public async Task FromAPeerThatMayNotSendThem_AreIgnoredUnparsed_AndTheConnectionLives()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => o.Interval = 0);
+        await using var original = _net.Raw(a);
+        var ourHello = await original.ReadAsync();
+
+        await original.SendAsync(ControlFrameOf(60_000)); // before the handshake, from an original node
+        await original.SendOriginalHelloAsync();
+        await original.AnswerHelloAsync(ourHello!);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake completes after the frame");
+        await original.SendAsync(ControlFrameOf(60_000)); // handshaken, but an original never sends them
+
+        var peer = a.Network.Peers[0];
+        await Wait.UntilAsync(() => peer.Counters.MessagesIgnored == 2, Patience, "both frames ignored");
+        Assert.Equal(0, peer.Counters.MessagesDiscarded);
+        Assert.False(peer.IsClosed);
+    }
+
+    [Fact]
+    public async Task LargerThanAnyValidOne_AreDiscardedUnparsed_AndTheConnectionLives()
+    {
+        var a = await _net.AddAsync("tcp://a:1", o => o.Interval = 0);
+        await using var peerNet = _net.Raw(a);
+        var ourHello = await peerNet.ReadAsync();
+        await peerNet.SendAsync(PeerNetHello(peerNet));
+        await peerNet.AnswerHelloAsync(ourHello!);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake completes");
+        var peer = a.Network.Peers[0];
+        Assert.True(peer.TakesControlFrames);
+        using var dropped = a.Services.Collect("peernet.messages.dropped");
+        var framesBefore = peer.Counters.FramesReceived;
+
+        await peerNet.SendAsync(ControlFrameOf(ControlFrameValidator.MaxFrameBytes + 1));
+        await peerNet.SendAsync(ControlFrameOf(150)); // a small one (50 ids, within the limits) goes to the rule
+
+        await Wait.UntilAsync(() => dropped.Sum("reason", "field_limit") == 1, Patience, "the large frame is discarded and counted");
+        await Wait.UntilAsync(() => peer.Counters.FramesReceived == framesBefore + 2, Patience, "both frames read");
+        Assert.Equal(1, peer.Counters.MessagesDiscarded); // only the large one
+        Assert.Equal(0, peer.Counters.MessagesIgnored);
+        Assert.False(peer.IsClosed);
+    }
+}
