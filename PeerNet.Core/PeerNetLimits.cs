@@ -17,6 +17,12 @@ public sealed class PeerNetLimits
     /// <summary>Of the router queue, what one peer's messages may take at most: one flooding peer cannot starve the rest.</summary>
     public const int RouterQueuePerPeerCapacity = RouterQueueCapacity / 4;
 
+    /// <summary>
+    /// Of the caches one peer's requests fill (origins, seen ids, payloads, pending pulls), the part it may take before
+    /// its new entries evict only its own (1 / this): one flooding peer cannot push out everyone else's.
+    /// </summary>
+    public const int PeerCacheShareDivisor = 4;
+
     /// <summary>Request origins remembered to route replies (two minutes of a busy network's requests).</summary>
     public const int OriginCapacity = 65_536;
 
@@ -116,9 +122,11 @@ public sealed class PeerNetLimits
         WaitingOwnSends = Constant("waiting_own_sends", MaxWaitingOwnSends, "own frames parked per peer at a full send queue");
         ExchangeAllowance = Constant("exchange_allowance", (long)o.Size * AnswerAllowanceFactor, "answers accepted per own _addrs request (Size x 8)");
         SeedAddresses = Constant("seed_addresses", MaxSeedAddresses, "addresses one bootstrap round takes from the seeds' DNS answers");
+        OriginRequests = Option("origin_requests", o.OriginRequestBurst, nameof(o.OriginRequestRate), "new requests one peer originates (hops 0) per second, a token bucket per session");
+        RelayedRequests = Option("relayed_requests", o.RelayedRequestBurst, nameof(o.RelayedRequestRate), "new relayed requests (hops 1 or more) one peer passes on per second, a token bucket per session");
         All = [Peers, PendingHandshakes, PerAddress, SendQueue, FrameLength, StoreQueue, RouterQueue, RouterQueuePerPeer, Origins, SeenResponses,
             ResponseBuffer, SeenIds, Payloads, PendingPulls, ReplyHandles, Subscribers, SubscriberBuffer, WaitingOwnSends, ExchangeAllowance,
-            SeedAddresses];
+            SeedAddresses, OriginRequests, RelayedRequests];
         metrics.ObserveGauge("peernet.limit.usage", "{item}", "Occupancy last observed of each node-wide bound (see peernet.limit.hits for how often one was reached).",
             () => All.Where(b => b.IsObserved).Select(b => new System.Diagnostics.Metrics.Measurement<long>(b.Occupancy, new KeyValuePair<string, object?>("limit", b.Name))));
     }
@@ -185,4 +193,10 @@ public sealed class PeerNetLimits
 
     /// <summary><see cref="MaxSeedAddresses"/> (per bootstrap round).</summary>
     public LimitBound SeedAddresses { get; }
+
+    /// <summary><see cref="PeerNetOptions.OriginRequestRate"/> (per peer; the capacity is the burst).</summary>
+    public LimitBound OriginRequests { get; }
+
+    /// <summary><see cref="PeerNetOptions.RelayedRequestRate"/> (per peer; the capacity is the burst).</summary>
+    public LimitBound RelayedRequests { get; }
 }

@@ -26,6 +26,9 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
         if (options.RemovedTtl < TimeSpan.Zero || options.RemovedTtl > TimeSpan.FromDays(3650))
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RemovedTtl)} = {options.RemovedTtl} must be between 00:00:00 and 3650 days.");
 
+        if (options.RelayedRequestRate < options.OriginRequestRate)
+            failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RelayedRequestRate)} = {options.RelayedRequestRate} must be at least {nameof(PeerNetOptions.OriginRequestRate)} ({options.OriginRequestRate}): a relay passes on what its peers originate.");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -72,6 +72,9 @@ public sealed class Peer : GossipLink
     /// <summary>This peer's messages waiting for the announce router's loop (its share of the router queue).</summary>
     internal int RouterQueued;
 
+    /// <summary>Its budget of new announce requests (made by the announce router's loop on its first request; only that loop touches it).</summary>
+    internal Gossip.Announcing.RequestBudget? Requests { get; set; }
+
     /// <summary>Node exchange's state for this peer (its outstanding request, its answer in progress).</summary>
     internal ExchangeState Exchange { get; } = new();
 
