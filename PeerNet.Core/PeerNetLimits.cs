@@ -23,6 +23,12 @@ public sealed class PeerNetLimits
     /// </summary>
     public const int PeerCacheShareDivisor = 4;
 
+    /// <summary>
+    /// Of a peer's send queue, the part (1 / this) forwarded requests never fill: the response lane, kept for relayed
+    /// replies and control frames, so a flood of requests passing through cannot push an honest reply out.
+    /// </summary>
+    public const int ResponseLaneDivisor = 4;
+
     /// <summary>Request origins remembered to route replies (two minutes of a busy network's requests).</summary>
     public const int OriginCapacity = 65_536;
 
