@@ -40,7 +40,7 @@ public sealed partial class PlumtreeRule
             peer.RemovePendingIhave(id); // both ends had it queued: the other flushed first
             return;
         }
-        var pull = _pulls.GetOrAdd(id, now, out var created);
+        var pull = _pulls.GetOrAdd(id, now, peer.Link.Owner, out var created);
         Counters.PullEvictions = _pulls.Evictions;
         pull.AddAnnouncer(peer, _settings.MaxAnnouncersPerId);
         if (created)

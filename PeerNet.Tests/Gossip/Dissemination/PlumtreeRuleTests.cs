@@ -547,6 +547,39 @@ public class PlumtreeRuleTests
     }
 
     [Fact]
+    public void OnePeersFloodOfIdsAndIhaves_EvictsOnlyItsOwnSeenIdsAndPulls()
+    {
+        // H6: each peer has a share of the seen ids and the pending pulls; a flood pushes out the flooder's own.
+        RecordingLink honest = new("honest"), flooder = new("flooder");
+        var settings = new DisseminationSettings();
+        var router = Router(settings, honest, flooder);
+        var known = Announces.New();
+        Assert.True(router.OnRequest(honest, known));
+        var missing = Announces.New().Id;
+        router.OnControl(honest, Announces.Ihave(missing)); // a pull, its GRAFT due after GraftTimeout
+
+        var request = new Announce { Hops = 1 };
+        Span<byte> id = stackalloc byte[8];
+        for (var i = 0; i < 2 * settings.SeenCapacity; i++)
+        {
+            BitConverter.TryWriteBytes(id, -1_000_000L - i);
+            request.Id = Google.Protobuf.ByteString.CopyFrom(id);
+            router.OnRequest(flooder, request);
+        }
+        for (var i = 0; i < 2 * settings.PullCapacity; i++)
+        {
+            BitConverter.TryWriteBytes(id, -10_000_000L - i);
+            router.OnControl(flooder, Announces.Ihave(Google.Protobuf.ByteString.CopyFrom(id)));
+        }
+        Assert.Equal(settings.SeenCapacity, router.SeenCount);
+        Assert.Equal(settings.PullCapacity, router.PendingPullCount);
+
+        Assert.False(router.OnRequest(honest, known)); // still seen: a duplicate
+        _clock.RunUntilIdle();
+        Assert.Contains(honest.Controls, c => c.Graft.Contains(missing)); // its pull survived and asked it
+    }
+
+    [Fact]
     public void SeenIds_Expire()
     {
         RecordingLink a = new("a");
