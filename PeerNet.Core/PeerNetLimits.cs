@@ -47,6 +47,12 @@ public sealed class PeerNetLimits
     /// <summary>Missing ids being pulled at once: a peer announcing ids it never serves fills this, not memory.</summary>
     public const int PendingPullCapacity = 4_096;
 
+    /// <summary>
+    /// Copies of one kept payload served by GRAFT, last resorts included, each to a different peer: repair needs a
+    /// few (ServeBudget, default 4), and a peer repeating last-resort GRAFTs gets each copy once.
+    /// </summary>
+    public const int GraftServesPerId = 16;
+
     /// <summary>Peers remembered as announcers of one missing id.</summary>
     public const int AnnouncersPerId = 32;
 

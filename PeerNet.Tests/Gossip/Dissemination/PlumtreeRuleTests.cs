@@ -358,6 +358,29 @@ public class PlumtreeRuleTests
     }
 
     [Fact]
+    public void LastResortGrafts_RepeatedByOnePeer_AreServedOnce_AndAnIdAtMostGraftServesPerIdTimes()
+    {
+        // L1: a peer repeating a last-resort GRAFT frame gets NACKs, not a copy per frame.
+        var links = Enumerable.Range(0, PeerNetLimits.GraftServesPerId + 2).Select(i => new RecordingLink("l" + i)).ToArray();
+        var router = Router(new DisseminationSettings { ServeBudget = 1 }, links);
+        foreach (var link in links.Skip(1))
+            router.OnControl(link, Announces.Prune());
+        var request = Announces.New();
+        router.OnRequest(links[0], request);
+        Clear(links);
+
+        for (var i = 0; i < 10; i++)
+            router.OnControl(links[1], Announces.Graft(request.Id, lastResort: true));
+        Assert.Single(links[1].Copies);
+        Assert.Equal(9, links[1].Controls.Count(c => c.Nack.Contains(request.Id)));
+
+        foreach (var link in links.Skip(2))
+            router.OnControl(link, Announces.Graft(request.Id, lastResort: true));
+        Assert.Equal(PeerNetLimits.GraftServesPerId, router.Counters.GraftsServed);
+        Assert.Empty(links[^1].Copies); // the id's copies are used up
+    }
+
+    [Fact]
     public void Graft_ForAnUnknownId_IsNacked()
     {
         RecordingLink a = new("a");
