@@ -124,8 +124,11 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
         {
             if (_entries.TryGetValue(head.Key, out var entry) && entry.Stamp == head.Stamp)
             {
-                // Its place in the cache-wide order stays behind as a stale item, skipped like a renewal's.
                 Remove(head.Key, owner);
+                // Usually also the cache's oldest (one busy peer); otherwise its place in the cache-wide order stays
+                // behind as a stale item, skipped like a renewal's.
+                if (_order.TryPeek(out var oldest) && oldest.Stamp == head.Stamp)
+                    _order.Dequeue();
                 return true;
             }
         }
@@ -159,7 +162,15 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
         log.Order.Enqueue((key, stamp));
         // Entries that left by age or by the cache-wide order stay in the owner's queue; compact before they pile up.
         if (log.Order.Count > 2 * log.Count + 64)
-            log.Order = new Queue<(TKey, long)>(log.Order.Where(e => _entries.TryGetValue(e.Key, out var entry) && entry.Stamp == e.Stamp));
+        {
+            // In place (each item once round the queue): no new queue or list per compaction.
+            for (var n = log.Order.Count; n > 0; n--)
+            {
+                var item = log.Order.Dequeue();
+                if (_entries.TryGetValue(item.Key, out var entry) && entry.Stamp == item.Stamp)
+                    log.Order.Enqueue(item);
+            }
+        }
     }
 
     private void Release(int owner)
@@ -172,10 +183,13 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
 
     private void Compact()
     {
-        var live = _order.Where(e => _entries.TryGetValue(e.Key, out var entry) && entry.Stamp == e.Stamp).ToList();
-        _order.Clear();
-        foreach (var entry in live)
-            _order.Enqueue(entry);
+        // In place (each item once round the queue, order kept): no list the size of the cache per compaction.
+        for (var n = _order.Count; n > 0; n--)
+        {
+            var item = _order.Dequeue();
+            if (_entries.TryGetValue(item.Key, out var entry) && entry.Stamp == item.Stamp)
+                _order.Enqueue(item);
+        }
     }
 
     /// <summary>One owner's entries: how many, and their keys oldest first (with stale ones, skipped when met).</summary>
