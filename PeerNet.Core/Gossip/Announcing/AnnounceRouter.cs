@@ -264,7 +264,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         var failures = _rule.Counters.SendFailures;
         var key = IdKeys.Of(request.Id); // hashed once for the rule, the budget check and the routes
         // Only new ids spend a peer's budget: duplicates cost nothing downstream, and an honest relay sends many.
-        if (!_rule.HasSeen(key, now) && !Admit(from, request.Hops, now))
+        if (!_rule.HasSeen(key, now) && !_limiter.TryAdmit(from, request.Hops, now))
             return;
         if (!_rule.OnRequest(from, request, key) || _own.Contains(key))
             return;
@@ -281,21 +281,6 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         // Tells the announcer that this node delivered it, back along the reverse path, batched with its subtree's.
         if (request.Report)
             _acks.Add(key, request.Id, request.Limit, from, new DeliveryAck(_self, request.Hops, from.RemoteId ?? default, (int)(_rule.Counters.SendFailures - failures)));
-    }
-
-    /// <summary>The peer's request budget: false when the request is dropped (and the peer, if it keeps flooding, closed).</summary>
-    private bool Admit(Peer from, uint hops, TimeSpan now)
-    {
-        switch (_limiter.Admit(from, hops, now))
-        {
-            case RequestAdmission.Accept:
-                return true;
-            case RequestAdmission.Disconnect:
-                _ = from.CloseAsync($"flooding: over OriginRequestRate ({_options.OriginRequestRate}/s) for {_options.OriginFloodSeconds} s");
-                return false;
-            default:
-                return false;
-        }
     }
 
     private void OnResponse(Peer from, Message message, TimeSpan now)

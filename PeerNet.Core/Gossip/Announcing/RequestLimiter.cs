@@ -34,6 +34,15 @@ internal sealed partial class RequestLimiter(PeerNetOptions options, PeerNetLimi
     /// <summary>Sources on probation right now (expired ones included until the next look-up).</summary>
     public int OnProbation => _probation.Count;
 
+    /// <summary>As <see cref="Admit"/>: false when the request is dropped; a peer that keeps flooding is closed too.</summary>
+    public bool TryAdmit(Peer from, uint hops, TimeSpan now)
+    {
+        var admission = Admit(from, hops, now);
+        if (admission == RequestAdmission.Disconnect)
+            _ = from.CloseAsync($"flooding: over OriginRequestRate ({options.OriginRequestRate}/s) for {options.OriginFloodSeconds} s");
+        return admission == RequestAdmission.Accept;
+    }
+
     /// <summary>Whether a new request of <paramref name="from"/> with <paramref name="hops"/> fits its budget at <paramref name="now"/>.</summary>
     public RequestAdmission Admit(Peer from, uint hops, TimeSpan now)
     {
