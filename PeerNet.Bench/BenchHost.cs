@@ -47,6 +47,11 @@ internal sealed class BenchHost : IAsyncDisposable
             ["PeerNet:Bootstrap"] = "false",
             ["PeerNet:Interval"] = "0",
             ["PeerNet:Purge"] = "0",
+            // Benches drive far more announces per peer than the per-peer request budgets allow a stranger.
+            ["PeerNet:OriginRequestRate"] = "100000000",
+            ["PeerNet:OriginRequestBurst"] = "100000000",
+            ["PeerNet:RelayedRequestRate"] = "100000000",
+            ["PeerNet:RelayedRequestBurst"] = "100000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;

@@ -54,6 +54,9 @@ internal sealed class LeanCluster : IAsyncDisposable
                 o.Bootstrap = false;
                 o.Interval = 0;
                 o.Purge = 0;
+                // Benches drive far more announces per peer than the per-peer request budgets allow a stranger.
+                o.OriginRequestRate = o.OriginRequestBurst = 100_000_000;
+                o.RelayedRequestRate = o.RelayedRequestBurst = 100_000_000;
                 configure(o);
             }, connectionString: $"Data Source={Path.Combine(folder, $"node{i}.db")}");
             providers[i] = services.BuildServiceProvider();

@@ -17,6 +17,18 @@ public sealed class PeerNetLimits
     /// <summary>Of the router queue, what one peer's messages may take at most: one flooding peer cannot starve the rest.</summary>
     public const int RouterQueuePerPeerCapacity = RouterQueueCapacity / 4;
 
+    /// <summary>
+    /// Of the caches one peer's requests fill (origins, seen ids, payloads, pending pulls), the part it may take before
+    /// its new entries evict only its own (1 / this): one flooding peer cannot push out everyone else's.
+    /// </summary>
+    public const int PeerCacheShareDivisor = 4;
+
+    /// <summary>
+    /// Of a peer's send queue, the part (1 / this) forwarded requests never fill: the response lane, kept for relayed
+    /// replies and control frames, so a flood of requests passing through cannot push an honest reply out.
+    /// </summary>
+    public const int ResponseLaneDivisor = 4;
+
     /// <summary>Request origins remembered to route replies (two minutes of a busy network's requests).</summary>
     public const int OriginCapacity = 65_536;
 
@@ -34,6 +46,12 @@ public sealed class PeerNetLimits
 
     /// <summary>Missing ids being pulled at once: a peer announcing ids it never serves fills this, not memory.</summary>
     public const int PendingPullCapacity = 4_096;
+
+    /// <summary>
+    /// Copies of one kept payload served by GRAFT, last resorts included, each to a different peer: repair needs a
+    /// few (ServeBudget, default 4), and a peer repeating last-resort GRAFTs gets each copy once.
+    /// </summary>
+    public const int GraftServesPerId = 16;
 
     /// <summary>Peers remembered as announcers of one missing id.</summary>
     public const int AnnouncersPerId = 32;
@@ -135,9 +153,11 @@ public sealed class PeerNetLimits
         ExchangeAllowance = Constant("exchange_allowance", (long)o.Size * AnswerAllowanceFactor, "answers accepted per own _addrs request (Size x 8)");
         SeedAddresses = Constant("seed_addresses", MaxSeedAddresses, "addresses one bootstrap round takes from the seeds' DNS answers");
         Evictions = Constant("evictions", MaxEvictionsInFlight, "inbound connections evicted and still closing");
+        OriginRequests = Option("origin_requests", o.OriginRequestBurst, nameof(o.OriginRequestRate), "new requests one peer originates (hops 0) per second, a token bucket per session");
+        RelayedRequests = Option("relayed_requests", o.RelayedRequestBurst, nameof(o.RelayedRequestRate), "new relayed requests (hops 1 or more) one peer passes on per second, a token bucket per session");
         All = [Peers, PendingHandshakes, PerPrefix, SendQueue, FrameLength, StoreQueue, RouterQueue, RouterQueuePerPeer, Origins, SeenResponses,
             ResponseBuffer, SeenIds, Payloads, PendingPulls, ReplyHandles, Subscribers, SubscriberBuffer, WaitingOwnSends, ExchangeAllowance,
-            SeedAddresses, Evictions];
+            SeedAddresses, Evictions, OriginRequests, RelayedRequests];
         metrics.ObserveGauge("peernet.limit.usage", "{item}", "Occupancy last observed of each node-wide bound (see peernet.limit.hits for how often one was reached).",
             () => All.Where(b => b.IsObserved).Select(b => new System.Diagnostics.Metrics.Measurement<long>(b.Occupancy, new KeyValuePair<string, object?>("limit", b.Name))));
     }
@@ -207,4 +227,10 @@ public sealed class PeerNetLimits
 
     /// <summary><see cref="MaxSeedAddresses"/> (per bootstrap round).</summary>
     public LimitBound SeedAddresses { get; }
+
+    /// <summary><see cref="PeerNetOptions.OriginRequestRate"/> (per peer; the capacity is the burst).</summary>
+    public LimitBound OriginRequests { get; }
+
+    /// <summary><see cref="PeerNetOptions.RelayedRequestRate"/> (per peer; the capacity is the burst).</summary>
+    public LimitBound RelayedRequests { get; }
 }

@@ -250,4 +250,43 @@ public sealed class PeerNetOptions
     /// <summary>Learned addresses one source may send at once before <see cref="LearnRate"/> applies. Default 1000.</summary>
     [Range(1, 10_000_000)]
     public int LearnBurst { get; set; } = 1000;
+
+    // Announce traffic per peer (threat H6): token buckets on new request ids, counted per session.
+
+    /// <summary>
+    /// New announce requests per second a peer may originate (those arriving with hops 0); past the bucket
+    /// (<see cref="OriginRequestBurst"/>) they are dropped and counted. Benches raise it. Default 2000.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int OriginRequestRate { get; set; } = 2000;
+
+    /// <summary>Requests with hops 0 a peer may send at once beyond <see cref="OriginRequestRate"/> (the bucket's size). Default 4000.</summary>
+    [Range(1, 100_000_000)]
+    public int OriginRequestBurst { get; set; } = 4000;
+
+    /// <summary>
+    /// New relayed requests (hops 1 or more) per second a peer may pass on to this node; past the bucket
+    /// (<see cref="RelayedRequestBurst"/>) they are dropped and counted, never a reason to disconnect: an honest relay
+    /// only passes a flood on. At least <see cref="OriginRequestRate"/>. Default 20000.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int RelayedRequestRate { get; set; } = 20_000;
+
+    /// <summary>Relayed requests a peer may send at once beyond <see cref="RelayedRequestRate"/>. Default 40000.</summary>
+    [Range(1, 100_000_000)]
+    public int RelayedRequestBurst { get; set; } = 40_000;
+
+    /// <summary>
+    /// Consecutive seconds in which a peer may overrun <see cref="OriginRequestRate"/> before it is disconnected.
+    /// Default 5.
+    /// </summary>
+    [Range(1, 3600)]
+    public int OriginFloodSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Seconds a source (remote IP, else node id) disconnected for flooding stays on probation: a new session from it
+    /// starts with an empty bucket and is disconnected in the first second it overruns again. 0: none. Default 600.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int OriginFloodPenalty { get; set; } = 600;
 }

@@ -28,6 +28,8 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
 
         CheckDuration(nameof(PeerNetOptions.PurgedTtl), options.PurgedTtl, TimeSpan.FromDays(3650), failures);
         CheckDuration(nameof(PeerNetOptions.PurgeFailingFor), options.PurgeFailingFor, TimeSpan.FromDays(365), failures);
+        if (options.RelayedRequestRate < options.OriginRequestRate)
+            failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RelayedRequestRate)} = {options.RelayedRequestRate} must be at least {nameof(PeerNetOptions.OriginRequestRate)} ({options.OriginRequestRate}): a relay passes on what its peers originate.");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

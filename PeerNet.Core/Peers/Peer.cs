@@ -75,6 +75,9 @@ public sealed class Peer : GossipLink
     /// <summary>The source prefix of an inbound peer's IP (the key of the per-prefix cap), set when the table opens it.</summary>
     internal SourcePrefix? Source { get; set; }
 
+    /// <summary>Its budget of new announce requests (made by the announce router's loop on its first request; only that loop touches it).</summary>
+    internal Gossip.Announcing.RequestBudget? Requests { get; set; }
+
     /// <summary>Node exchange's state for this peer (its outstanding request, its answer in progress).</summary>
     internal ExchangeState Exchange { get; } = new();
 

@@ -12,11 +12,21 @@ internal sealed partial class PeerSession
 
     private TimeSpan WriteDeadline => TimeSpan.FromMilliseconds((long)_context.Options.KeepAliveInterval * _context.Options.KeepAliveMisses);
 
-    /// <summary>Queues forwarded traffic; when the queue is full the message is dropped and counted.</summary>
+    /// <summary>
+    /// Queues forwarded traffic; when the queue is full the message is dropped and counted. Forwarded requests may
+    /// fill the queue only up to <see cref="_requestRoom"/>: the rest is the response lane, so a flood of junk requests
+    /// passing through cannot push out an honest relayed reply or a control frame (threat H6).
+    /// </summary>
     public bool TrySend(Message message)
     {
-        if (_queue.Writer.TryWrite(message))
-            return true;
+        // Reader.Count is exact for a bounded channel; it is read only for forwarded requests.
+        if (message.KindCase == Message.KindOneofCase.Request && _queue.Reader.Count >= _requestRoom)
+            return Dropped(); // past the request room: the send queue is full for forwarded requests
+        return _queue.Writer.TryWrite(message) || Dropped();
+    }
+
+    private bool Dropped()
+    {
         if (_closed is null)
         {
             var dropped = Interlocked.Increment(ref Counters.Dropped);

@@ -19,6 +19,7 @@ internal sealed partial class PeerSession
     private readonly SessionContext _context;
     private readonly IPeerAdmission _admission;
     private readonly Channel<Message> _queue;
+    private readonly int _requestRoom; // of the send queue, what forwarded requests may fill (the rest: responses, control)
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ByteString _helloId;
@@ -43,6 +44,7 @@ internal sealed partial class PeerSession
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _requestRoom = options.SendQueueCapacity - options.SendQueueCapacity / PeerNetLimits.ResponseLaneDivisor;
         _helloId = Messages.NewOwnedId(context.Random);
         ConnectedAt = context.Time.GetUtcNow();
         _lastReceivedTicks = _lastSentTicks = context.Time.GetTimestamp();
@@ -134,6 +136,11 @@ internal sealed partial class PeerSession
             _admission.Depart(Peer, reason);
             if (_writer is not null)
                 await _writer.ConfigureAwait(false);
+            // What the writer never sent goes now: a closed session referenced for a while (a reply handle, an
+            // IncomingRequest) must not keep up to a queue's worth of messages alive with it (threat M5).
+            while (_queue.Reader.TryRead(out _))
+            {
+            }
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex)

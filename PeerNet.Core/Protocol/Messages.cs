@@ -16,15 +16,23 @@ public static class Messages
         // Ids are cut from a per-thread slab of random bytes instead of an array each: an id is immutable once made
         // and no slice is ever handed out twice, so wrapping without a copy is safe; a slab lives while any id of it
         // does (4 KB per 512 ids).
+        ArgumentNullException.ThrowIfNull(random);
+        var system = random.IsSystem;
         var slab = _idSlab;
-        if (slab is null || _idSlabUsed + GeneratedIdLength > slab.Length)
+        if (slab is null || _idSlabUsed + GeneratedIdLength > slab.Length || (system && !_idSlabFilled))
         {
             _idSlab = slab = new byte[IdSlabLength];
             _idSlabUsed = 0;
+            _idSlabFilled = system;
+            // The system source fills a whole slab from the cryptographic generator at once: one call per 512 ids
+            // instead of one each (ids must be unpredictable, threat L4). A seeded source is asked per id, to stay repeatable.
+            if (system)
+                random.NextBytes(slab);
         }
         var id = slab.AsMemory(_idSlabUsed, GeneratedIdLength);
         _idSlabUsed += GeneratedIdLength;
-        random.NextBytes(id.Span);
+        if (!system)
+            random.NextBytes(id.Span);
         return UnsafeByteOperations.UnsafeWrap(id);
     }
 
@@ -43,6 +51,9 @@ public static class Messages
 
     [ThreadStatic]
     private static int _idSlabUsed;
+
+    [ThreadStatic]
+    private static bool _idSlabFilled; // the slab's bytes are random already (the system source filled it)
 
     /// <summary><c>{ id, type: "_hello", hops: 0, limit: 1, data: node id + PeerNet extension }</c>.</summary>
     public static Message HelloRequest(ByteString id, NodeId self, HelloExtension extension)

@@ -250,6 +250,31 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Contains("PeerNet:GossipPrivateAddresses", ValidationError("PeerNet:GossipPrivateAddresses", "Sometimes"));
     }
 
+    [Fact]
+    public void RequestBudgets_HaveDefaults_Bind_AndRelayedMayNotBeBelowOrigin()
+    {
+        var o = Bind([]);
+        Assert.Equal((2000, 4000, 20_000, 40_000, 5, 600),
+            (o.OriginRequestRate, o.OriginRequestBurst, o.RelayedRequestRate, o.RelayedRequestBurst, o.OriginFloodSeconds, o.OriginFloodPenalty));
+        var bound = Bind(new()
+        {
+            ["PeerNet:OriginRequestRate"] = "10",
+            ["PeerNet:OriginRequestBurst"] = "20",
+            ["PeerNet:RelayedRequestRate"] = "30",
+            ["PeerNet:RelayedRequestBurst"] = "40",
+            ["PeerNet:OriginFloodSeconds"] = "2",
+            ["PeerNet:OriginFloodPenalty"] = "0",
+        });
+        Assert.Equal((10, 20, 30, 40, 2, 0),
+            (bound.OriginRequestRate, bound.OriginRequestBurst, bound.RelayedRequestRate, bound.RelayedRequestBurst, bound.OriginFloodSeconds, bound.OriginFloodPenalty));
+        Assert.Contains("OriginRequestRate", ValidationError("PeerNet:OriginRequestRate", "0"));
+        Assert.Contains("OriginRequestBurst", ValidationError("PeerNet:OriginRequestBurst", "0"));
+        Assert.Contains("RelayedRequestBurst", ValidationError("PeerNet:RelayedRequestBurst", "0"));
+        Assert.Contains("OriginFloodSeconds", ValidationError("PeerNet:OriginFloodSeconds", "0"));
+        Assert.Contains("OriginFloodPenalty", ValidationError("PeerNet:OriginFloodPenalty", "-1"));
+        Assert.Contains("PeerNet:RelayedRequestRate", ValidationError("PeerNet:RelayedRequestRate", "1000")); // below the origin rate
+    }
+
     private sealed class RecordingLoggerProvider : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new NullLogger();

@@ -132,4 +132,42 @@ public sealed class ExpiringCacheTests
         Assert.Empty(Present(cache, Now, "a", "d", "e"));
         Assert.Equal(0, cache.Count);
     }
+
+    [Fact]
+    public void WithOwnerShares_AnOwnerOverItsShareEvictsOnlyItsOwnEntries()
+    {
+        var cache = new ExpiringCache<string, int>(8, Ttl) { OwnerShare = 2 };
+        cache.Set("honest-1", 0, Now, owner: 1);
+        cache.Set("honest-2", 0, Now, owner: 2);
+        for (var i = 0; i < 100; i++)
+            cache.Set("flood-" + i, i, Now, owner: 3); // fills the free room, then evicts only its own oldest
+
+        Assert.Equal(8, cache.Count);
+        Assert.Equal(["honest-1", "honest-2"], Present(cache, Now, "honest-1", "honest-2"));
+        Assert.Equal(6, cache.CountOf(3));
+        Assert.Equal(Enumerable.Range(94, 6).Select(i => "flood-" + i), Present(cache, Now, Enumerable.Range(0, 100).Select(i => "flood-" + i).ToArray()));
+        Assert.Equal(94, cache.Evictions);
+
+        // An owner under its share makes room from the owner over its share, not from the cache's oldest entry.
+        cache.Set("honest-3", 0, Now, owner: 1);
+        Assert.Equal(["honest-1", "honest-2", "honest-3"], Present(cache, Now, "honest-1", "honest-2", "honest-3"));
+        Assert.Equal(5, cache.CountOf(3));
+
+        // Entries that age out release their owner's count.
+        _time.Advance(Ttl);
+        Assert.Empty(Present(cache, Now, "honest-1")); // a look-up expires what is due
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.CountOf(3));
+    }
+
+    [Fact]
+    public void WithoutOwnerShares_OwnersAreIgnored_AndTheOldestGoes()
+    {
+        var cache = new ExpiringCache<string, int>(2, Ttl);
+        cache.Set("a", 0, Now, owner: 1);
+        cache.Set("b", 0, Now, owner: 2);
+        cache.Set("c", 0, Now, owner: 2);
+        Assert.Equal(["b", "c"], Present(cache, Now, "a", "b", "c"));
+        Assert.Equal(0, cache.CountOf(2));
+    }
 }

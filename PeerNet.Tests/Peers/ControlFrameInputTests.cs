@@ -35,15 +35,15 @@ public sealed class ControlFrameInputTests : IAsyncLifetime
     [Fact]
     public async Task FromAPeerThatMayNotSendThem_AreIgnoredUnparsed_AndTheConnectionLives()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => o.Interval = 0);
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Interval = 0; o.HandshakeTimeout = 30_000; }); // a loaded machine must not time the handshake out
         await using var original = _net.Raw(a);
         var ourHello = await original.ReadAsync();
 
-        await original.SendAsync(ControlFrameOf(60_000)); // before the handshake, from an original node
+        await original.SendAsync(ControlFrameOf(20_000)); // before the handshake, from an original node
         await original.SendOriginalHelloAsync();
         await original.AnswerHelloAsync(ourHello!);
         await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake completes after the frame");
-        await original.SendAsync(ControlFrameOf(60_000)); // handshaken, but an original never sends them
+        await original.SendAsync(ControlFrameOf(20_000)); // handshaken, but an original never sends them
 
         var peer = a.Network.Peers[0];
         await Wait.UntilAsync(() => peer.Counters.MessagesIgnored == 2, Patience, "both frames ignored");
@@ -54,7 +54,7 @@ public sealed class ControlFrameInputTests : IAsyncLifetime
     [Fact]
     public async Task LargerThanAnyValidOne_AreDiscardedUnparsed_AndTheConnectionLives()
     {
-        var a = await _net.AddAsync("tcp://a:1", o => o.Interval = 0);
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Interval = 0; o.HandshakeTimeout = 30_000; }); // a loaded machine must not time the handshake out
         await using var peerNet = _net.Raw(a);
         var ourHello = await peerNet.ReadAsync();
         await peerNet.SendAsync(PeerNetHello(peerNet));

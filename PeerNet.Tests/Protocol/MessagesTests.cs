@@ -122,4 +122,22 @@ public class MessagesTests
         Assert.False(HelloExtension.TryRead(new byte[16], out _));
         Assert.False(HelloExtension.TryRead(new byte[18], out _));
     }
+
+    [Fact]
+    public void NewId_FromTheSystemSource_IsCryptographicRandom_EvenAfterASeededSourceUsedTheSlab()
+    {
+        // L4: the system source's bytes come from the cryptographic generator (its ids cannot be predicted from
+        // earlier ones); a seeded source stays repeatable. Both cut ids from the same per-thread slab.
+        Assert.Equal(Enumerable.Range(0, 10).Select(_ => Messages.NewId(new RandomSource(7))), Enumerable.Range(0, 10).Select(_ => Messages.NewId(new RandomSource(7))));
+        var seeded = new RandomSource(1);
+        var system = new RandomSource();
+        var ids = new HashSet<ByteString>();
+        for (var i = 0; i < 2000; i++)
+        {
+            Messages.NewId(seeded);
+            var id = Messages.NewId(system);
+            Assert.False(id.Span.IndexOfAnyExcept((byte)0) < 0, "an id of zeros: a slab was used unfilled");
+            Assert.True(ids.Add(id));
+        }
+    }
 }

@@ -33,6 +33,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     private readonly DeliveryReports _reports;
     private readonly NodeId _self;
     private readonly AckBatcher _acks;
+    private readonly RequestLimiter _limiter;
     private Task? _loop;
     private int _queued;
 
@@ -64,6 +65,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         Settings.Validate();
         _rule = IDisseminationRule.Create(Settings, this, random);
         _routes = new ResponseRoutes(limits);
+        _limiter = new RequestLimiter(_options, limits, metrics, logger);
         _acks = new AckBatcher(this, random, metrics);
         _own = new OwnAnnounces(time, () => _work.Writer.TryWrite(new Work(WorkKind.Sweep, null, null, null)));
         ObserveState(metrics);
@@ -205,10 +207,14 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
                 break;
             case WorkKind.PeerUp:
                 if (!work.Peer!.IsClosed)
+                {
                     _rule.AddLink(work.Peer);
+                    _routes.Up(work.Peer);
+                }
                 break;
             case WorkKind.PeerDown:
                 _rule.RemoveLink(work.Peer!);
+                _routes.Down(work.Peer!);
                 break;
             case WorkKind.Publish:
                 var pending = (OwnAnnounce)work.State!;
@@ -236,8 +242,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
 
     private void OnMessage(Peer peer, Message message, TimeSpan now)
     {
-        if (peer.Dissemination is null)
-            return; // the peer left before its message was handled
+        if (peer.Dissemination is null || peer.IsClosed)
+            return; // the peer left (or is being closed) before its message was handled
         switch (message.KindCase)
         {
             case Message.KindOneofCase.Request:
@@ -256,7 +262,11 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     {
         // The rule sees every request, own ones coming back included; only new ones of others reach the application.
         var failures = _rule.Counters.SendFailures;
-        if (!_rule.OnRequest(from, request, out var key) || _own.Contains(key))
+        var key = IdKeys.Of(request.Id); // hashed once for the rule, the budget check and the routes
+        // Only new ids spend a peer's budget: duplicates cost nothing downstream, and an honest relay sends many.
+        if (!_rule.HasSeen(key, now) && !_limiter.TryAdmit(from, request.Hops, now))
+            return;
+        if (!_rule.OnRequest(from, request, key) || _own.Contains(key))
             return;
         _routes.Remember(key, from, now);
         if (MessageTypes.IsReserved(request.Type.Span))
@@ -384,7 +394,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
 
     private static partial class Log
     {
-        // Event ids 500-519 belong to the announce router. Next free: 503.
+        // Event ids 500-519 belong to the announce router (503-509: RequestLimiter). Next free: 510.
         [LoggerMessage(500, LogLevel.Debug, "Announce router: queue full, dropped a message from {Peer}")]
         public static partial void QueueFull(ILogger logger, Peer peer);
 

@@ -23,6 +23,20 @@ public abstract class GossipLink
     /// </summary>
     public abstract bool TrySend(Message message, bool own);
 
+    private static int s_lastOwner;
+
+    /// <summary>
+    /// This link as the owner of cache entries it caused (a number unique in the process, never 0), so caches can
+    /// give each peer a share without holding a reference to its session.
+    /// </summary>
+    internal int Owner { get; } = NextOwner();
+
+    private static int NextOwner()
+    {
+        var owner = Interlocked.Increment(ref s_lastOwner);
+        return owner != 0 ? owner : Interlocked.Increment(ref s_lastOwner); // skip 0 (nobody) when it wraps
+    }
+
     /// <summary>The rule's state for this link while the rule holds it; only the rule's loop touches it.</summary>
     internal LinkState? Dissemination { get; set; }
 }

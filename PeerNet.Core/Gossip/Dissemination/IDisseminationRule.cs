@@ -5,7 +5,7 @@ namespace PeerNet.Gossip.Dissemination;
 /// <summary>
 /// Decides who gets what of an announce request: full copies, control frames, or nothing (docs/dissemination.md).
 /// One implementation per rule: <see cref="PlumtreeRule"/> (the default) and <see cref="RandomFanoutRule"/> (the
-/// original's). It never delivers to the application or routes responses: <see cref="OnRequest"/> tells the caller
+/// original's). It never delivers to the application or routes responses: <see cref="OnRequest(GossipLink, Announce, out UInt128)"/> tells the caller
 /// when a request is new.
 /// </summary>
 /// <remarks>Not thread-safe: the caller serialises every call, including the scheduler's callbacks. Never blocks.</remarks>
@@ -34,6 +34,12 @@ public interface IDisseminationRule
     /// for a duplicate. <paramref name="key"/> is the id's hash, computed once for the caller's own tables too.
     /// </summary>
     bool OnRequest(GossipLink from, Announce request, out UInt128 key);
+
+    /// <summary>As <see cref="OnRequest(GossipLink, Announce, out UInt128)"/>, with the id's key (<c>IdKeys.Of</c>) the caller computed.</summary>
+    internal bool OnRequest(GossipLink from, Announce request, UInt128 key);
+
+    /// <summary>True when the id with <paramref name="key"/> counts as seen at <paramref name="now"/> (scheduler time).</summary>
+    internal bool HasSeen(UInt128 key, TimeSpan now);
 
     /// <summary>A control frame (already validated) from <paramref name="from"/>.</summary>
     void OnControl(GossipLink from, Control control);

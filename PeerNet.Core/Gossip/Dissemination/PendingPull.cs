@@ -44,6 +44,14 @@ internal sealed class PendingPull(ByteString id, TimeSpan expires)
 
     public PendingPull? Newer { get; set; }
 
+    /// <summary>The link (<see cref="GossipLink.Owner"/>) whose IHAVE opened the pull, for its share; 0: nobody's.</summary>
+    public int Owner { get; init; }
+
+    // The same per owner: O(1) removal from its announcer's share.
+    public PendingPull? OwnerOlder { get; set; }
+
+    public PendingPull? OwnerNewer { get; set; }
+
     public int AnnouncerCount => _announcers.Count;
 
     public LinkState AnnouncerAt(int index) => _announcers[index].Peer;

@@ -2,9 +2,18 @@ using Google.Protobuf;
 
 namespace PeerNet.Gossip.Dissemination;
 
-/// <summary>Missing ids being pulled, bounded by count and age; the oldest are given up first.</summary>
+/// <summary>
+/// Missing ids being pulled, bounded by count and age; the oldest are given up first. Each announcer that opened pulls
+/// has a share (<see cref="PeerNetLimits.PeerCacheShareDivisor"/>), as in <see cref="ExpiringCache{TKey, TValue}"/>:
+/// once full, one at or over its share gives up its own oldest, anyone else an over-share announcer's oldest, so a
+/// peer announcing ids it never serves cannot push out the pulls of ids others announced (threat H6).
+/// </summary>
 internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound = null)
 {
+    private readonly int _share = Math.Max(1, capacity / PeerNetLimits.PeerCacheShareDivisor);
+    private readonly Dictionary<int, Chain> _owners = new();
+    private readonly List<int> _heavy = new(); // owners that reached their share (some may have fallen back under it)
+
     // Keyed by the seeded id hash like every id cache: ByteString's own hash is unseeded, so chosen ids could collide.
     private readonly Dictionary<UInt128, PendingPull> _byId = new();
     private PendingPull? _oldest;
@@ -25,7 +34,13 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
     }
 
     /// <summary>The pull for <paramref name="id"/>, made when missing (<paramref name="created"/>).</summary>
-    public PendingPull GetOrAdd(ByteString id, TimeSpan now, out bool created)
+    public PendingPull GetOrAdd(ByteString id, TimeSpan now, out bool created) => GetOrAdd(id, now, owner: 0, out created);
+
+    /// <summary>Pulls opened by <paramref name="owner"/> and still pending.</summary>
+    public int CountOf(int owner) => _owners.TryGetValue(owner, out var chain) ? chain.Count : 0;
+
+    /// <summary>The pull for <paramref name="id"/>, made on behalf of <paramref name="owner"/> (0: nobody) when missing.</summary>
+    public PendingPull GetOrAdd(ByteString id, TimeSpan now, int owner, out bool created)
     {
         Expire(now);
         var key = IdKeys.Of(id);
@@ -36,11 +51,13 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
         }
         if (_byId.Count >= capacity)
         {
-            Remove(_oldest!);
+            Remove(OldestOf(owner) ?? OldestOfHeavy() ?? _oldest!);
             Evictions++;
             bound?.Hit();
         }
-        pull = new PendingPull(id, now + ttl) { Older = _newest };
+        pull = new PendingPull(id, now + ttl) { Older = _newest, Owner = owner };
+        if (owner != 0)
+            Claim(pull);
         if (_newest is null)
             _oldest = pull;
         else
@@ -70,6 +87,43 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
         if (pull.Older is null) _oldest = pull.Newer; else pull.Older.Newer = pull.Newer;
         if (pull.Newer is null) _newest = pull.Older; else pull.Newer.Older = pull.Older;
         pull.Older = pull.Newer = null;
+        if (pull.Owner != 0 && _owners.TryGetValue(pull.Owner, out var chain))
+        {
+            if (pull.OwnerOlder is null) chain.Oldest = pull.OwnerNewer; else pull.OwnerOlder.OwnerNewer = pull.OwnerNewer;
+            if (pull.OwnerNewer is null) chain.Newest = pull.OwnerOlder; else pull.OwnerNewer.OwnerOlder = pull.OwnerOlder;
+            pull.OwnerOlder = pull.OwnerNewer = null;
+            if (--chain.Count == 0)
+                _owners.Remove(pull.Owner);
+        }
+    }
+
+    private void Claim(PendingPull pull)
+    {
+        if (!_owners.TryGetValue(pull.Owner, out var chain))
+            _owners[pull.Owner] = chain = new Chain();
+        pull.OwnerOlder = chain.Newest;
+        if (chain.Newest is null)
+            chain.Oldest = pull;
+        else
+            chain.Newest.OwnerNewer = pull;
+        chain.Newest = pull;
+        if (++chain.Count == _share && !_heavy.Contains(pull.Owner))
+            _heavy.Add(pull.Owner);
+    }
+
+    /// <summary>The oldest pull of an owner at or over its share; null when it is under it.</summary>
+    private PendingPull? OldestOf(int owner) =>
+        owner != 0 && _owners.TryGetValue(owner, out var chain) && chain.Count >= _share ? chain.Oldest : null;
+
+    private PendingPull? OldestOfHeavy()
+    {
+        for (var i = _heavy.Count - 1; i >= 0; i--)
+        {
+            if (OldestOf(_heavy[i]) is { } pull)
+                return pull;
+            _heavy.RemoveAt(i);
+        }
+        return null;
     }
 
     /// <summary>Every pending pull (oldest first), for the rare walk when a link goes.</summary>
@@ -86,5 +140,15 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
             Remove(_oldest);
             Expirations++;
         }
+    }
+
+    /// <summary>One owner's pulls, oldest first (an intrusive list through <see cref="PendingPull.OwnerOlder"/>).</summary>
+    private sealed class Chain
+    {
+        public PendingPull? Oldest;
+
+        public PendingPull? Newest;
+
+        public int Count;
     }
 }

@@ -40,7 +40,7 @@ public sealed partial class PlumtreeRule
             peer.RemovePendingIhave(id); // both ends had it queued: the other flushed first
             return;
         }
-        var pull = _pulls.GetOrAdd(id, now, out var created);
+        var pull = _pulls.GetOrAdd(id, now, peer.Link.Owner, out var created);
         Counters.PullEvictions = _pulls.Evictions;
         pull.AddAnnouncer(peer, _settings.MaxAnnouncersPerId);
         if (created)
@@ -53,15 +53,17 @@ public sealed partial class PlumtreeRule
     {
         Counters.GraftsReceived++;
         var payload = _payloads.TryGetValue(IdKeys.Of(id), now, out var cached) ? cached : null;
-        if (payload is null || (payload.Served >= _settings.ServeBudget && !lastResort))
+        if (payload is null || (payload.Served >= _settings.ServeBudget && !lastResort)
+            || payload.Served >= PeerNetLimits.GraftServesPerId || payload.WasServedTo(peer.Link.Owner))
         {
-            // Spread the pulls of one id over many announcers; a last resort is always served so no node is lost.
+            // Spread the pulls of one id over many announcers; a last resort is served so no node is lost, but each
+            // peer gets a copy once, and an id at most GraftServesPerId copies (L1: no amplification by repeating).
             Counters.GraftsNacked++;
             SendControl(peer, ControlFrames.Nack(id));
             Counters.NackSent++;
             return;
         }
-        payload.Served++;
+        payload.RecordServe(peer.Link.Owner);
         Counters.GraftsServed++;
         SendCopy(peer, payload.Frame);
         if (peer.IsEager)

@@ -32,8 +32,17 @@ public sealed partial class PlumtreeRule : IDisseminationRule
         _settings = settings;
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _random = random ?? throw new ArgumentNullException(nameof(random));
-        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl) { Bound = settings.Limits?.SeenIds };
-        _payloads = new ExpiringCache<UInt128, CachedPayload>(settings.PayloadCapacity, settings.PayloadTtl) { Bound = settings.Limits?.Payloads };
+        // Each peer has a share of the id caches: one peer's flood evicts its own entries, not the others' (H6).
+        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl)
+        {
+            Bound = settings.Limits?.SeenIds,
+            OwnerShare = Math.Max(1, settings.SeenCapacity / PeerNetLimits.PeerCacheShareDivisor),
+        };
+        _payloads = new ExpiringCache<UInt128, CachedPayload>(settings.PayloadCapacity, settings.PayloadTtl)
+        {
+            Bound = settings.Limits?.Payloads,
+            OwnerShare = Math.Max(1, settings.PayloadCapacity / PeerNetLimits.PeerCacheShareDivisor),
+        };
         _pulls = new PendingPulls(settings.PullCapacity, settings.PullTtl, settings.Limits?.PendingPulls);
     }
 
@@ -107,12 +116,24 @@ public sealed partial class PlumtreeRule : IDisseminationRule
     public bool OnRequest(GossipLink from, Announce request, out UInt128 key)
     {
         ArgumentNullException.ThrowIfNull(request);
+        key = IdKeys.Of(request.Id); // hashed once for the seen set, the payload cache and the caller's origins
+        return OnRequest(from, request, key);
+    }
+
+    /// <inheritdoc />
+    bool IDisseminationRule.HasSeen(UInt128 key, TimeSpan now) => _seen.Contains(key, now);
+
+    /// <inheritdoc />
+    bool IDisseminationRule.OnRequest(GossipLink from, Announce request, UInt128 key) => OnRequest(from, request, key);
+
+    private bool OnRequest(GossipLink? from, Announce request, UInt128 key)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var now = _scheduler.Now;
         var peer = from?.Dissemination;
         if (peer is not null)
             peer.Heard = true;
         var id = request.Id;
-        key = IdKeys.Of(id); // hashed once for the seen set, the payload cache and the caller's origins
 
         // Seen cache first: pull answers that arrive after the eager copy are duplicates like any other.
         if (_seen.Contains(key, now))
@@ -123,7 +144,7 @@ public sealed partial class PlumtreeRule : IDisseminationRule
                 Prune(peer);
             return false;
         }
-        _seen.Set(key, true, now);
+        _seen.Set(key, true, now, from?.Owner ?? 0);
         Counters.SeenEvictions = _seen.Evictions;
         Counters.RequestsAccepted++;
         var pull = _pulls.Take(id);
@@ -200,7 +221,7 @@ public sealed partial class PlumtreeRule : IDisseminationRule
         // Only a peer this node sent an IHAVE can ask for the payload (GRAFT): with none, nothing needs keeping.
         if (announced)
         {
-            _payloads.Set(key, new CachedPayload(frame), now);
+            _payloads.Set(key, new CachedPayload(frame), now, from?.Link.Owner ?? 0);
             Counters.PayloadEvictions = _payloads.Evictions;
         }
     }

@@ -24,7 +24,12 @@ public sealed class RandomFanoutRule : IDisseminationRule
         _settings = settings;
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _random = random ?? throw new ArgumentNullException(nameof(random));
-        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl) { Bound = settings.Limits?.SeenIds };
+        // Each peer has a share of the seen ids: one peer's flood evicts its own entries, not the others' (H6).
+        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl)
+        {
+            Bound = settings.Limits?.SeenIds,
+            OwnerShare = Math.Max(1, settings.SeenCapacity / PeerNetLimits.PeerCacheShareDivisor),
+        };
     }
 
     /// <inheritdoc />
@@ -73,14 +78,26 @@ public sealed class RandomFanoutRule : IDisseminationRule
     public bool OnRequest(GossipLink from, Announce request, out UInt128 key)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var now = _scheduler.Now;
         key = IdKeys.Of(request.Id);
+        return OnRequest(from, request, key);
+    }
+
+    /// <inheritdoc />
+    bool IDisseminationRule.HasSeen(UInt128 key, TimeSpan now) => _seen.Contains(key, now);
+
+    /// <inheritdoc />
+    bool IDisseminationRule.OnRequest(GossipLink from, Announce request, UInt128 key) => OnRequest(from, request, key);
+
+    private bool OnRequest(GossipLink? from, Announce request, UInt128 key)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = _scheduler.Now;
         if (_seen.Contains(key, now))
         {
             Counters.DuplicatesReceived++;
             return false;
         }
-        _seen.Set(key, true, now);
+        _seen.Set(key, true, now, from?.Owner ?? 0);
         Counters.SeenEvictions = _seen.Evictions;
         Counters.RequestsAccepted++;
         if (!HopRule.Forwards(request.Hops, request.Limit, _settings.MaxHops))

@@ -23,12 +23,19 @@ public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetim
         await _net.DisposeAsync();
     }
 
-    private async Task<MemoryNode> AddAsync(string address)
+    private async Task<MemoryNode> AddAsync(string address, Action<PeerNetOptions>? configure = null)
     {
-        var node = await _net.AddAsync(address, o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; });
+        var node = await _net.AddAsync(address, o => { o.Bootstrap = false; o.Interval = 0; o.Purge = 0; configure?.Invoke(o); });
         await node.Get<GossipEngine>().StartAsync(CancellationToken.None);
         _nodes.Add(node);
         return node;
+    }
+
+    /// <summary>Request budgets far above any test's flood, for tests about what lies behind them.</summary>
+    internal static void Unlimited(PeerNetOptions o)
+    {
+        o.OriginRequestRate = o.OriginRequestBurst = 100_000_000;
+        o.RelayedRequestRate = o.RelayedRequestBurst = 100_000_000;
     }
 
     [Fact]
@@ -115,7 +122,7 @@ public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task APeerFloodingTheRouter_FillsOnlyItsShareOfTheQueue_AnotherPeersRequestStillGetsThrough()
     {
-        var node = await AddAsync("tcp://target:1");
+        var node = await AddAsync("tcp://target:1", Unlimited);
         await using var flooder = _net.Raw(node, id: NodeId.Read(Enumerable.Repeat((byte)0x71, 16).ToArray()));
         await using var honest = _net.Raw(node, id: NodeId.Read(Enumerable.Repeat((byte)0x72, 16).ToArray()));
         await flooder.HandshakeAsync();
@@ -140,7 +147,8 @@ public sealed class AnnounceScaleTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task APeerFloodingUniqueRequestIds_LeavesTheCachesAtTheirBounds()
     {
-        var node = await AddAsync("tcp://target:1");
+        // The per-peer request budget is raised out of the way: this is about the caches behind it.
+        var node = await AddAsync("tcp://target:1", Unlimited);
         await using var flooder = _net.Raw(node);
         await flooder.HandshakeAsync();
         await Wait.UntilAsync(() => node.Network.Count == 1, Patience, "the flooder is handshaken");

@@ -358,6 +358,29 @@ public class PlumtreeRuleTests
     }
 
     [Fact]
+    public void LastResortGrafts_RepeatedByOnePeer_AreServedOnce_AndAnIdAtMostGraftServesPerIdTimes()
+    {
+        // L1: a peer repeating a last-resort GRAFT frame gets NACKs, not a copy per frame.
+        var links = Enumerable.Range(0, PeerNetLimits.GraftServesPerId + 2).Select(i => new RecordingLink("l" + i)).ToArray();
+        var router = Router(new DisseminationSettings { ServeBudget = 1 }, links);
+        foreach (var link in links.Skip(1))
+            router.OnControl(link, Announces.Prune());
+        var request = Announces.New();
+        router.OnRequest(links[0], request);
+        Clear(links);
+
+        for (var i = 0; i < 10; i++)
+            router.OnControl(links[1], Announces.Graft(request.Id, lastResort: true));
+        Assert.Single(links[1].Copies);
+        Assert.Equal(9, links[1].Controls.Count(c => c.Nack.Contains(request.Id)));
+
+        foreach (var link in links.Skip(2))
+            router.OnControl(link, Announces.Graft(request.Id, lastResort: true));
+        Assert.Equal(PeerNetLimits.GraftServesPerId, router.Counters.GraftsServed);
+        Assert.Empty(links[^1].Copies); // the id's copies are used up
+    }
+
+    [Fact]
     public void Graft_ForAnUnknownId_IsNacked()
     {
         RecordingLink a = new("a");
@@ -544,6 +567,39 @@ public class PlumtreeRuleTests
         }
         Assert.Equal(settings.PullCapacity, router.PendingPullCount);
         Assert.Equal(10_000 - settings.PullCapacity, router.Counters.PullEvictions);
+    }
+
+    [Fact]
+    public void OnePeersFloodOfIdsAndIhaves_EvictsOnlyItsOwnSeenIdsAndPulls()
+    {
+        // H6: each peer has a share of the seen ids and the pending pulls; a flood pushes out the flooder's own.
+        RecordingLink honest = new("honest"), flooder = new("flooder");
+        var settings = new DisseminationSettings();
+        var router = Router(settings, honest, flooder);
+        var known = Announces.New();
+        Assert.True(router.OnRequest(honest, known));
+        var missing = Announces.New().Id;
+        router.OnControl(honest, Announces.Ihave(missing)); // a pull, its GRAFT due after GraftTimeout
+
+        var request = new Announce { Hops = 1 };
+        Span<byte> id = stackalloc byte[8];
+        for (var i = 0; i < 2 * settings.SeenCapacity; i++)
+        {
+            BitConverter.TryWriteBytes(id, -1_000_000L - i);
+            request.Id = Google.Protobuf.ByteString.CopyFrom(id);
+            router.OnRequest(flooder, request);
+        }
+        for (var i = 0; i < 2 * settings.PullCapacity; i++)
+        {
+            BitConverter.TryWriteBytes(id, -10_000_000L - i);
+            router.OnControl(flooder, Announces.Ihave(Google.Protobuf.ByteString.CopyFrom(id)));
+        }
+        Assert.Equal(settings.SeenCapacity, router.SeenCount);
+        Assert.Equal(settings.PullCapacity, router.PendingPullCount);
+
+        Assert.False(router.OnRequest(honest, known)); // still seen: a duplicate
+        _clock.RunUntilIdle();
+        Assert.Contains(honest.Controls, c => c.Graft.Contains(missing)); // its pull survived and asked it
     }
 
     [Fact]
