@@ -263,7 +263,8 @@ public sealed partial class PeerStore : IAsyncDisposable
         var from = RandomRingPoint();
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var all = await WalkAsync(db, AddressKind.Explicit, from, count, cancellationToken).ConfigureAwait(false);
-        all.AddRange(await WalkLearnedAsync(db, from, count, cancellationToken).ConfigureAwait(false));
+        if (_applier?.LearnedCount is not 0)
+            all.AddRange(await WalkLearnedAsync(db, from, count, cancellationToken).ConfigureAwait(false));
         return FirstAfter(all, from, count).ConvertAll(r => r.Address);
     }
 

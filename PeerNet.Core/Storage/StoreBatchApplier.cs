@@ -31,8 +31,13 @@ internal sealed class StoreBatchApplier : IDisposable
     private readonly SqliteCommand _expireTombstones;
     private readonly Dictionary<long, StatDelta> _pendingStats = [];
     private long _evicted;
+    private long _learnedDelta;
+    private long _learnedCount;
     // Multi-row statements for bulk saves, by row count (at most SaveChunk of each kind: bounded).
     private readonly Dictionary<int, (SqliteCommand Insert, SqliteCommand Untomb, SqliteCommand Unlearn)> _saveChunks = [];
+
+    /// <summary>Addresses in the learned table (new and tried) as of the last commit; the writer's loop is its only writer.</summary>
+    public long LearnedCount => Volatile.Read(ref _learnedCount);
 
     /// <summary>Rows per multi-row save statement: per-statement overhead, not per-row work, dominates bulk saves.</summary>
     internal const int SaveChunk = 128;
@@ -42,6 +47,11 @@ internal sealed class StoreBatchApplier : IDisposable
         _connection = connection;
         _table = table;
         _terribleFailures = terribleFailures;
+        using (var count = connection.CreateCommand())
+        {
+            count.CommandText = "SELECT COUNT(*) FROM LearnedNodes";
+            _learnedCount = (long)count.ExecuteScalar()!;
+        }
         // OR IGNORE: an address already learned, or a slot another address holds, leaves the row as it is.
         _insertLearned = Prepare(
             """
@@ -111,6 +121,7 @@ internal sealed class StoreBatchApplier : IDisposable
         var changed = new int[batch.Count];
         long nodeDelta = 0, tombstoneDelta = 0;
         _evicted = 0;
+        _learnedDelta = 0;
         using var transaction = _connection.BeginTransaction();
         try
         {
@@ -132,14 +143,16 @@ internal sealed class StoreBatchApplier : IDisposable
                         for (var a = 0; a < write.Addresses.Count; a++)
                             changed[i] += Learn(write.Addresses[a], write.Slots![a], transaction, nowMs, tombstoneCutoffMs, purgedCutoffMs);
                         nodeDelta += changed[i];
+                        _learnedDelta += changed[i];
                         break;
                     case StoreWriteKind.Remove:
                     case StoreWriteKind.Purge:
                         var purged = write.Kind == StoreWriteKind.Purge;
                         foreach (var address in write.Addresses)
                         {
-                            changed[i] += Execute(_deleteNode, transaction, address.RingPosition)
-                                + Execute(_deleteLearned, transaction, address.RingPosition);
+                            var unlearned = Execute(_deleteLearned, transaction, address.RingPosition);
+                            _learnedDelta -= unlearned;
+                            changed[i] += Execute(_deleteNode, transaction, address.RingPosition) + unlearned;
                             Execute(_deleteStats, transaction, address.RingPosition);
                             if (Execute(_insertTombstone, transaction, address.RingPosition, address.Value, nowMs, purged) == 1)
                                 tombstoneDelta++;
@@ -158,6 +171,7 @@ internal sealed class StoreBatchApplier : IDisposable
 
             FlushStats(transaction);
             transaction.Commit();
+            Volatile.Write(ref _learnedCount, _learnedCount + _learnedDelta - _evicted);
             return (changed, nodeDelta - _evicted, tombstoneDelta);
         }
         finally
@@ -196,8 +210,10 @@ internal sealed class StoreBatchApplier : IDisposable
             unlearn.Parameters[r].Value = address.RingPosition;
         }
         insert.Parameters[2 * count].Value = nowMs;
-        // Learned ones move: inserted here but known before, so not new.
-        var moved = unlearn.ExecuteNonQuery();
+        // Learned ones move: inserted here but known before, so not new. With no learned address (a store of explicit
+        // saves, as the store bench's) there is nothing to look for.
+        var moved = Volatile.Read(ref _learnedCount) + _learnedDelta - _evicted > 0 ? unlearn.ExecuteNonQuery() : 0;
+        _learnedDelta -= moved;
         var inserted = insert.ExecuteNonQuery() - moved;
         return (inserted, untomb.ExecuteNonQuery());
     }

@@ -119,4 +119,25 @@ public sealed class StoreBatchApplierTests : IDisposable
         Assert.Equal(1, _applier.ExpireTombstones(Now, Now));
         Assert.Equal([A("new").Value], Tombstones());
     }
+
+    [Fact]
+    public void LearnedCount_FollowsLearningMovesRemovesAndEvictions_FromWhatTheFileHeldAtStart()
+    {
+        Apply(Now, Learn(As("a", "b", "c")));
+        Assert.Equal(3, _applier.LearnedCount);
+        Apply(Now, StoreWrite.Save(As("a")), StoreWrite.Remove(As("b"))); // a moves to the explicit table, b goes
+        Assert.Equal(1, _applier.LearnedCount);
+        Assert.Equal(1, _file.Scalar("SELECT COUNT(*) FROM LearnedNodes"));
+
+        // Aliases of one endpoint share a slot: the holder gives way only once it is terrible.
+        var holder = PeerAddress.Parse("ws://10.7.0.1:1000/a");
+        var alias = PeerAddress.Parse("ws://10.7.0.1:1000/b");
+        Apply(Now, Learn(holder), StoreWrite.Stat(holder, StatField.ConnectionFail, 3));
+        Apply(Now, StoreWrite.Learn([alias], [LearnWrites.Table.NewSlot(holder, AddressGroup.Of(holder))]));
+        Assert.Equal(2, _applier.LearnedCount);
+        Assert.Equal(2, _file.Scalar("SELECT COUNT(*) FROM LearnedNodes"));
+
+        using var reopened = new StoreBatchApplier(_connection, LearnWrites.Table, terribleFailures: 3);
+        Assert.Equal(2, reopened.LearnedCount);
+    }
 }
