@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using PeerNet.Addressing;
 
 namespace PeerNet.Gossip;
@@ -10,20 +11,20 @@ namespace PeerNet.Gossip;
 /// else the one idle longest. Thread-safe.
 /// </summary>
 /// <remarks>
-/// Hand-written: System.Threading.RateLimiting's partitioned limiter keeps a limiter object per partition with no bound
-/// on how many partitions it holds (idle ones are swept on a timer), and an attacker with many source addresses picks
-/// the partitions.
+/// Not System.Threading.RateLimiting's partitioned limiter: it keeps a limiter object per partition with no bound on how
+/// many it holds (idle ones are swept on a timer), and an attacker with many source addresses picks the partitions.
 /// </remarks>
 public sealed class LearnBudget
 {
     /// <summary>Most sources tracked at once.</summary>
     public const int MaxSources = PeerNetLimits.LearnSourceCapacity;
 
-    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly double _rate;
     private readonly double _burst;
     private readonly TimeProvider _time;
+    private readonly long _start;
 
     /// <summary>Creates a budget of <paramref name="burst"/> addresses per source, refilled at <paramref name="ratePerSecond"/>.</summary>
     public LearnBudget(double ratePerSecond, int burst, TimeProvider time)
@@ -33,6 +34,7 @@ public sealed class LearnBudget
         _rate = ratePerSecond;
         _burst = burst;
         _time = time;
+        _start = time.GetTimestamp();
     }
 
     /// <summary>Sources tracked now.</summary>
@@ -45,46 +47,34 @@ public sealed class LearnBudget
     public bool TryTake(IPAddress? source)
     {
         var key = source is null ? "?" : AddressGroup.OfSource(source);
-        var now = _time.GetTimestamp();
+        var now = _time.GetElapsedTime(_start);
         lock (_gate)
         {
-            if (!_buckets.TryGetValue(key, out var bucket))
-            {
-                if (_buckets.Count >= MaxSources)
-                    MakeRoom(now);
-                bucket = new Bucket { Tokens = _burst, At = now };
-                _buckets[key] = bucket;
-            }
-            bucket.Tokens = Math.Min(_burst, bucket.Tokens + _time.GetElapsedTime(bucket.At, now).TotalSeconds * _rate);
-            bucket.At = now;
-            if (bucket.Tokens < 1)
-                return false;
-            bucket.Tokens--;
-            return true;
+            if (_buckets.Count >= MaxSources && !_buckets.ContainsKey(key))
+                MakeRoom(now);
+            ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets, key, out var exists);
+            if (!exists)
+                bucket = new TokenBucket(_rate, _burst);
+            return bucket.TryTake(now);
         }
     }
 
-    private void MakeRoom(long now)
+    /// <summary>Forgets the buckets that have refilled (the same as new ones), else the one idle longest.</summary>
+    private void MakeRoom(TimeSpan now)
     {
         string? idlest = null;
-        var idlestAt = long.MaxValue;
+        var idlestAt = TimeSpan.MaxValue;
         var refilled = new List<string>();
         foreach (var (key, bucket) in _buckets)
         {
-            if (bucket.Tokens + _time.GetElapsedTime(bucket.At, now).TotalSeconds * _rate >= _burst)
+            if (bucket.IsFullAt(now))
                 refilled.Add(key);
-            else if (bucket.At < idlestAt)
-                (idlest, idlestAt) = (key, bucket.At);
+            else if (bucket.LastUsed < idlestAt)
+                (idlest, idlestAt) = (key, bucket.LastUsed);
         }
         foreach (var key in refilled)
             _buckets.Remove(key);
         if (refilled.Count == 0 && idlest is not null)
             _buckets.Remove(idlest);
-    }
-
-    private sealed class Bucket
-    {
-        public double Tokens;
-        public long At;
     }
 }

@@ -6,8 +6,8 @@ namespace PeerNet.Gossip;
 /// <remarks>
 /// Hand-written rather than System.Threading.RateLimiting's TokenBucketRateLimiter: that one reads the Stopwatch (no
 /// TimeProvider, so virtual-time tests cannot drive it), takes a lock per acquire and replenishes on a timer per
-/// limiter. The buckets here are touched only by the router's loop, one pair per session, so a plain struct of two
-/// fields does. Not thread-safe.
+/// limiter. The router's buckets are touched only by its loop, one pair per session; node exchange's learning budget
+/// keeps one per source under its own lock. So a plain struct does. Not thread-safe.
 /// </remarks>
 internal struct TokenBucket(double rate, double burst)
 {
@@ -18,6 +18,13 @@ internal struct TokenBucket(double rate, double burst)
 
     /// <summary>Tokens left right now (without refilling).</summary>
     public readonly double Tokens => _tokens;
+
+    /// <summary>When a token was last asked for (<see cref="TimeSpan.MinValue"/> before the first time).</summary>
+    public readonly TimeSpan LastUsed => _last;
+
+    /// <summary>True when the bucket would be full again at <paramref name="now"/>: the same as a fresh one.</summary>
+    public readonly bool IsFullAt(TimeSpan now) =>
+        _last == TimeSpan.MinValue || _tokens + (now - _last).TotalSeconds * _rate >= _burst;
 
     /// <summary>Empties the bucket (a source on probation starts with nothing to spend).</summary>
     public void Drain() => _tokens = 0;
