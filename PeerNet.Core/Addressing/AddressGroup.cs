@@ -7,7 +7,7 @@ namespace PeerNet.Addressing;
 /// <summary>
 /// The network group of an address or of a connection's source, as Bitcoin Core's addrman groups them: one party
 /// controls whole ranges more easily than many, so the address table limits what one group may fill. IPv4 by /16,
-/// IPv6 by /32, a DNS name by itself. Loopback is not exempt but finer: each loopback source IP is its own group
+/// IPv6 by /32, a DNS name by its last two labels (its domain). Loopback is not exempt but finer: each loopback source IP is its own group
 /// (so attacks can be tested on loopback), and a loopback address or a <c>localhost</c> name is grouped with its port
 /// (so an honest network of many nodes on one loopback IP spreads over the table as real hosts would).
 /// </summary>
@@ -29,7 +29,7 @@ public static class AddressGroup
         }
         return host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal)
             ? string.Create(CultureInfo.InvariantCulture, $"L|{host}:{address.Port}")
-            : "N|" + host;
+            : "N|" + LastTwoLabels(host);
     }
 
     /// <summary>The group of a connection's source: the remote IP's /16 (IPv4) or /32 (IPv6); a loopback IP itself.</summary>
@@ -47,6 +47,21 @@ public static class AddressGroup
     /// </summary>
     public static string EndpointOf(PeerAddress address) =>
         string.Create(CultureInfo.InvariantCulture, $"{address.Host}:{address.Port}");
+
+    /// <summary>
+    /// A name's last two labels: whoever holds a domain can mint any number of names under it (a wildcard record), so
+    /// they are one group, not one each. Coarse for public suffixes such as <c>co.uk</c> (all of it is one group): only
+    /// fewer buckets for those names, never more for an attacker.
+    /// </summary>
+    private static string LastTwoLabels(string host)
+    {
+        var trimmed = host.TrimEnd('.');
+        var last = trimmed.LastIndexOf('.');
+        if (last <= 0)
+            return trimmed;
+        var second = trimmed.LastIndexOf('.', last - 1);
+        return second < 0 ? trimmed : trimmed[(second + 1)..];
+    }
 
     private static string OfRoutable(IPAddress ip)
     {

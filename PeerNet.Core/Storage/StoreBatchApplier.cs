@@ -62,11 +62,13 @@ internal sealed class StoreBatchApplier : IDisposable
                     AND RemovedAt > CASE WHEN Purged THEN $purgedCutoff ELSE $cutoff END)
             """,
             "$ring", "$address", "$now", "$slot", "$cutoff", "$purgedCutoff");
-        // A new-table slot's holder gives way only when it is terrible: dialled and failed, never connected.
+        // A new-table slot's holder gives way only when it is terrible: dialled and failed, never connected. EXISTS on
+        // the holder's own Stats row (a key lookup), not IN over all of Stats (a scan per learned address).
         _evictTerrible = Prepare(
             """
             DELETE FROM LearnedNodes WHERE Kind = 2 AND Slot = $slot AND Ring <> $ring
-                AND Ring IN (SELECT Ring FROM Stats WHERE ConnectionsOk = 0 AND ConnectionsFail >= $terrible)
+                AND EXISTS (SELECT 1 FROM Stats WHERE Stats.Ring = LearnedNodes.Ring
+                    AND ConnectionsOk = 0 AND ConnectionsFail >= $terrible)
             RETURNING Ring
             """,
             "$slot", "$ring", "$terrible");
@@ -281,6 +283,8 @@ internal sealed class StoreBatchApplier : IDisposable
         if (back < 0 || Execute(_demote, transaction, back, holderRing) == 0)
         {
             Execute(_deleteLearned, transaction, holderRing);
+            Execute(_deleteStats, transaction, holderRing); // learned again later, it must not start out terrible
+            _pendingStats.Remove(holderRing);
             _evicted++;
         }
         Execute(_promote, transaction, slot, address.RingPosition);

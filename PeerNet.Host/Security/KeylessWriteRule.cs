@@ -15,6 +15,9 @@ internal enum KeylessVerdict
 
     /// <summary>A browser sent it from another site's page (Origin or Sec-Fetch-Site say so): cross-site request forgery.</summary>
     CrossSite,
+
+    /// <summary>A proxy forwarded it (X-Forwarded-For, Forwarded or Via): the client behind it is not on loopback.</summary>
+    Proxied,
 }
 
 /// <summary>
@@ -26,12 +29,16 @@ internal enum KeylessVerdict
 /// </summary>
 internal static class KeylessWriteRule
 {
-    public static KeylessVerdict Check(IPAddress? remote, string? host, string? origin, string? fetchSite)
+    public static KeylessVerdict Check(IPAddress? remote, string? host, string? origin, string? fetchSite, bool proxied = false)
     {
         if (!IsLoopback(remote))
             return KeylessVerdict.NotLoopback;
         if (!IsLoopbackHost(host))
             return KeylessVerdict.ForeignHost;
+        // A same-host reverse proxy often passes Host as the upstream's (nginx's default is 127.0.0.1:PORT), but it
+        // says it forwarded the request: whoever sent it is elsewhere.
+        if (proxied)
+            return KeylessVerdict.Proxied;
         // "same-origin" is the node's own dashboard; "none" a user typing the URL. "same-site" is another port of
         // localhost, which is another application: refused as well.
         if (fetchSite is not null && fetchSite is not ("same-origin" or "none"))

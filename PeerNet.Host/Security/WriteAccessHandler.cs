@@ -31,7 +31,8 @@ internal sealed partial class WriteAccessHandler(
     {
         if (_keyHash is null)
         {
-            _keyless = KeylessWriteRule.Check(Context.Connection.RemoteIpAddress, Request.Headers.Host, Request.Headers.Origin, Request.Headers["Sec-Fetch-Site"]);
+            _keyless = KeylessWriteRule.Check(Context.Connection.RemoteIpAddress, Request.Headers.Host, Request.Headers.Origin, Request.Headers["Sec-Fetch-Site"],
+                proxied: Request.Headers.ContainsKey("X-Forwarded-For") || Request.Headers.ContainsKey("Forwarded") || Request.Headers.ContainsKey("Via"));
             // Runs for every request (the only scheme is the default): refusals are logged when a write is challenged.
             return Task.FromResult(_keyless == KeylessVerdict.Allowed ? Success("loopback") : AuthenticateResult.NoResult());
         }
@@ -57,6 +58,9 @@ internal sealed partial class WriteAccessHandler(
             KeylessVerdict.CrossSite => (StatusCodes.Status403Forbidden, "Forbidden",
                 "This node has no API key, and a browser sent this write from another site's page (Origin or Sec-Fetch-Site): refused " +
                 "against cross-site request forgery. Scripts send neither header; or set PeerNet:ApiKey."),
+            KeylessVerdict.Proxied => (StatusCodes.Status403Forbidden, "Forbidden",
+                "This node has no API key, so it accepts writes only from loopback clients; this request came through a proxy " +
+                "(X-Forwarded-For, Forwarded or Via), so its client is elsewhere. Set PeerNet:ApiKey to write through a proxy."),
             _ when _keyHash is null => (StatusCodes.Status401Unauthorized, "Unauthorized",
                 "This node has no API key (PeerNet:ApiKey), so it accepts writes only from loopback clients. Set an API key to write from elsewhere."),
             _ => (StatusCodes.Status401Unauthorized, "Unauthorized", Request.Headers.ContainsKey(HeaderName)

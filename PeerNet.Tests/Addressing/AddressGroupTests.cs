@@ -13,7 +13,10 @@ public sealed class AddressGroupTests
     [InlineData("ws://127.0.0.1:5000/peer", "L|127.0.0.1:5000")] // loopback: each port its own
     [InlineData("ws://[::1]:5000", "L|::1:5000")]
     [InlineData("ws://localhost:5001", "L|localhost:5001")]
-    [InlineData("ws://node.example:5001/peer", "N|node.example")] // a name: itself, whatever the port
+    [InlineData("ws://node.example:5001/peer", "N|node.example")] // a name: its domain, whatever the port
+    [InlineData("ws://a1.evil.example:5001/peer", "N|evil.example")] // a wildcard domain's names are one group
+    [InlineData("ws://peernet-0.peernet.default.svc.cluster.local:8080/peer", "N|cluster.local")]
+    [InlineData("ws://seed:8080/peer", "N|seed")]
     public void OfAnAddress(string address, string group) => Assert.Equal(group, AddressGroup.Of(PeerAddress.Parse(address)));
 
     [Theory]

@@ -68,6 +68,19 @@ public sealed class KeylessWriteAttackTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.9")]
+    [InlineData("Forwarded", "for=203.0.113.9")]
+    [InlineData("Via", "1.1 nginx")]
+    public async Task AWriteThroughASameHostProxy_WithALoopbackHost_Is403_AndNothingIsSaved(string header, string value)
+    {
+        // nginx's default passes Host as the upstream's (127.0.0.1:PORT): the proxy's own header gives it away.
+        var save = Save($"127.0.0.1:{_node.BaseAddress.Port}");
+        save.Headers.Add(header, value);
+        Assert.Contains("proxy", await ForbiddenDetailAsync(await _node.Client.SendAsync(save, Ct)));
+        Assert.Equal(0, _node.Node.KnownCount);
+    }
+
+    [Theory]
     [InlineData("localhost")]
     [InlineData("127.0.0.1")]
     [InlineData("[::1]")]

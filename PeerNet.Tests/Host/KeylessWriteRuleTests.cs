@@ -42,4 +42,8 @@ public sealed class KeylessWriteRuleTests
     [InlineData("127.0.0.1", "localhost:5000", "null", null, "CrossSite")] // a sandboxed frame
     public void Check_NamesWhyAKeylessWriteIsRefused(string? remote, string host, string? origin, string? fetchSite, string expected) =>
         Assert.Equal(expected, KeylessWriteRule.Check(remote is null ? null : IPAddress.Parse(remote), host, origin, fetchSite).ToString());
+
+    [Fact]
+    public void AProxiedRequest_IsRefused_EvenWithALoopbackHost() =>
+        Assert.Equal(KeylessVerdict.Proxied, KeylessWriteRule.Check(IPAddress.Loopback, "127.0.0.1:5000", null, null, proxied: true));
 }
