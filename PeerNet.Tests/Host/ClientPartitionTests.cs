@@ -15,6 +15,8 @@ public sealed class ClientPartitionTests
         {
             var bytes = new byte[i % 2 == 0 ? 4 : 16];
             random.NextBytes(bytes);
+            if (IPAddress.IsLoopback(new IPAddress(bytes)))
+                continue; // loopback has partitions of its own (below)
             var partition = ClientPartition.Of(new IPAddress(bytes), 64);
             Assert.InRange(partition, 0, 63);
             seen.Add(partition);
@@ -28,5 +30,15 @@ public sealed class ClientPartitionTests
         Assert.Equal(ClientPartition.Of(IPAddress.Parse("2001:db8:1:2::1"), 1 << 20), ClientPartition.Of(IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:ffff"), 1 << 20));
         Assert.Equal(ClientPartition.Of(IPAddress.Parse("192.0.2.7"), 1 << 20), ClientPartition.Of(IPAddress.Parse("::ffff:192.0.2.7"), 1 << 20));
         Assert.Equal(ClientPartition.Unknown, ClientPartition.Of(null, 16));
+    }
+
+    [Fact]
+    public void Loopback_NeverSharesAPartitionWithARemoteClient()
+    {
+        var remote = Enumerable.Range(0, 20_000).Select(i => ClientPartition.Of(new IPAddress(BitConverter.GetBytes(i * 7919 + 0x0A000000)), 64)).ToHashSet();
+        var local = new[] { "127.0.0.1", "127.0.0.2", "127.1.2.3", "::1" }.Select(a => ClientPartition.Of(IPAddress.Parse(a), 64)).ToList();
+        Assert.Empty(local.Intersect(remote));
+        Assert.Equal(local.Count, local.Distinct().Count()); // the tests' other clients on 127.0.0.x stay apart
+        Assert.All(local, p => Assert.InRange(p, 64, 64 + ClientPartition.LoopbackPartitions - 1));
     }
 }

@@ -78,9 +78,14 @@ internal sealed partial class RequestLimiter(PeerNetOptions options, PeerNetLimi
         return budget;
     }
 
-    /// <summary>Who a session is, across reconnects: its remote IP when there is one, else the node id it claimed.</summary>
-    private static string? SourceOf(Peer peer) =>
-        peer.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : peer.RemoteId?.ToString();
+    /// <summary>
+    /// Who a session is, across reconnects: its remote IP's source prefix (the inbound caps' /24 or /64, each loopback IP
+    /// its own) when there is one, so moving within one's own /64 does not leave probation; else the node id it claimed.
+    /// </summary>
+    private string? SourceOf(Peer peer) =>
+        peer.RemoteEndPoint is IPEndPoint ip
+            ? Addressing.SourcePrefix.Group(ip.Address, options.InboundPrefixV4, options.InboundPrefixV6).ToString()
+            : peer.RemoteId?.ToString();
 
     private static partial class Log
     {
