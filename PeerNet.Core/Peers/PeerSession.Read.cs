@@ -105,6 +105,10 @@ internal sealed partial class PeerSession
             {
                 return Violation($"frame is not a protobuf Message ({ex.Message})");
             }
+            catch (MalformedFrameException ex)
+            {
+                return Violation($"frame is malformed ({ex.Message})");
+            }
 
             var validation = MessageValidator.Validate(message, _maxHops);
             switch (validation.Verdict)

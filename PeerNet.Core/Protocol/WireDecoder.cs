@@ -14,7 +14,7 @@ namespace PeerNet.Protocol;
 /// the plain case: one request or response whose fields are all known, each once, well formed. Anything else (a
 /// control frame, an unknown or repeated field, a group, a long varint, a truncated field) goes to the library's
 /// parser, which then gives its exact result or error; so unknown fields are still discarded and never keep a frame
-/// alive through a slice.
+/// alive through a slice. Before the library parses a frame, its top level is checked (see <see cref="CheckShape"/>).
 /// </remarks>
 internal static class WireDecoder
 {
@@ -22,10 +22,42 @@ internal static class WireDecoder
 
     /// <summary>Parses <paramref name="frame"/> (one frame's payload, without its length prefix).</summary>
     /// <exception cref="InvalidProtocolBufferException">The payload is not a protobuf <see cref="Message"/>.</exception>
+    /// <exception cref="MalformedFrameException">The payload is a shape no node sends (<see cref="CheckShape"/>).</exception>
     public static Message Parse(in ReadOnlySequence<byte> frame)
     {
         var bytes = frame.ToArray();
-        return TryDecode(bytes, out var message) ? message : Library.ParseFrom(bytes);
+        if (TryDecode(bytes, out var message))
+            return message;
+        CheckShape(bytes);
+        return Library.ParseFrom(bytes);
+    }
+
+    /// <summary>
+    /// Refuses, before the library allocates for them, the frames no node sends: more than one request, response or
+    /// control field (the library builds a new message object for each, ~37 to 77 times the frame's size in a frame
+    /// of empty ones, and the last kind wins, so a control frame could hide behind a first byte that is not its tag),
+    /// or a control field in a frame over <see cref="ControlFrameValidator.MaxFrameBytes"/> that the session's
+    /// first-byte check did not see. Walks the top-level tags only, skipping their values; allocates one reader.
+    /// </summary>
+    /// <exception cref="MalformedFrameException">The frame has one of these shapes.</exception>
+    /// <exception cref="InvalidProtocolBufferException">The frame is not protobuf.</exception>
+    internal static void CheckShape(byte[] bytes)
+    {
+        var input = new CodedInputStream(bytes);
+        var kinds = 0;
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            var field = WireFormat.GetTagFieldNumber(tag);
+            if (WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited && field is 1 or 2 or 3)
+            {
+                if (++kinds > 1)
+                    throw new MalformedFrameException("more than one request, response or control in a frame");
+                if (field == 3 && bytes.Length > ControlFrameValidator.MaxFrameBytes)
+                    throw new MalformedFrameException($"a control frame of {bytes.Length} bytes behind other fields (max {ControlFrameValidator.MaxFrameBytes})");
+            }
+            input.SkipLastField();
+        }
     }
 
     /// <summary>The plain case; false for anything the library must decide.</summary>

@@ -74,4 +74,33 @@ public sealed class ControlFrameInputTests : IAsyncLifetime
         Assert.Equal(0, peer.Counters.MessagesIgnored);
         Assert.False(peer.IsClosed);
     }
+
+    [Fact]
+    public async Task AControlFrameHiddenBehindARequestTag_IsAViolation_NotParsedAtSeventySevenTimesItsSize()
+    {
+        // 0a00 (an empty request) then 32,767 empty control fields: the library keeps the last kind, so this parsed as a
+        // control frame the first-byte check never saw, building one message per two bytes (~5 MB for 64 KiB).
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Interval = 0; o.HandshakeTimeout = 30_000; });
+        await using var peerNet = _net.Raw(a);
+        var ourHello = await peerNet.ReadAsync();
+        await peerNet.SendAsync(PeerNetHello(peerNet));
+        await peerNet.AnswerHelloAsync(ourHello!);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake completes");
+        using var violations = a.Services.Collect("peernet.protocol.violations");
+
+        byte[] payload = [0x0A, 0x00, .. Enumerable.Repeat<byte[]>([0x1A, 0x00], 32_000).SelectMany(b => b)];
+        await peerNet.SendAsync([.. Varint(payload.Length), .. payload]);
+
+        Assert.True(await peerNet.ClosedWithinAsync(Patience));
+        Assert.Equal(1, violations.Sum());
+    }
+
+    private static byte[] Varint(int value)
+    {
+        var bytes = new List<byte>();
+        for (; value >= 0x80; value >>= 7)
+            bytes.Add((byte)(value | 0x80));
+        bytes.Add((byte)value);
+        return bytes.ToArray();
+    }
 }

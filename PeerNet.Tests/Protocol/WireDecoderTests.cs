@@ -52,7 +52,6 @@ public class WireDecoderTests
     [InlineData("0a0408013801")] // an unknown field 7: discarded by the library, never kept in a slice
     [InlineData("0a020801")] // truncated announce
     [InlineData("0a03080110")] // truncated varint
-    [InlineData("0a02080112020801")] // more after the announce (field 2 of Message = a second kind)
     [InlineData("0a080801108080808010")] // a hops varint longer than 32 bits (well formed: the library decides)
     public void UnusualFrames_AreLeftToTheLibrary(string hex)
     {
@@ -82,8 +81,75 @@ public class WireDecoderTests
             Exception? libraryError = null, decoderError = null;
             try { expected = Library.ParseFrom(bytes); } catch (InvalidProtocolBufferException ex) { libraryError = ex; }
             try { actual = WireDecoder.Parse(new ReadOnlySequence<byte>(bytes)); } catch (InvalidProtocolBufferException ex) { decoderError = ex; }
+            catch (MalformedFrameException)
+            {
+                Assert.True(TopLevelKinds(bytes) > 1); // an appended second kind: refused on purpose
+                continue;
+            }
             Assert.Equal(libraryError is null, decoderError is null);
             Assert.Equal(expected, actual);
         }
+    }
+
+    [Theory]
+    [InlineData("0a02080112020801")] // a request, then a response: the library would keep the last
+    [InlineData("0a001a00")] // a request, then a control frame that hides behind the request's tag
+    [InlineData("1a001a00")] // two control frames
+    public void MoreThanOneKindInAFrame_IsRefused(string hex)
+    {
+        var bytes = Convert.FromHexString(hex);
+        Assert.NotNull(Library.ParseFrom(bytes)); // valid protobuf: the library would merge, or keep the last
+        Assert.Throws<MalformedFrameException>(() => WireDecoder.Parse(new ReadOnlySequence<byte>(bytes)));
+    }
+
+    [Fact]
+    public void AFrameOfEmptyKinds_IsRefusedBeforeTheLibraryAllocatesAnObjectForEach()
+    {
+        // Regression: 0a00 then 32,767 times 1a00 (64 KiB) made the library build 32,768 messages (~5 MB, 77 times the
+        // frame) and gave a control frame that the session's first-byte check for large control frames never saw.
+        byte[] bytes = [0x0A, 0x00, .. Enumerable.Repeat<byte[]>([0x1A, 0x00], 32_767).SelectMany(b => b)];
+        var frame = new ReadOnlySequence<byte>(bytes);
+        Assert.Throws<MalformedFrameException>(() => WireDecoder.Parse(frame)); // warm
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<MalformedFrameException>(() => WireDecoder.Parse(frame));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 2 * bytes.Length + 4096);
+    }
+
+    [Fact]
+    public void AControlFrameBehindAnUnknownField_IsRefusedOverTheControlLimit_AndParsedWithinIt()
+    {
+        static byte[] Hidden(int ids)
+        {
+            var control = new Control();
+            for (var i = 0; i < ids; i++)
+                control.Ihave.Add(ByteString.CopyFrom([(byte)i]));
+            return [0x22, 0x00, .. new Message { Control = control }.ToByteArray()]; // unknown field 4 first
+        }
+
+        var large = Hidden(ControlFrameValidator.MaxFrameBytes / 3 + 1);
+        Assert.True(large.Length > ControlFrameValidator.MaxFrameBytes);
+        Assert.Throws<MalformedFrameException>(() => WireDecoder.Parse(new ReadOnlySequence<byte>(large)));
+        Assert.Equal(3, WireDecoder.Parse(new ReadOnlySequence<byte>(Hidden(3))).Control.Ihave.Count);
+    }
+
+    /// <summary>Top-level request, response and control fields in <paramref name="bytes"/> (0 if it is not protobuf).</summary>
+    private static int TopLevelKinds(byte[] bytes)
+    {
+        var kinds = 0;
+        try
+        {
+            var input = new CodedInputStream(bytes);
+            uint tag;
+            while ((tag = input.ReadTag()) != 0)
+            {
+                if ((tag & 7) == 2 && (tag >> 3) is 1 or 2 or 3)
+                    kinds++;
+                input.SkipLastField();
+            }
+        }
+        catch (InvalidProtocolBufferException)
+        {
+        }
+        return kinds;
     }
 }
