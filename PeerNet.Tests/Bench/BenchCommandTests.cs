@@ -52,6 +52,17 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public async Task Flood_ReportsTheHostsMemoryUnderAFloodOfFreshIds()
+    {
+        var figures = await RunAsync("flood", "--peers", "2", "--seconds", "2");
+        Assert.Equal("flood", figures.GetProperty("bench").GetString());
+        Assert.Equal(2, figures.GetProperty("peers").GetInt32());
+        Assert.True(figures.GetProperty("framesSent").GetInt64() > 0);
+        Assert.True(figures.GetProperty("workingSetMaxMB").GetDouble() >= figures.GetProperty("workingSetStartMB").GetDouble());
+        Assert.True(figures.GetProperty("heapEndAfterGcMB").GetDouble() > 0);
+    }
+
+    [Fact]
     public async Task PingPong_CompletesEveryRoundTrip()
     {
         var figures = await RunAsync("pingpong", "--count", "2000", "--window", "100", "--warmup", "0");
