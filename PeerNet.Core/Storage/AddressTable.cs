@@ -11,7 +11,8 @@ namespace PeerNet.Storage;
 /// bucket is a keyed hash (a secret per node, kept in the database, so an attacker cannot aim) of the address's group
 /// and, in the new table, of the source's group, so one source group reaches at most <see cref="NewBucketsPerSource"/>
 /// buckets (1/16 of the new table) however many addresses it sends. The slot within a bucket is a hash of the
-/// endpoint (host and port), so aliases of one endpoint take one slot per bucket. Explicit saves live outside it.
+/// endpoint (host and port), probed on for <see cref="SlotProbes"/> positions when taken, so aliases of one endpoint
+/// take at most that many slots per bucket. Explicit saves live outside it.
 /// </summary>
 /// <remarks>Pure: the store writes what it computes (one address per slot, by a unique index).</remarks>
 public sealed class AddressTable
@@ -36,6 +37,12 @@ public sealed class AddressTable
 
     /// <summary>Most addresses the tried table holds.</summary>
     public const int TriedCapacity = TriedBuckets * BucketSize;
+
+    /// <summary>
+    /// Positions of a bucket a learned address may take, from its hashed one on: two honest endpoints that hash to one
+    /// position both fit, and aliases of one endpoint from one source take at most this many slots of a bucket.
+    /// </summary>
+    public const int SlotProbes = 4;
 
     /// <summary>Bytes of the secret key.</summary>
     public const int KeyLength = 32;

@@ -20,6 +20,7 @@ internal sealed class StoreBatchApplier : IDisposable
     private readonly SqliteCommand _evictTerrible;
     private readonly SqliteCommand _promote;
     private readonly SqliteCommand _isNew;
+    private readonly SqliteCommand _isLearned;
     private readonly SqliteCommand _triedHolder;
     private readonly SqliteCommand _demote;
     private readonly SqliteCommand _deleteLearned;
@@ -74,6 +75,7 @@ internal sealed class StoreBatchApplier : IDisposable
             "$slot", "$ring", "$terrible");
         _promote = Prepare("UPDATE OR IGNORE LearnedNodes SET Kind = 1, Slot = $slot WHERE Ring = $ring AND Kind = 2", "$slot", "$ring");
         _isNew = Prepare("SELECT 1 FROM LearnedNodes WHERE Ring = $ring AND Kind = 2", "$ring");
+        _isLearned = Prepare("SELECT 1 FROM LearnedNodes WHERE Ring = $ring", "$ring");
         _triedHolder = Prepare("SELECT Ring, Address FROM LearnedNodes WHERE Kind = 1 AND Slot = $slot", "$slot");
         _demote = Prepare("UPDATE OR IGNORE LearnedNodes SET Kind = 2, Slot = $slot WHERE Ring = $ring AND Kind = 1", "$slot", "$ring");
         _deleteNode = Prepare("DELETE FROM Nodes WHERE Ring = $ring", "$ring");
@@ -236,6 +238,19 @@ internal sealed class StoreBatchApplier : IDisposable
     {
         if (Execute(_insertLearned, transaction, address.RingPosition, address.Value, nowMs, slot, cutoffMs, purgedCutoffMs) == 1)
             return 1;
+        _isLearned.Transaction = transaction;
+        _isLearned.Parameters[0].Value = address.RingPosition;
+        if (_isLearned.ExecuteScalar() is not null)
+            return 0; // known already: the common case of an address learned again
+        // The slot is taken (or the address is tombstoned or saved): the next few positions of the same bucket, so two
+        // honest addresses whose endpoints hash alike both fit. The bucket stays the bound.
+        var bucket = AddressTable.BucketOf(slot) * AddressTable.BucketSize;
+        for (var probe = 1; probe < AddressTable.SlotProbes; probe++)
+        {
+            var next = bucket + (slot - bucket + probe) % AddressTable.BucketSize;
+            if (Execute(_insertLearned, transaction, address.RingPosition, address.Value, nowMs, next, cutoffMs, purgedCutoffMs) == 1)
+                return 1;
+        }
         if (!EvictTerrible(slot, address.RingPosition, transaction))
             return 0;
         return Execute(_insertLearned, transaction, address.RingPosition, address.Value, nowMs, slot, cutoffMs, purgedCutoffMs);
@@ -292,7 +307,7 @@ internal sealed class StoreBatchApplier : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _insertLearned, _evictTerrible, _promote, _isNew, _triedHolder, _demote, _deleteLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
+        foreach (var command in new[] { _insertLearned, _evictTerrible, _promote, _isNew, _isLearned, _triedHolder, _demote, _deleteLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
             command.Dispose();
         foreach (var (insert, untomb, unlearn) in _saveChunks.Values)
         {

@@ -33,7 +33,8 @@ public sealed class NodeExchangeTests : IAsyncLifetime
     {
         var a = await AskerAsync(o => o.Size = 50);
         var b = await _net.AddAsync("tcp://b:1", o => o.Advertise = ["tcp://b:1"]);
-        await b.Node.SaveAsync(["ws://10.0.0.1:8080/peer", "ws://10.0.0.2:8080/peer", "ws://169.254.0.9/peer", "ws://127.0.0.1:9/peer", "ws://10.0.0.3/peer"], TestContext.Current.CancellationToken);
+        // Private addresses in different /16s: the address table gives one /16 from one source a single bucket.
+        await b.Node.SaveAsync(["ws://10.1.0.1:8080/peer", "ws://10.2.0.2:8080/peer", "ws://169.254.0.9/peer", "ws://127.0.0.1:9/peer", "ws://10.0.0.3/peer"], TestContext.Current.CancellationToken);
         await a.Node.SaveAsync(["ws://10.0.0.3/peer"], TestContext.Current.CancellationToken);
         await a.Node.RemoveAsync(["ws://10.0.0.3/peer"], TestContext.Current.CancellationToken); // tombstoned at a
         using var learned = a.Services.Collect("peernet.exchange.addresses.learned");
@@ -43,7 +44,7 @@ public sealed class NodeExchangeTests : IAsyncLifetime
         Assert.True(a.Get<NodeExchange>().Ask(peer));
 
         await Wait.UntilAsync(() => learned.Sum() + refused.Sum() == 6, Patience, "all six answers handled");
-        Assert.Equal(["tcp://b:1", "ws://10.0.0.1:8080/peer", "ws://10.0.0.2:8080/peer"], await KnownAsync(a));
+        Assert.Equal(["tcp://b:1", "ws://10.1.0.1:8080/peer", "ws://10.2.0.2:8080/peer"], await KnownAsync(a));
         Assert.Equal(2, refused.Sum("reason", "scope")); // link-local, and loopback on a node that does not advertise one
         var stats = (await a.Node.GetStatsAsync("tcp://b:1", TestContext.Current.CancellationToken))!;
         Assert.Equal(4, stats.Nodes.Rx); // b's own address, two private ones and the tombstoned one (skipped by the store)

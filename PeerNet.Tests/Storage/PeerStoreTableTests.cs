@@ -126,20 +126,22 @@ public sealed class PeerStoreTableTests : IDisposable
     public async Task ATakenSlot_IsKept_UnlessItsHolderIsTerrible()
     {
         await using var h = await StartAsync();
-        // Aliases of one endpoint from one source share a slot: the first stays.
-        var first = A("ws://10.7.0.1:1000/a");
-        var second = A("ws://10.7.0.1:1000/b");
-        await LearnAsync(h.Store, [first], Attacker);
-        await LearnAsync(h.Store, [second], Attacker);
-        Assert.Equal([first.Value], await h.Store.KnownAsync(Ct).ToListAsync(Ct));
+        // Aliases of one endpoint from one source share a slot and the few after it: the first ones stay.
+        var aliases = Enumerable.Range(0, AddressTable.SlotProbes + 1).Select(i => A($"ws://10.7.0.1:1000/{i}")).ToList();
+        foreach (var alias in aliases)
+            await LearnAsync(h.Store, [alias], Attacker);
+        var known = await h.Store.KnownAsync(Ct).ToListAsync(Ct);
+        Assert.Equal(aliases.Take(AddressTable.SlotProbes).Select(a => a.Value).Order(), known.Order());
 
-        // Dialled and failed three times with no success: the holder gives way.
-        h.Store.TryRecord(first, StatField.ConnectionFail, 3);
+        // Dialled and failed three times with no success: the holder of the hashed slot gives way.
+        h.Store.TryRecord(aliases[0], StatField.ConnectionFail, 3);
         await h.Store.FlushAsync(Ct);
-        await LearnAsync(h.Store, [second], Attacker);
-        Assert.Equal([second.Value], await h.Store.KnownAsync(Ct).ToListAsync(Ct));
-        Assert.Equal(1, h.Store.Count);
-        Assert.Null(await h.Store.GetStatsAsync(first, Ct)); // its counters went with it
+        await LearnAsync(h.Store, [aliases[^1]], Attacker);
+        known = await h.Store.KnownAsync(Ct).ToListAsync(Ct);
+        Assert.Contains(aliases[^1].Value, known);
+        Assert.DoesNotContain(aliases[0].Value, known);
+        Assert.Equal(AddressTable.SlotProbes, h.Store.Count);
+        Assert.Null(await h.Store.GetStatsAsync(aliases[0], Ct)); // its counters went with it
     }
 
     [Fact]

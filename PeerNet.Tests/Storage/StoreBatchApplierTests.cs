@@ -129,15 +129,16 @@ public sealed class StoreBatchApplierTests : IDisposable
         Assert.Equal(1, _applier.LearnedCount);
         Assert.Equal(1, _file.Scalar("SELECT COUNT(*) FROM LearnedNodes"));
 
-        // Aliases of one endpoint share a slot: the holder gives way only once it is terrible.
-        var holder = PeerAddress.Parse("ws://10.7.0.1:1000/a");
-        var alias = PeerAddress.Parse("ws://10.7.0.1:1000/b");
-        Apply(Now, Learn(holder), StoreWrite.Stat(holder, StatField.ConnectionFail, 3));
-        Apply(Now, StoreWrite.Learn([alias], [LearnWrites.Table.NewSlot(holder, AddressGroup.Of(holder))]));
-        Assert.Equal(2, _applier.LearnedCount);
-        Assert.Equal(2, _file.Scalar("SELECT COUNT(*) FROM LearnedNodes"));
+        // Aliases of one endpoint share a slot and its next few: past them, a terrible holder gives way.
+        var aliases = Enumerable.Range(0, AddressTable.SlotProbes + 1).Select(i => PeerAddress.Parse($"ws://10.7.0.1:1000/{i}")).ToArray();
+        var slot = LearnWrites.Table.NewSlot(aliases[0], AddressGroup.Of(aliases[0]));
+        Apply(Now, StoreWrite.Learn(aliases[..^1], [.. aliases[..^1].Select(_ => slot)]), StoreWrite.Stat(aliases[0], StatField.ConnectionFail, 3));
+        Assert.Equal(1 + AddressTable.SlotProbes, _applier.LearnedCount);
+        Apply(Now, StoreWrite.Learn([aliases[^1]], [slot])); // evicts the terrible first alias
+        Assert.Equal(1 + AddressTable.SlotProbes, _applier.LearnedCount);
+        Assert.Equal(1 + AddressTable.SlotProbes, _file.Scalar("SELECT COUNT(*) FROM LearnedNodes"));
 
         using var reopened = new StoreBatchApplier(_connection, LearnWrites.Table, terribleFailures: 3);
-        Assert.Equal(2, reopened.LearnedCount);
+        Assert.Equal(1 + AddressTable.SlotProbes, reopened.LearnedCount);
     }
 }
