@@ -36,9 +36,9 @@ public static class AddressGroup
     public static string OfSource(IPAddress remote)
     {
         ArgumentNullException.ThrowIfNull(remote);
-        if (remote.IsIPv4MappedToIPv6)
-            remote = remote.MapToIPv4();
-        return IPAddress.IsLoopback(remote) ? "L|" + remote : OfRoutable(remote);
+        // The inbound caps' rule of what a source is (mapped IPv4 is IPv4, each loopback IP its own), at netgroup width.
+        var prefix = SourcePrefix.Group(remote, 16, 32);
+        return prefix.IsLoopback ? "L|" + prefix.Network.BaseAddress : OfRoutable(prefix.Network.BaseAddress);
     }
 
     /// <summary>

@@ -210,9 +210,7 @@ public sealed partial class NodeExchange : IAddrsHandler
             return true;
         if (source is null)
             return false;
-        var host = address.Host.Length > 1 && address.Host[0] == '[' ? address.Host[1..^1] : address.Host;
-        return System.Net.IPAddress.TryParse(host, out var ip)
-            && (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).Equals(source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source);
+        return AddressScope.TryGetIp(address, out var ip) && ip.Equals(source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source);
     }
 
     private async Task AnswerAsync(Peer peer, Announce request)
