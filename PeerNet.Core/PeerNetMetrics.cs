@@ -19,7 +19,7 @@ public sealed class PeerNetMetrics : IDisposable
     private readonly Counter<long> _asked, _learned, _refusedAddresses, _addressesSent, _dials, _purged;
     private readonly Counter<long> _storeDropped, _roundFailures, _limitHits, _subscriberDrops, _censusAnswers, _seedResolutions, _seedRefused;
     private readonly Histogram<double> _batchDuration;
-    private readonly Counter<long> _evicted, _dialsRefused;
+    private readonly Counter<long> _evicted, _dialsRefused, _rotated;
 
     /// <summary>Creates the node's meter and its instruments.</summary>
     public PeerNetMetrics(IMeterFactory meterFactory)
@@ -42,7 +42,7 @@ public sealed class PeerNetMetrics : IDisposable
         _refusedAddresses = Counter("peernet.exchange.addresses.refused", "{address}",
             "Addresses of node exchange refused, by reason (invalid, scope, allowance, unsolicited, store_full).");
         _addressesSent = Counter("peernet.exchange.addresses.sent", "{address}", "Addresses sent in answers to peers' node-exchange requests.");
-        _dials = Counter("peernet.dials", "{dial}", "Bootstrap dials, by result (ok, failed).");
+        _dials = Counter("peernet.dials", "{dial}", "The engine's dials, by result (ok, failed) and purpose (bootstrap, feeler).");
         _seedResolutions = Counter("peernet.seeds.resolutions", "{lookup}",
             "DNS lookups of seeds (A/AAAA, SRV) at bootstrap rounds, by result (ok, failed) and failure reason (timeout, not_found, error).");
         _seedRefused = Counter("peernet.seeds.addresses.refused", "{address}",
@@ -57,6 +57,8 @@ public sealed class PeerNetMetrics : IDisposable
             "Inbound connections closed to make room for a newcomer when inbound was full, by reason (pending, netgroup).");
         _dialsRefused = Counter("peernet.dials.refused", "{dial}",
             "Dials of gossip-learned addresses not made because the address is out of scope, by reason (scope, unresolved).");
+        _rotated = Counter("peernet.connections.rotated", "{connection}",
+            "Outbound links bootstrap opened that the engine closed to make room for a fresh sample (outbound rotation).");
         _batchDuration = _meter.CreateHistogram<double>("peernet.store.batch.duration", "s", "Time to commit one store writer batch.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
     }
@@ -96,7 +98,11 @@ public sealed class PeerNetMetrics : IDisposable
 
     internal void AddressesSent(int count) => _addressesSent.Add(count);
 
-    internal void Dial(bool ok) => _dials.Add(1, new KeyValuePair<string, object?>("result", ok ? "ok" : "failed"));
+    internal void Dial(bool ok, Peers.DialPurpose purpose) => _dials.Add(1,
+        new KeyValuePair<string, object?>("result", ok ? "ok" : "failed"),
+        new KeyValuePair<string, object?>("purpose", purpose == Peers.DialPurpose.Feeler ? "feeler" : "bootstrap"));
+
+    internal void Rotated() => _rotated.Add(1);
 
     internal void SeedResolution(string? failure)
     {

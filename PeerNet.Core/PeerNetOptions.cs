@@ -289,4 +289,26 @@ public sealed class PeerNetOptions
     /// </summary>
     [Range(0, 86_400)]
     public int OriginFloodPenalty { get; set; } = 600;
+
+    /// <summary>
+    /// Milliseconds between feelers: with bootstrap on, one stored address that is not connected is dialled, held for
+    /// one address exchange and closed, even when every connection is up (Bitcoin Core's feelers). 0: none. Default
+    /// 120000.
+    /// </summary>
+    [Range(0, 86_400_000)]
+    public int FeelerInterval { get; set; } = 120_000;
+
+    /// <summary>
+    /// Milliseconds between outbound rotations: with bootstrap on and outbound full, one link bootstrap opened is closed
+    /// and replaced from a fresh sample (links opened by connect are never closed). 0: none. Default 600000.
+    /// </summary>
+    [Range(0, 86_400_000)]
+    public int RotateInterval { get; set; } = 600_000;
+
+    /// <summary>
+    /// How many of its longest-held outbound links a node keeps as anchors, saved as they change and dialled first
+    /// after a restart (Bitcoin Core's anchors). 0: none. Default 2.
+    /// </summary>
+    [Range(0, 64)]
+    public int Anchors { get; set; } = 2;
 }

@@ -73,7 +73,11 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddSingleton<Gossip.Seeds.ISeedResolver, Gossip.Seeds.DnsSeedResolver>();
         services.TryAddSingleton<Gossip.Seeds.SeedExpander>();
         services.TryAddSingleton<Gossip.DialScope>();
+        services.TryAddSingleton<Gossip.GossipDialer>();
         services.TryAddSingleton<Bootstrapper>();
+        services.TryAddSingleton<Gossip.Healing.FeelerDialer>();
+        services.TryAddSingleton<Gossip.Healing.OutboundRotation>();
+        services.TryAddSingleton<Gossip.Healing.AnchorRecorder>();
         services.TryAddSingleton<NodeExchange>();
         services.TryAddSingleton<Purger>();
         services.TryAddSingleton<Gossip.Announcing.RequestHub>();

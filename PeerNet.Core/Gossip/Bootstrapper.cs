@@ -12,60 +12,41 @@ namespace PeerNet.Gossip;
 /// DNS seeds resolve to at this round (<see cref="SeedExpander"/>), in random order, skipping those already connected,
 /// the node's own, and those in back-off. A resolved address that answers is saved like a learned one. At most <see cref="MaxConcurrentDials"/> dials run at
 /// once, and each round dials no more than the shortfall, so an empty store or a store of dead addresses never
-/// turns into a dial storm. One round at a time: the engine's bootstrap loop owns it.
+/// turns into a dial storm. The first round after a start puts the anchors (the peers the node had, see
+/// <see cref="Healing.AnchorRecorder"/>) first. Dials go through <see cref="GossipDialer"/>, with its back-off. One round at
+/// a time: the engine's bootstrap loop owns it.
 /// </summary>
 public sealed partial class Bootstrapper
 {
     /// <summary>Most dials one round runs at once.</summary>
     public const int MaxConcurrentDials = 8;
 
-    /// <summary>First wait after a failed dial; it doubles with each further failure.</summary>
-    public static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
-
-    /// <summary>Longest wait after repeated failures.</summary>
-    public static readonly TimeSpan MaxFailureBackoff = TimeSpan.FromMinutes(5);
-
-    /// <summary>How long an address that led to a node already connected (by its other end) is left alone.</summary>
-    public static readonly TimeSpan AlreadyConnectedBackoff = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long an address that turned out to be this node itself is left alone.</summary>
-    public static readonly TimeSpan SelfBackoff = TimeSpan.FromHours(1);
-
-    /// <summary>How long a learned address found out of scope at dial time is left alone (its name may answer otherwise later).</summary>
-    public static readonly TimeSpan OutOfScopeBackoff = TimeSpan.FromMinutes(10);
-
     private readonly PeerNetwork _network;
     private readonly PeerStore _store;
     private readonly SeedExpander _seeds;
-    private readonly DialScope _scope;
-    private readonly HashSet<string> _configured;
+    private readonly GossipDialer _dialer;
     private readonly RandomSource _random;
     private readonly AddressRules _rules;
     private readonly PeerNetOptions _options;
-    private readonly PeerNetMetrics _metrics;
     private readonly ILogger _logger;
+    private bool _anchorsDialled;
 
     /// <summary>Creates the bootstrapper of a node.</summary>
-    public Bootstrapper(PeerNetwork network, PeerStore store, SeedExpander seeds, DialScope scope, NodeIdentity identity, AddressRules rules,
-        IOptions<PeerNetOptions> options, TimeProvider time, RandomSource random, PeerNetMetrics metrics, ILogger<Bootstrapper> logger)
+    public Bootstrapper(PeerNetwork network, PeerStore store, SeedExpander seeds, GossipDialer dialer, AddressRules rules,
+        IOptions<PeerNetOptions> options, RandomSource random, ILogger<Bootstrapper> logger)
     {
-        ArgumentNullException.ThrowIfNull(identity);
-        _scope = scope;
-        // The seeds written as addresses are the operator's choice, not gossip's: they skip the dial-time scope check.
-        _configured = new HashSet<string>(identity.Seeds.Select(s => s.Value), StringComparer.Ordinal);
         _seeds = seeds;
+        _dialer = dialer;
         _random = random;
-        _metrics = metrics;
         _network = network;
         _store = store;
         _rules = rules;
         _options = options.Value;
         _logger = logger;
-        Backoff = new DialBackoff(time, FailureBackoff, MaxFailureBackoff);
     }
 
-    /// <summary>Addresses in back-off.</summary>
-    public DialBackoff Backoff { get; }
+    /// <summary>Addresses in back-off (the dialler's, shared with feelers).</summary>
+    public DialBackoff Backoff => _dialer.Backoff;
 
     /// <summary>
     /// One round: when fewer than <see cref="PeerNetOptions.Connections"/> peers are handshaken, dials up to the
@@ -89,6 +70,15 @@ public sealed partial class Bootstrapper
         var sample = parts.Take(wanted, _options.SampleTrustedShare);
         var resolved = await resolving.ConfigureAwait(false);
         var pool = Pool(sample, resolved);
+        // The first round after a start dials the anchors first: the peers the node had when it stopped or was killed.
+        if (!_anchorsDialled)
+        {
+            _anchorsDialled = true;
+            var anchors = await AnchorsAsync(cancellationToken).ConfigureAwait(false);
+            if (anchors.Count > 0)
+                Log.DiallingAnchors(_logger, anchors.Count);
+            pool.InsertRange(0, anchors);
+        }
         var candidates = SelectCandidates(pool, open, Math.Min(shortfall, MaxConcurrentDials));
         if (candidates.Count == 0)
         {
@@ -99,8 +89,18 @@ public sealed partial class Bootstrapper
         Log.Dialling(_logger, candidates.Count, connected, _options.Connections);
         var fromSeeds = resolved.Count == 0 ? null : resolved.Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
         await Task.WhenAll(candidates.Select(a =>
-            DialAsync(a, checkScope: fromSeeds?.Contains(a.Value) != true && !parts.Saved.Contains(a.Value), fromSeeds?.Contains(a.Value) == true, cancellationToken))).ConfigureAwait(false);
+            _dialer.DialAsync(a, DialPurpose.Bootstrap, checkScope: fromSeeds?.Contains(a.Value) != true && !parts.Saved.Contains(a.Value),
+                fromSeeds?.Contains(a.Value) == true, cancellationToken))).ConfigureAwait(false);
         return candidates.Count;
+    }
+
+    /// <summary>The saved anchors, at most <see cref="PeerNetOptions.Anchors"/> and <see cref="PeerNetOptions.Connections"/>.</summary>
+    private async Task<IReadOnlyList<string>> AnchorsAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Anchors <= 0)
+            return [];
+        var saved = await _store.LoadAnchorsAsync(cancellationToken).ConfigureAwait(false);
+        return [.. saved.Take(Math.Min(_options.Anchors, _options.Connections))];
     }
 
     /// <summary>
@@ -150,55 +150,9 @@ public sealed partial class Bootstrapper
         return picked;
     }
 
-    private async Task DialAsync(PeerAddress address, bool checkScope, bool fromSeed, CancellationToken cancellationToken)
-    {
-        // Addresses from gossip (the address table's new and tried parts) are checked again now, names resolved; explicit
-        // saves are the operator's and seeds' resolved IPs passed the scope in SeedExpander. A refusal is not a failure
-        // of the address.
-        if (checkScope && !_configured.Contains(address.Value)
-            && await _scope.RefusalAsync(address, cancellationToken).ConfigureAwait(false) is { } refused)
-        {
-            _metrics.DialRefused(refused.Tag);
-            Backoff.Defer(address.Value, OutOfScopeBackoff);
-            Log.OutOfScope(_logger, address.Value, refused.Reason);
-            return;
-        }
-        try
-        {
-            var session = await _network.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
-            _metrics.Dial(ok: true);
-            Backoff.RecordSuccess(address.Value);
-            // A seed's address that answers is kept like a learned one (unless removed within RemovedTtl): node exchange
-            // and GET /api/nodes/sample can offer it, and purge forgets it once it stops answering.
-            if (fromSeed)
-                _store.TrySaveLearned([address], source: null);
-            Log.Dialled(_logger, address.Value, session.RemoteId?.ToString() ?? "?");
-        }
-        catch (PeerConnectException ex)
-        {
-            _metrics.Dial(ok: false);
-            switch (ex.Failure)
-            {
-                case PeerConnectFailure.AlreadyConnected:
-                    Backoff.Defer(address.Value, AlreadyConnectedBackoff);
-                    break;
-                case PeerConnectFailure.Self:
-                    Backoff.Defer(address.Value, SelfBackoff);
-                    break;
-                case PeerConnectFailure.CapReached:
-                    break; // says nothing about the address
-                default:
-                    var wait = Backoff.RecordFailure(address.Value);
-                    Log.DialFailed(_logger, address.Value, ex.Reason, wait.TotalSeconds);
-                    return;
-            }
-            Log.DialRefused(_logger, address.Value, ex.Reason);
-        }
-    }
-
     private static partial class Log
     {
-        // Event ids 400-419 belong to bootstrap (410-419 to its DialScope). Next free: 407.
+        // Event ids 400-419 belong to bootstrap (403-406 to GossipDialer, 410-419 to its DialScope). Next free: 408.
         [LoggerMessage(400, LogLevel.Debug, "Bootstrap: dialling {Count} addresses ({Connected} of {Wanted} peers)")]
         public static partial void Dialling(ILogger logger, int count, int connected, int wanted);
 
@@ -208,16 +162,7 @@ public sealed partial class Bootstrapper
         [LoggerMessage(402, LogLevel.Debug, "Bootstrap: skipped {Address}: {Reason}")]
         public static partial void Skipped(ILogger logger, string address, string reason);
 
-        [LoggerMessage(403, LogLevel.Debug, "Bootstrap: connected to {Address} (node {PeerId})")]
-        public static partial void Dialled(ILogger logger, string address, string peerId);
-
-        [LoggerMessage(404, LogLevel.Debug, "Bootstrap: dial to {Address} failed: {Reason}; backing off {Seconds} s")]
-        public static partial void DialFailed(ILogger logger, string address, string reason, double seconds);
-
-        [LoggerMessage(405, LogLevel.Debug, "Bootstrap: dial to {Address} refused: {Reason}")]
-        public static partial void DialRefused(ILogger logger, string address, string reason);
-
-        [LoggerMessage(406, LogLevel.Debug, "Bootstrap: not dialling {Address}: {Reason}")]
-        public static partial void OutOfScope(ILogger logger, string address, string reason);
+        [LoggerMessage(407, LogLevel.Debug, "Bootstrap: dialling {Count} anchors first (the peers this node had before it stopped)")]
+        public static partial void DiallingAnchors(ILogger logger, int count);
     }
 }

@@ -8,7 +8,10 @@ namespace PeerNet.Gossip;
 /// <summary>
 /// The node's background work, as the original's intervals: bootstrap (keep <see cref="PeerNetOptions.Connections"/>
 /// peers), node exchange (ask every peer for addresses each <see cref="PeerNetOptions.Interval"/>) and purge (forget
-/// dead addresses each <see cref="PeerNetOptions.Purge"/>). Each loop logs a failed round and goes on; only
+/// dead addresses each <see cref="PeerNetOptions.Purge"/>), and with bootstrap on the healing that lets a split or
+/// restarted network find itself again: feelers (<see cref="Healing.FeelerDialer"/>), outbound rotation
+/// (<see cref="Healing.OutboundRotation"/>) and anchors (<see cref="Healing.AnchorRecorder"/>, dialled first by
+/// bootstrap). Each loop logs a failed round and goes on; only
 /// shutdown ends them. Registered after the service that opens the store, so it starts after it and stops before it
 /// (the store's pending writes are flushed last).
 /// </summary>
@@ -25,6 +28,9 @@ public sealed partial class GossipEngine : BackgroundService
     private readonly NodeExchange _exchange;
     private readonly Purger _purger;
     private readonly Announcing.AnnounceRouter _announces;
+    private readonly Healing.FeelerDialer _feeler;
+    private readonly Healing.OutboundRotation _rotation;
+    private readonly Healing.AnchorRecorder _anchors;
     private readonly PeerNetOptions _options;
     private readonly TimeProvider _time;
     private readonly PeerNetMetrics _metrics;
@@ -39,6 +45,9 @@ public sealed partial class GossipEngine : BackgroundService
         NodeExchange exchange,
         Purger purger,
         Announcing.AnnounceRouter announces,
+        Healing.FeelerDialer feeler,
+        Healing.OutboundRotation rotation,
+        Healing.AnchorRecorder anchors,
         IOptions<PeerNetOptions> options,
         TimeProvider time,
         PeerNetMetrics metrics,
@@ -49,6 +58,9 @@ public sealed partial class GossipEngine : BackgroundService
         _exchange = exchange;
         _purger = purger;
         _announces = announces;
+        _feeler = feeler;
+        _rotation = rotation;
+        _anchors = anchors;
         _options = options.Value;
         _time = time;
         _metrics = metrics;
@@ -63,6 +75,7 @@ public sealed partial class GossipEngine : BackgroundService
     {
         // Sessions hand their messages to node exchange and the announce router directly; the engine only schedules.
         _announces.Start();
+        _anchors.Start();
         _network.PeerDisconnected += OnPeerDisconnected;
         return base.StartAsync(cancellationToken);
     }
@@ -71,13 +84,15 @@ public sealed partial class GossipEngine : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _running = true;
-        return Task.WhenAll(BootstrapLoopAsync(stoppingToken), ExchangeLoopAsync(stoppingToken), PurgeLoopAsync(stoppingToken));
+        return Task.WhenAll(BootstrapLoopAsync(stoppingToken), ExchangeLoopAsync(stoppingToken), PurgeLoopAsync(stoppingToken),
+            FeelerLoopAsync(stoppingToken), RotationLoopAsync(stoppingToken));
     }
 
     /// <inheritdoc />
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _running = false;
+        _anchors.Stop();
         _network.PeerDisconnected -= OnPeerDisconnected;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await _announces.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -134,6 +149,25 @@ public sealed partial class GossipEngine : BackgroundService
             .ConfigureAwait(false);
     }
 
+    private async Task FeelerLoopAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Bootstrap || _options.FeelerInterval <= 0)
+            return;
+        await PeriodicAsync("feeler", TimeSpan.FromMilliseconds(_options.FeelerInterval), () => _feeler.RunOnceAsync(stoppingToken), stoppingToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task RotationLoopAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Bootstrap || _options.RotateInterval <= 0)
+            return;
+        await PeriodicAsync("rotation", TimeSpan.FromMilliseconds(_options.RotateInterval), () =>
+        {
+            _rotation.RotateOnce(); // the drop fires the bootstrap trigger, which dials the replacement
+            return Task.CompletedTask;
+        }, stoppingToken).ConfigureAwait(false);
+    }
+
     private async Task PeriodicAsync(string name, TimeSpan period, Func<Task> round, CancellationToken stoppingToken)
     {
         try
@@ -167,7 +201,7 @@ public sealed partial class GossipEngine : BackgroundService
 
     private static partial class Log
     {
-        // Event ids 460-479 belong to the engine. Next free: 461.
+        // Event ids 460-479 belong to the engine (462-465: FeelerDialer, 466-469: OutboundRotation). Next free: 461.
         [LoggerMessage(460, LogLevel.Warning, "Gossip engine: a {Loop} round failed; the loop goes on")]
         public static partial void RoundFailed(ILogger logger, Exception exception, string loop);
     }

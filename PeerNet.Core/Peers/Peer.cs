@@ -30,6 +30,9 @@ public sealed class Peer : GossipLink
     /// <summary>The address dialled (outbound); null for inbound peers.</summary>
     public PeerAddress? Address => _session.Address;
 
+    /// <summary>Why this node dialled the peer (<see cref="DialPurpose.None"/> for inbound peers).</summary>
+    public DialPurpose Purpose { get; internal init; }
+
     /// <summary>The peer's node id, once its _hello request has arrived.</summary>
     public NodeId? RemoteId => _session.RemoteId;
 

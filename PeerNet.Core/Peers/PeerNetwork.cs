@@ -70,6 +70,9 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
     /// <summary>Handshaken peers this node dialled: what bootstrap keeps at <see cref="PeerNetOptions.Connections"/>.</summary>
     public int OutboundCount => _table.OutboundCount;
 
+    /// <summary>True once shutdown began: the connections closing now say nothing about the network.</summary>
+    public bool IsStopping => _table.IsStopping;
+
     /// <summary>Connections open right now, handshaken or not.</summary>
     public int OpenConnections => _table.OpenCount;
 
@@ -84,10 +87,13 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
 
     /// <summary>
     /// Dials <paramref name="address"/> and completes the handshake; records connections.ok or .fail for it.
+    /// <paramref name="purpose"/> says who asked: the engine's feelers and rotation never close an explicit link.
     /// </summary>
     /// <exception cref="PeerConnectException">The dial or handshake failed, or a cap or duplicate refused it; the message says why.</exception>
-    public async Task<Peer> ConnectAsync(PeerAddress address, CancellationToken cancellationToken = default)
+    public async Task<Peer> ConnectAsync(PeerAddress address, CancellationToken cancellationToken = default, DialPurpose purpose = DialPurpose.Explicit)
     {
+        if (purpose == DialPurpose.None)
+            throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "A dial has a purpose.");
         var transport = _transports.For(address);
         if (_advertised.Contains(address.Value))
             throw new PeerConnectException(address.Value, PeerConnectFailure.Self, "it is one of this node's own advertised addresses");
@@ -118,7 +124,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
                 }
             }
 
-            var session = new PeerSession(connection, PeerDirection.Outbound, address, _context, this);
+            var session = new PeerSession(connection, PeerDirection.Outbound, address, _context, this, purpose);
             if (_table.TryOpen(session.Peer, PeerDirection.Outbound, out _) is { } stopping)
             {
                 await connection.DisposeAsync().ConfigureAwait(false); // shutdown began while it dialled

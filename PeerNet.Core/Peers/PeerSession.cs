@@ -29,7 +29,8 @@ internal sealed partial class PeerSession
     private Task? _writer;
     private PeerConnectFailure _failure = PeerConnectFailure.HandshakeFailed;
 
-    internal PeerSession(PeerConnection connection, PeerDirection direction, PeerAddress? address, SessionContext context, IPeerAdmission admission)
+    internal PeerSession(PeerConnection connection, PeerDirection direction, PeerAddress? address, SessionContext context, IPeerAdmission admission,
+        DialPurpose purpose = DialPurpose.None)
     {
         _connection = connection;
         _context = context;
@@ -48,7 +49,7 @@ internal sealed partial class PeerSession
         _helloId = Messages.NewOwnedId(context.Random);
         ConnectedAt = context.Time.GetUtcNow();
         _lastReceivedTicks = _lastSentTicks = context.Time.GetTimestamp();
-        Peer = new Peer(this, context);
+        Peer = new Peer(this, context) { Purpose = purpose };
     }
 
     /// <summary>The connection as the rest of the node sees it.</summary>

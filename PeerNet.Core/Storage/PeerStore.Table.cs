@@ -107,6 +107,25 @@ public sealed partial class PeerStore
         return counts;
     }
 
+    /// <summary>
+    /// Queues the anchors, the outbound peers a restarted node dials first (Bitcoin Core's anchors), replacing the
+    /// last. Kept as the links change rather than at shutdown, so a killed node has them too. Never waits; false when
+    /// the write queue is full.
+    /// </summary>
+    public bool TrySaveAnchors(IReadOnlyList<PeerAddress> anchors)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        return Writer.TryEnqueue(StoreWrite.Anchors(anchors));
+    }
+
+    /// <summary>The anchors saved last (none at first start). They are addresses as stored then: the caller parses them again.</summary>
+    public async Task<IReadOnlyList<string>> LoadAnchorsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Name == AnchorCodec.SettingName, cancellationToken).ConfigureAwait(false);
+        return row is null ? [] : AnchorCodec.Decode(row.Value);
+    }
+
     /// <summary>The node's secret key for the table's bucket hashes: made once, then kept in the database.</summary>
     private async Task<byte[]> LoadTableKeyAsync(CancellationToken cancellationToken)
     {

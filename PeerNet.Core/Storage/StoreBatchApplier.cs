@@ -24,6 +24,7 @@ internal sealed class StoreBatchApplier : IDisposable
     private readonly SqliteCommand _triedHolder;
     private readonly SqliteCommand _demote;
     private readonly SqliteCommand _deleteLearned;
+    private readonly SqliteCommand _setAnchors;
     private readonly SqliteCommand _deleteNode;
     private readonly SqliteCommand _deleteStats;
     private readonly SqliteCommand _insertTombstone;
@@ -78,6 +79,9 @@ internal sealed class StoreBatchApplier : IDisposable
         _isLearned = Prepare("SELECT 1 FROM LearnedNodes WHERE Ring = $ring", "$ring");
         _triedHolder = Prepare("SELECT Ring, Address FROM LearnedNodes WHERE Kind = 1 AND Slot = $slot", "$slot");
         _demote = Prepare("UPDATE OR IGNORE LearnedNodes SET Kind = 2, Slot = $slot WHERE Ring = $ring AND Kind = 1", "$slot", "$ring");
+        _setAnchors = Prepare(
+            $"INSERT INTO Settings (Name, Value) VALUES ('{AnchorCodec.SettingName}', $value) ON CONFLICT(Name) DO UPDATE SET Value = excluded.Value",
+            "$value");
         _deleteNode = Prepare("DELETE FROM Nodes WHERE Ring = $ring", "$ring");
         _deleteLearned = Prepare("DELETE FROM LearnedNodes WHERE Ring = $ring", "$ring");
         _deleteStats = Prepare("DELETE FROM Stats WHERE Ring = $ring", "$ring");
@@ -169,6 +173,9 @@ internal sealed class StoreBatchApplier : IDisposable
                         break;
                     case StoreWriteKind.Stat:
                         AddStat(write.Addresses[0], write.Field, write.Amount, nowMs);
+                        break;
+                    case StoreWriteKind.Anchors:
+                        Execute(_setAnchors, transaction, AnchorCodec.Encode(write.Addresses));
                         break;
                 }
             }
@@ -307,7 +314,7 @@ internal sealed class StoreBatchApplier : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _insertLearned, _evictTerrible, _promote, _isNew, _isLearned, _triedHolder, _demote, _deleteLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
+        foreach (var command in new[] { _setAnchors, _insertLearned, _evictTerrible, _promote, _isNew, _isLearned, _triedHolder, _demote, _deleteLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
             command.Dispose();
         foreach (var (insert, untomb, unlearn) in _saveChunks.Values)
         {

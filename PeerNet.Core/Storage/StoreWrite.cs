@@ -22,6 +22,9 @@ internal enum StoreWriteKind
 
     /// <summary>Changes nothing; completes once everything queued before it is committed.</summary>
     Flush,
+
+    /// <summary>Replaces the anchors: the outbound peers a restarted node dials first.</summary>
+    Anchors,
 }
 
 /// <summary>One operation on the store's write queue. Explicit writes carry <see cref="Done"/>, completed after commit.</summary>
@@ -62,6 +65,8 @@ internal sealed class StoreWrite
     public static StoreWrite Remove(IReadOnlyList<PeerAddress> addresses) => new(StoreWriteKind.Remove, addresses, default, 0, awaited: true);
 
     public static StoreWrite Purge(IReadOnlyList<PeerAddress> addresses) => new(StoreWriteKind.Purge, addresses, default, 0, awaited: true);
+
+    public static StoreWrite Anchors(IReadOnlyList<PeerAddress> addresses) => new(StoreWriteKind.Anchors, addresses, default, 0, awaited: false);
 
     public static StoreWrite Flush() => new(StoreWriteKind.Flush, [], default, 0, awaited: true);
 

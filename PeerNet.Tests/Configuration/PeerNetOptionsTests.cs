@@ -310,4 +310,21 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal((TimeSpan.FromMinutes(5), 5, TimeSpan.FromHours(2)), (o.PurgedTtl, o.PurgeMinFailures, o.PurgeFailingFor));
         Assert.Equal((0.5, 0.25, 50), (o.SampleTrustedShare, o.LearnRate, o.LearnBurst));
     }
+
+    [Fact]
+    public void HealingOptions_HaveDefaults_Bind_AndAreValidated()
+    {
+        var defaults = Bind([]);
+        Assert.Equal((120_000, 600_000, 2), (defaults.FeelerInterval, defaults.RotateInterval, defaults.Anchors));
+        var o = Bind(new()
+        {
+            ["PeerNet:FeelerInterval"] = "0",
+            ["PeerNet:RotateInterval"] = "1000",
+            ["PeerNet:Anchors"] = "5",
+        });
+        Assert.Equal((0, 1000, 5), (o.FeelerInterval, o.RotateInterval, o.Anchors));
+        Assert.Contains("FeelerInterval", ValidationError("PeerNet:FeelerInterval", "-1"));
+        Assert.Contains("RotateInterval", ValidationError("PeerNet:RotateInterval", "-5"));
+        Assert.Contains("Anchors", ValidationError("PeerNet:Anchors", "65"));
+    }
 }

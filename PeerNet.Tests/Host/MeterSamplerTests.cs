@@ -84,8 +84,8 @@ public sealed class MeterSamplerTests : IDisposable
     {
         for (var i = 0; i <= 400; i++)
         {
-            _node.Metrics.Dial(ok: true);
-            _node.Metrics.Dial(ok: i % 2 == 0);
+            _node.Metrics.Dial(ok: true, PeerNet.Peers.DialPurpose.Bootstrap);
+            _node.Metrics.Dial(ok: i % 2 == 0, PeerNet.Peers.DialPurpose.Feeler);
             _sampler.Sample();
             _time.Advance(MeterSampler.Interval);
         }

@@ -13,12 +13,15 @@ public sealed class LoopbackPort : IDisposable
 {
     private readonly Socket _socket;
 
-    private LoopbackPort(bool listen)
+    private LoopbackPort(bool listen, int port = 0)
     {
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            // A port asked for by number is one a stopped host had: its last connections may linger in TIME_WAIT.
+            if (port != 0)
+                _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
             if (listen)
                 _socket.Listen(512);
             Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
@@ -36,6 +39,13 @@ public sealed class LoopbackPort : IDisposable
     public ulong Handle => (ulong)_socket.Handle;
 
     public static LoopbackPort Listening() => new(listen: true);
+
+    /// <summary>
+    /// A listening socket on <paramref name="port"/>, one a host of the test had and released: for a host restarted at
+    /// the address its peers stored. (Kestrel cannot serve a second time on one socket: the runtime registers a
+    /// descriptor with its event loop once.)
+    /// </summary>
+    public static LoopbackPort Listening(int port) => new(listen: true, port);
 
     public static LoopbackPort Refusing() => new(listen: false);
 

@@ -19,6 +19,9 @@ public sealed record TestNodeOptions
     public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services { get; init; }
 
     /// <summary>Options with these settings.</summary>
+    /// <summary>The port of a host this cluster stopped, to restart it at the address its peers stored (with its <see cref="Name"/>, so its database too).</summary>
+    public int? HttpPort { get; init; }
+
     public static TestNodeOptions With(params (string Key, string? Value)[] settings) =>
         new() { Settings = settings.ToDictionary(s => s.Key, s => s.Value) };
 }
@@ -55,7 +58,8 @@ public sealed class TestCluster : IAsyncDisposable
     {
         options ??= new TestNodeOptions();
         var name = options.Name ?? $"node{Interlocked.Increment(ref _names)}";
-        var node = await TestNode.StartAsync(_dir.File(name + ".db"), options.Settings, options.Tcp, options.Advertise, services: options.Services);
+        var node = await TestNode.StartAsync(_dir.File(name + ".db"), options.Settings, options.Tcp, options.Advertise, services: options.Services,
+            httpPort: options.HttpPort);
         lock (_nodes)
             _nodes.Add(node);
         return node;

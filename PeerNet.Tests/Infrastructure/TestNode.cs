@@ -66,12 +66,13 @@ public sealed class TestNode : IAsyncDisposable
     /// applies, since Kestrel ignores the urls once a listener is added in code. By default: an OS-chosen 127.0.0.1 socket.
     /// </param>
     /// <param name="services">Registrations made before the host's own (a fake <c>ISeedResolver</c>, say): PeerNet's defaults give way to them.</param>
+    /// <param name="httpPort">The port a stopped host of the test had, for a restart at the address its peers stored; by default one the OS chose.</param>
     public static async Task<TestNode> StartAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null, bool tcp = false, bool advertise = false, string? url = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, int? httpPort = null)
     {
-        if (url is not null && (tcp || advertise))
+        if (url is not null && (tcp || advertise || httpPort is not null))
             throw new ArgumentException("A host on a URL of its own binds that URL only: no tcp listener or advertised address is added beside it.", nameof(url));
-        var http = url is null ? LoopbackPort.Listening() : null;
+        var http = url is null ? httpPort is { } port ? LoopbackPort.Listening(port) : LoopbackPort.Listening() : null;
         var tcpPort = tcp ? LoopbackPort.Listening() : null;
         try
         {

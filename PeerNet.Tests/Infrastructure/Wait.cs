@@ -18,4 +18,17 @@ public static class Wait
 
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string because) =>
         UntilAsync(() => Task.FromResult(condition()), timeout, because);
+
+    /// <summary>As <see cref="UntilAsync(Func{bool}, TimeSpan, string)"/>, for a condition that may stay false: whether it held in time.</summary>
+    public static async Task<bool> PollAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout)
+                return false;
+            await Task.Delay(20);
+        }
+        return true;
+    }
 }
