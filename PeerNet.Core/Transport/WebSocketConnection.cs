@@ -106,8 +106,16 @@ public sealed class WebSocketConnection : PeerConnection
         {
             while (true)
             {
-                var memory = _input.Writer.GetMemory(ReceiveChunk);
-                var result = await _socket.ReceiveAsync(memory, _abort.Token).ConfigureAwait(false);
+                // A zero-byte receive first, as SignalR's WebSocket transport does: an idle peer holds no pipe segment
+                // while it says nothing (most peers are idle most of the time). It returns once a frame has arrived.
+                var result = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    if (result.EndOfMessage)
+                        continue; // an empty message: nothing to read
+                    var memory = _input.Writer.GetMemory(ReceiveChunk);
+                    result = await _socket.ReceiveAsync(memory, _abort.Token).ConfigureAwait(false);
+                }
                 if (result.MessageType == WebSocketMessageType.Close)
                     break;
                 if (result.MessageType == WebSocketMessageType.Text)
