@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+using PeerNet.Client.Http;
+
+namespace PeerNet.Client;
+
+/// <summary>Announces: send one to the network and read its replies as they arrive; fetch a delivery report.</summary>
+public sealed class AnnouncesClient
+{
+    private readonly ApiChannel _api;
+
+    internal AnnouncesClient(ApiChannel api) => _api = api;
+
+    /// <summary>
+    /// Announces <paramref name="announcement"/> (<c>POST /api/announce</c>) and yields each reply as it arrives, until
+    /// <paramref name="timeout"/> passes (the node's default of 2 s when null, at most 60 s), <paramref name="max"/>
+    /// replies are in, or the caller stops. Bad fields throw a 400 <see cref="PeerNetApiException"/> before any reply.
+    /// A reported announce's closing <c>summary</c> event is not a reply: fetch it with <see cref="GetReportAsync"/>.
+    /// </summary>
+    public async IAsyncEnumerable<AnnounceReply> AnnounceAsync(Announcement announcement, TimeSpan? timeout = null, int? max = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var url = new QueryString(PeerNetRoutes.Announce.Path())
+            .Add("timeoutMs", NodeClient.Milliseconds(timeout)).Add("max", max).ToString();
+        var response = await _api.SendAsync(PeerNetRoutes.Announce, url, announcement, cancellationToken, streaming: true, accept: "text/event-stream");
+        await foreach (var reply in EventStream.ReadAsync(response, EventStream.Messages<AnnounceReply>(), cancellationToken))
+            yield return reply;
+    }
+
+    /// <summary>The delivery report of an announce this node sent with <see cref="Announcement.Report"/> (<c>GET /api/announces/{id}</c>); 404 when unknown.</summary>
+    public Task<DeliveryReport> GetReportAsync(string id, CancellationToken cancellationToken = default) =>
+        _api.SendAsync<DeliveryReport>(PeerNetRoutes.DeliveryReport, PeerNetRoutes.DeliveryReport.Path(id), null, cancellationToken);
+}
