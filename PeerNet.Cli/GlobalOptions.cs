@@ -38,7 +38,7 @@ internal sealed class GlobalOptions
 
     public Option<bool> Json { get; }
 
-    public void AddTo(RootCommand root)
+    public void AddTo(Command root)
     {
         root.Options.Add(Url);
         root.Options.Add(ApiKey);

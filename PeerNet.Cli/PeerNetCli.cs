@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using PeerNet.Cli.Commands;
 
 namespace PeerNet.Cli;
@@ -7,11 +8,16 @@ namespace PeerNet.Cli;
 public static class PeerNetCli
 {
     /// <summary>The root command and every command under it, writing to <paramref name="console"/>.</summary>
-    public static RootCommand Build(CliConsole console)
+    public static Command Build(CliConsole console)
     {
         var global = new GlobalOptions(console);
-        var root = new RootCommand("peernet: drive a PeerNet node through its REST API. Exit codes: 0 ok, 1 the node answered an error, " +
-            "2 usage, 3 the node is unreachable, 130 interrupted.");
+        // A command named peernet rather than a RootCommand, which takes its name from the entry assembly (PeerNet.Cli) for help's usage lines.
+        var root = new Command("peernet", "peernet: drive a PeerNet node through its REST API. Exit codes: 0 ok, 1 the node answered an error, " +
+            "2 usage, 3 the node is unreachable, 130 interrupted.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         global.AddTo(root);
         root.Subcommands.Add(NodeCommand.Build(global, console));
         root.Subcommands.Add(NodesCommand.Build(global, console));

@@ -45,7 +45,7 @@ public sealed class UsageCliTests
         {
             var run = await CliRun.RunAsync([.. command, "--help"]);
             Assert.Equal(ExitCodes.Ok, run.ExitCode);
-            Assert.Contains("Usage:", run.Out);
+            Assert.Contains($"Usage:{Environment.NewLine}  peernet {string.Join(' ', command)}", run.Out); // named as the tool, not its assembly
             Assert.Contains("--url", run.Out); // the global options show on every command
         }
     }
