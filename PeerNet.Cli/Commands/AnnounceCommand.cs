@@ -15,9 +15,10 @@ internal static class AnnounceCommand
         var max = new Option<int?>("--max", "-n") { Description = "Stop as soon as this many replies are in." };
         var limit = new Option<uint?>("--limit") { Description = "Highest hop count a node accepts it with (0: the node's limit)." };
         var id = new Option<string?>("--id") { Description = "The request id in hex (random when absent)." };
+        var report = new Option<bool>("--report") { Description = "Ask for a delivery report; its summary (nodes reached, coverage) is printed on standard error at the end." };
         var command = new Command("announce", "Announce a request to the network and print each reply as it arrives (text: its data, one per line).")
         {
-            type, data, dataBase64, timeout, max, limit, id,
+            type, data, dataBase64, timeout, max, limit, id, report,
         };
         command.Validators.Add(result =>
         {
@@ -33,15 +34,22 @@ internal static class AnnounceCommand
                 Data = context.Get(data),
                 DataBase64 = context.Get(dataBase64),
                 Limit = context.Get(limit),
+                Report = context.Get(report) ? true : null,
             };
             var count = 0;
-            await foreach (var reply in context.Client.Announces.AnnounceAsync(announcement, context.Get(timeout), context.Get(max), context.CancellationToken))
+            var stream = context.Client.Announces.AnnounceAsync(announcement, context.Get(timeout), context.Get(max), context.CancellationToken);
+            await foreach (var reply in stream)
             {
                 count++;
                 context.Printer.Result(reply, r => r.Data ?? "base64:" + r.DataBase64);
             }
             if (count == 0)
                 context.Printer.Note("no replies");
+            if (stream.Summary is { } summary)
+            {
+                context.Printer.Note($"announce {summary.Id}: reached {summary.Reached} PeerNet nodes" +
+                    (summary.Coverage is { } coverage ? $" ({coverage:P0} of the last census)" : "") + $", {summary.DroppedForwards} copies dropped");
+            }
             return ExitCodes.Ok;
         });
     }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using PeerNet.Client.Http;
 
 namespace PeerNet.Client;
@@ -11,19 +10,19 @@ public sealed class AnnouncesClient
     internal AnnouncesClient(ApiChannel api) => _api = api;
 
     /// <summary>
-    /// Announces <paramref name="announcement"/> (<c>POST /api/announce</c>) and yields each reply as it arrives, until
-    /// <paramref name="timeout"/> passes (the node's default of 2 s when null, at most 60 s), <paramref name="max"/>
-    /// replies are in, or the caller stops. Bad fields throw a 400 <see cref="PeerNetApiException"/> before any reply.
-    /// A reported announce's closing <c>summary</c> event is not a reply: fetch it with <see cref="GetReportAsync"/>.
+    /// Announces <paramref name="announcement"/> (<c>POST /api/announce</c>) when the result is enumerated, and yields
+    /// each reply as it arrives, until <paramref name="timeout"/> passes (the node's default of 2 s when null, at
+    /// most 60 s), <paramref name="max"/> replies are in, or the caller stops. Bad fields throw a 400
+    /// <see cref="PeerNetApiException"/> before any reply. A reported announce's summary is
+    /// <see cref="AnnounceStream.Summary"/> at the end (or <see cref="GetReportAsync"/> by <see cref="AnnounceStream.Id"/>).
+    /// <paramref name="cancellationToken"/> and the enumeration's own token (<c>WithCancellation</c>) both stop it.
     /// </summary>
-    public async IAsyncEnumerable<AnnounceReply> AnnounceAsync(Announcement announcement, TimeSpan? timeout = null, int? max = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public AnnounceStream AnnounceAsync(Announcement announcement, TimeSpan? timeout = null, int? max = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(announcement);
         var url = new QueryString(PeerNetRoutes.Announce.Path())
             .Add("timeoutMs", NodeClient.Milliseconds(timeout)).Add("max", max).ToString();
-        var response = await _api.SendAsync(PeerNetRoutes.Announce, url, announcement, cancellationToken, streaming: true, accept: "text/event-stream");
-        await foreach (var reply in EventStream.ReadAsync(response, EventStream.Messages<AnnounceReply>(), cancellationToken))
-            yield return reply;
+        return new AnnounceStream(_api, announcement, url, cancellationToken);
     }
 
     /// <summary>The delivery report of an announce this node sent with <see cref="Announcement.Report"/> (<c>GET /api/announces/{id}</c>); 404 when unknown.</summary>

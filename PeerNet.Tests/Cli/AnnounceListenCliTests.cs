@@ -76,4 +76,14 @@ public sealed class AnnounceListenCliTests : IAsyncLifetime
         Assert.Equal("", run.Out);
         await Wait.UntilAsync(() => listen.Error.ToString().Contains("was killed"), TestCluster.Patience, "listen kills the command");
     }
+
+    [Fact]
+    public async Task AReportedAnnounce_PrintsItsSummary()
+    {
+        var run = await CliRun.RunAsync(["announce", "--type", "nobody-listens", "--id", "abcd01", "--report", "--timeout", "500ms",
+            "--url", _hosts[0].BaseAddress.ToString()]);
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("announce abcd01: reached ", run.Error);
+    }
 }

@@ -41,8 +41,10 @@ public sealed class AnnouncesClientTests : IAsyncLifetime
 
         var replies = new List<AnnounceReply>();
         var announcement = new Announcement { Id = "c11e47", Type = "search", Data = "cats", Report = true };
-        await foreach (var reply in announcer.Announces.AnnounceAsync(announcement, TimeSpan.FromSeconds(15), max: 1, Ct))
+        var stream = announcer.Announces.AnnounceAsync(announcement, TimeSpan.FromSeconds(15), max: 1, Ct);
+        await foreach (var reply in stream)
             replies.Add(reply);
+        Assert.Equal("c11e47", stream.Summary?.Id); // the reported stream ends with its summary event
 
         var request = await answering;
         Assert.Equal(("search", "cats", "c11e47"), (request.Type, request.Data, request.Id));
@@ -51,6 +53,21 @@ public sealed class AnnouncesClientTests : IAsyncLifetime
         Assert.Equal("found cats"u8.ToArray(), answer.Bytes());
         var report = await announcer.Announces.GetReportAsync("c11e47", Ct);
         Assert.Equal("c11e47", report.Id);
+        Assert.Throws<InvalidOperationException>(() => stream.GetAsyncEnumerator(Ct)); // sent once
+    }
+
+    [Fact]
+    public async Task AnAnnounceWithoutAnId_IsNamedByTheClient_SoItsReportCanBeFetched()
+    {
+        using var client = new PeerNetClient(_hosts[0].BaseAddress);
+
+        var stream = client.Announces.AnnounceAsync(new Announcement { Type = "nobody-listens", Report = true }, TimeSpan.FromMilliseconds(300), cancellationToken: Ct);
+        await foreach (var _ in stream)
+            Assert.Fail("Nobody answers this type.");
+
+        Assert.Matches("^[0-9a-f]{16}$", stream.Id);
+        Assert.Equal(stream.Id, stream.Summary?.Id);
+        Assert.Equal(stream.Id, (await client.Announces.GetReportAsync(stream.Id, Ct)).Id);
     }
 
     [Fact]
