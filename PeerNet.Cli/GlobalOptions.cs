@@ -16,8 +16,8 @@ internal sealed class GlobalOptions
         {
             Description = $"The node's REST URL [env {UrlVariable}, default {DefaultUrl}].",
             Recursive = true,
-            DefaultValueFactory = _ => new Uri(console.Environment(UrlVariable) is { Length: > 0 } url ? url : DefaultUrl),
-            CustomParser = result => ParseUrl(result.Tokens.Single().Value, result),
+            DefaultValueFactory = result => console.Environment(UrlVariable) is { Length: > 0 } url ? ParseUrl(url, result, UrlVariable) : new Uri(DefaultUrl),
+            CustomParser = result => ParseUrl(result.Tokens.Single().Value, result, "--url"),
         };
         ApiKey = new Option<string?>("--api-key", "-k")
         {
@@ -47,11 +47,11 @@ internal sealed class GlobalOptions
 
     public PeerNetClient CreateClient(ParseResult parse) => new(parse.GetValue(Url)!, parse.GetValue(ApiKey));
 
-    private static Uri ParseUrl(string value, System.CommandLine.Parsing.ArgumentResult result)
+    private static Uri ParseUrl(string value, System.CommandLine.Parsing.ArgumentResult result, string source)
     {
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             return uri;
-        result.AddError($"--url '{value}' is not an http:// or https:// URL.");
+        result.AddError($"{source} '{value}' is not an http:// or https:// URL.");
         return null!;
     }
 }

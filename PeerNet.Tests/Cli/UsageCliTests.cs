@@ -24,6 +24,15 @@ public sealed class UsageCliTests
     }
 
     [Fact]
+    public async Task AMalformedPeerNetUrl_Exits2_NamingTheVariable()
+    {
+        var run = await CliRun.RunAsync(["node"], new Dictionary<string, string> { ["PEERNET_URL"] = "localhost:5000" });
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("PEERNET_URL 'localhost:5000' is not an http:// or https:// URL", run.Error);
+    }
+
+    [Fact]
     public async Task ANodeNobodyAnswersFor_Exits3()
     {
         using var refusing = LoopbackPort.Refusing();
