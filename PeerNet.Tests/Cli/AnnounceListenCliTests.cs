@@ -86,4 +86,16 @@ public sealed class AnnounceListenCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains("announce abcd01: reached ", run.Error);
     }
+
+    [Fact]
+    public async Task BytesThatAreNotText_GoThroughStdinAndBackAsBase64()
+    {
+        var listen = Listen("--type", "echo", "--exec", """[ "$PEERNET_DATA_BASE64" = AP8= ] && cat""");
+        await ListeningAsync(listen);
+
+        var run = await CliRun.RunAsync(["announce", "--type", "echo", "--data-base64", "AP8=", "--max", "1", "--timeout", "15s",
+            "--url", _hosts[0].BaseAddress.ToString()]);
+
+        Assert.Equal((ExitCodes.Ok, "base64:AP8="), (run.ExitCode, run.Out.Trim())); // 0x00 0xFF, echoed by cat
+    }
 }
