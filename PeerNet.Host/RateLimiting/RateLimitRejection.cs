@@ -33,7 +33,7 @@ internal static partial class RateLimitRejection
 
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        await Errors.ProblemResponse.WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },

@@ -70,7 +70,7 @@ internal sealed partial class WriteAccessHandler(
         Log.WriteRefused(Logger, status, _keyHash is null ? _keyless.ToString() : "ApiKey", Request.Method, Request.Path,
             Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         Response.StatusCode = status;
-        await problemDetails.WriteAsync(new ProblemDetailsContext
+        await Errors.ProblemResponse.WriteAsync(problemDetails, new ProblemDetailsContext
         {
             HttpContext = Context,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
