@@ -105,7 +105,7 @@ internal static class FanoutBench
     }
 
     /// <summary>Each node dials <paramref name="degree"/> distinct random others; returns the links that were made.</summary>
-    private static async Task<int> DialRandomAsync(LeanCluster cluster, int degree, Random random)
+    internal static async Task<int> DialRandomAsync(LeanCluster cluster, int degree, Random random)
     {
         var count = cluster.Nodes.Length;
         var dials = new List<(int From, int To)>();
@@ -137,7 +137,7 @@ internal static class FanoutBench
     }
 
     /// <summary>Handshaken links once every connection is counted at both ends and the total held still for a second.</summary>
-    private static async Task<int> WaitStableLinksAsync(PeerNode[] nodes)
+    internal static async Task<int> WaitStableLinksAsync(PeerNode[] nodes)
     {
         var last = -1;
         var stable = Stopwatch.StartNew();

@@ -126,6 +126,15 @@ public sealed class PeerNetLimits
     /// </summary>
     public const int MaxEvictionsInFlight = 64;
 
+    /// <summary>Topics whose found members a node caches at once (each at most <see cref="MaxTopicFindMembers"/> members).</summary>
+    public const int TopicCacheCapacity = 256;
+
+    /// <summary>Most members one topic lookup (<c>FindAsync</c>, <c>GET /api/topics/{topic}/peers</c>) may ask for.</summary>
+    public const int MaxTopicFindMembers = 100;
+
+    /// <summary>Longest time to live of a topic registration, as Hyperswarm's records: a member must be renewed within it.</summary>
+    public static readonly TimeSpan MaxTopicTtl = TimeSpan.FromMinutes(20);
+
     /// <summary>The limits of a node.</summary>
     public PeerNetLimits(IOptions<PeerNetOptions> options, PeerNetMetrics metrics, ILogger<PeerNetLimits> logger)
     {
@@ -155,9 +164,18 @@ public sealed class PeerNetLimits
         Evictions = Constant("evictions", MaxEvictionsInFlight, "inbound connections evicted and still closing");
         OriginRequests = Option("origin_requests", o.OriginRequestBurst, nameof(o.OriginRequestRate), "new requests one peer originates (hops 0) per second, a token bucket per session");
         RelayedRequests = Option("relayed_requests", o.RelayedRequestBurst, nameof(o.RelayedRequestRate), "new relayed requests (hops 1 or more) one peer passes on per second, a token bucket per session");
+        TopicRegistrations = Option("topic_registrations", o.TopicRegistrations, nameof(o.TopicRegistrations), "topic members this node holds in all: each is a string of up to 255 bytes");
+        TopicMembers = Option("topic_members", o.TopicMembersPerTopic, nameof(o.TopicMembersPerTopic), "members of one topic on this node: a lookup answers a random sample of them");
+        TopicClientAddresses = Option("topic_client_addresses", o.TopicAddressesPerClient, nameof(o.TopicAddressesPerClient), "members one REST client (IP) holds registered: one sidecar cannot take the node's share");
+        TopicRegistrationAddresses = Option("topic_registration_addresses", o.TopicAddressesPerRegistration, nameof(o.TopicAddressesPerRegistration), "addresses in one join or PUT");
+        TopicAnswers = Option("topic_answers", o.TopicAnswersPerLookup, nameof(o.TopicAnswersPerLookup), "answer frames one own lookup accepts: a responder sending without end costs a bounded list");
+        TopicResponderMembers = Option("topic_responder_members", o.TopicMembersPerResponder, nameof(o.TopicMembersPerResponder), "members one responder counts toward a lookup's max: one node cannot fill it");
+        TopicLookups = Option("topic_lookups", o.TopicLookupBurst, nameof(o.TopicLookupRate), "lookups one peer has this node answer per second, a token bucket per session");
+        TopicCache = Constant("topic_cache", TopicCacheCapacity, "topics whose found members this node keeps for TopicCacheSeconds");
         All = [Peers, PendingHandshakes, PerPrefix, SendQueue, FrameLength, StoreQueue, RouterQueue, RouterQueuePerPeer, Origins, SeenResponses,
             ResponseBuffer, SeenIds, Payloads, PendingPulls, ReplyHandles, Subscribers, SubscriberBuffer, WaitingOwnSends, ExchangeAllowance,
-            SeedAddresses, Evictions, OriginRequests, RelayedRequests];
+            SeedAddresses, Evictions, OriginRequests, RelayedRequests,
+            TopicRegistrations, TopicMembers, TopicClientAddresses, TopicRegistrationAddresses, TopicAnswers, TopicResponderMembers, TopicLookups, TopicCache];
         metrics.ObserveGauge("peernet.limit.usage", "{item}", "Occupancy last observed of each node-wide bound (see peernet.limit.hits for how often one was reached).",
             () => All.Where(b => b.IsObserved).Select(b => new System.Diagnostics.Metrics.Measurement<long>(b.Occupancy, new KeyValuePair<string, object?>("limit", b.Name))));
     }
@@ -233,4 +251,28 @@ public sealed class PeerNetLimits
 
     /// <summary><see cref="PeerNetOptions.RelayedRequestRate"/> (per peer; the capacity is the burst).</summary>
     public LimitBound RelayedRequests { get; }
+
+    /// <summary><see cref="PeerNetOptions.TopicRegistrations"/>.</summary>
+    public LimitBound TopicRegistrations { get; }
+
+    /// <summary><see cref="PeerNetOptions.TopicMembersPerTopic"/> (per topic).</summary>
+    public LimitBound TopicMembers { get; }
+
+    /// <summary><see cref="PeerNetOptions.TopicAddressesPerClient"/> (per REST client).</summary>
+    public LimitBound TopicClientAddresses { get; }
+
+    /// <summary><see cref="PeerNetOptions.TopicAddressesPerRegistration"/> (per registration).</summary>
+    public LimitBound TopicRegistrationAddresses { get; }
+
+    /// <summary><see cref="PeerNetOptions.TopicAnswersPerLookup"/> (per own lookup).</summary>
+    public LimitBound TopicAnswers { get; }
+
+    /// <summary><see cref="PeerNetOptions.TopicMembersPerResponder"/> (per responder, per own lookup).</summary>
+    public LimitBound TopicResponderMembers { get; }
+
+    /// <summary><see cref="PeerNetOptions.TopicLookupRate"/> (per peer; the capacity is the burst).</summary>
+    public LimitBound TopicLookups { get; }
+
+    /// <summary><see cref="TopicCacheCapacity"/>.</summary>
+    public LimitBound TopicCache { get; }
 }

@@ -20,6 +20,7 @@ public sealed class PeerNetMetrics : IDisposable
     private readonly Counter<long> _storeDropped, _roundFailures, _limitHits, _subscriberDrops, _censusAnswers, _seedResolutions, _seedRefused;
     private readonly Histogram<double> _batchDuration;
     private readonly Counter<long> _evicted, _dialsRefused, _rotated;
+    private readonly Counter<long> _topicAnswers, _topicLookups, _topicDropped;
 
     /// <summary>Creates the node's meter and its instruments.</summary>
     public PeerNetMetrics(IMeterFactory meterFactory)
@@ -59,6 +60,11 @@ public sealed class PeerNetMetrics : IDisposable
             "Dials of gossip-learned addresses not made because the address is out of scope, by reason (scope, unresolved).");
         _rotated = Counter("peernet.connections.rotated", "{connection}",
             "Outbound links bootstrap opened that the engine closed to make room for a fresh sample (outbound rotation).");
+        _topicAnswers = Counter("peernet.topics.answers", "{lookup}",
+            "Topic lookups of other nodes, by result (ok, none, rate_limited, invalid, send_queue_full).");
+        _topicLookups = Counter("peernet.topics.lookups", "{lookup}", "Topic lookups this node ran, by result (network, cached).");
+        _topicDropped = Counter("peernet.topics.members.dropped", "{member}",
+            "Members in answers to own lookups not counted toward max, by reason (over_responder, over_answers, invalid, duplicate, forged).");
         _batchDuration = _meter.CreateHistogram<double>("peernet.store.batch.duration", "s", "Time to commit one store writer batch.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
     }
@@ -131,6 +137,12 @@ public sealed class PeerNetMetrics : IDisposable
     internal void DialRefused(string reason) => _dialsRefused.Add(1, Reason(reason));
 
     internal void CensusAnswer(string result) => _censusAnswers.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    internal void TopicAnswer(string result) => _topicAnswers.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    internal void TopicLookup(string result) => _topicLookups.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    internal void TopicMembersDropped(string reason, int count = 1) => _topicDropped.Add(count, Reason(reason));
 
     /// <summary>An observable gauge of a size some component owns (read on collection).</summary>
     internal void ObserveGauge(string name, string unit, string description, Func<long> read) =>

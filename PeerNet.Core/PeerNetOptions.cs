@@ -311,4 +311,49 @@ public sealed class PeerNetOptions
     /// </summary>
     [Range(0, 64)]
     public int Anchors { get; set; } = 2;
+
+    // Topics (issue 16): members this node registers, lookups it answers, lookups it runs.
+
+    /// <summary>Topic members (a topic and an address) this node holds in all, library and REST registrations together. Default 10000.</summary>
+    [Range(1, 1_000_000)]
+    public int TopicRegistrations { get; set; } = 10_000;
+
+    /// <summary>Members one topic may have on this node. Default 1000.</summary>
+    [Range(1, 1_000_000)]
+    public int TopicMembersPerTopic { get; set; } = 1000;
+
+    /// <summary>Members one REST client (its IP) may hold registered on this node, over all topics (a member is an address). Default 64.</summary>
+    [Range(1, 1_000_000)]
+    public int TopicAddressesPerClient { get; set; } = 64;
+
+    /// <summary>Addresses one registration (a join, a PUT) may carry. Default 16.</summary>
+    [Range(1, 255)]
+    public int TopicAddressesPerRegistration { get; set; } = 16;
+
+    /// <summary>Members this node sends when it answers a lookup: a random sample when the topic has more. Default 8.</summary>
+    [Range(1, 255)]
+    public int TopicAnswerSample { get; set; } = 8;
+
+    /// <summary>
+    /// Members one responding node (by the id it claims) may count toward a lookup's max; its others are held back and
+    /// given only if the lookup times out short of max, so one hostile node cannot fill a lookup. Default 3.
+    /// </summary>
+    [Range(1, 255)]
+    public int TopicMembersPerResponder { get; set; } = 3;
+
+    /// <summary>Answers (response frames) one of this node's lookups accepts; later ones are dropped and counted. Default 64.</summary>
+    [Range(1, 4096)]
+    public int TopicAnswersPerLookup { get; set; } = 64;
+
+    /// <summary>Lookups per second this node answers for one peer (a token bucket per session); past it they are only forwarded. Default 10.</summary>
+    [Range(1, 100_000)]
+    public int TopicLookupRate { get; set; } = 10;
+
+    /// <summary>Lookups one peer may have answered at once beyond <see cref="TopicLookupRate"/> (the bucket's size). Default 20.</summary>
+    [Range(1, 100_000)]
+    public int TopicLookupBurst { get; set; } = 20;
+
+    /// <summary>Seconds this node keeps the members its lookups found, to answer the next lookup of that topic without asking the network; 0 turns the cache off. Default 10.</summary>
+    [Range(0, 600)]
+    public int TopicCacheSeconds { get; set; } = 10;
 }

@@ -69,6 +69,9 @@ public static class PeerNetServiceCollectionExtensions
         services.TryAddSingleton<PeerNetwork>();
         services.TryAddSingleton<Gossip.Census.CensusResponder>();
         services.TryAddSingleton<Gossip.Census.CensusService>();
+        services.TryAddSingleton<Topics.TopicRegistry>();
+        services.TryAddSingleton<Topics.TopicResponder>();
+        services.TryAddSingleton<Topics.TopicService>();
         services.TryAddSingleton<PeerNode>();
         services.TryAddSingleton<Gossip.Seeds.ISeedResolver, Gossip.Seeds.DnsSeedResolver>();
         services.TryAddSingleton<Gossip.Seeds.SeedExpander>();

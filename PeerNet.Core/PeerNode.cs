@@ -31,8 +31,9 @@ public sealed class PeerNode
 
     /// <summary>Creates the node facade.</summary>
     public PeerNode(NodeIdentity identity, PeerStore store, PeerNetwork network, AddressRules rules, AnnounceRouter announces, RequestHub requests,
-        Gossip.Census.CensusService census, DeliveryReports reports, TimeProvider time, RandomSource random)
+        Gossip.Census.CensusService census, DeliveryReports reports, TimeProvider time, RandomSource random, Topics.TopicService topics)
     {
+        Topics = topics;
         _census = census;
         _reports = reports;
         _verified = new VerifiedSampleCache(store, time, random);
@@ -45,6 +46,9 @@ public sealed class PeerNode
         Id = identity.Id.ToString();
         AdvertisedAddresses = identity.AdvertisedAddresses;
     }
+
+    /// <summary>Topics (subnets): join a topic with the application's own addresses, find the members registered anywhere in the network.</summary>
+    public Topics.TopicService Topics { get; }
 
     /// <summary>This node's id for this run, 32 lowercase hex characters; new at every start.</summary>
     public string Id { get; }

@@ -31,6 +31,11 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
         if (options.RelayedRequestRate < options.OriginRequestRate)
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RelayedRequestRate)} = {options.RelayedRequestRate} must be at least {nameof(PeerNetOptions.OriginRequestRate)} ({options.OriginRequestRate}): a relay passes on what its peers originate.");
 
+        if (options.TopicLookupBurst < options.TopicLookupRate)
+            failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.TopicLookupBurst)} = {options.TopicLookupBurst} must be at least {nameof(PeerNetOptions.TopicLookupRate)} ({options.TopicLookupRate}): the bucket holds one second's lookups.");
+        if (options.TopicMembersPerTopic > options.TopicRegistrations)
+            failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.TopicMembersPerTopic)} = {options.TopicMembersPerTopic} must be at most {nameof(PeerNetOptions.TopicRegistrations)} ({options.TopicRegistrations}).");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

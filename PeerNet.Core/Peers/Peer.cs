@@ -81,6 +81,9 @@ public sealed class Peer : GossipLink
     /// <summary>Its budget of new announce requests (made by the announce router's loop on its first request; only that loop touches it).</summary>
     internal Gossip.Announcing.RequestBudget? Requests { get; set; }
 
+    /// <summary>Its budget of topic lookups this node answers (made by the topic responder on its first; only the router's loop touches it).</summary>
+    internal Topics.LookupBudget? TopicLookups { get; set; }
+
     /// <summary>Node exchange's state for this peer (its outstanding request, its answer in progress).</summary>
     internal ExchangeState Exchange { get; } = new();
 

@@ -23,6 +23,12 @@ public static class MessageTypes
     /// <summary>A delivery acknowledgement toward an announcer that asked for a report.</summary>
     public static readonly ByteString Ack = ByteString.CopyFromUtf8(ReservedPrefix + "ack");
 
+    /// <summary>
+    /// A topic lookup and its answers (both carry this type): PeerNet nodes holding members of the hashed topic answer
+    /// with them (<see cref="Topics.TopicWire"/>).
+    /// </summary>
+    public static readonly ByteString TopicFind = ByteString.CopyFromUtf8(ReservedPrefix + "topic");
+
     /// <summary>True for a type of PeerNet's own (<see cref="ReservedPrefix"/>).</summary>
     public static bool IsReserved(ReadOnlySpan<byte> type) => type.StartsWith("_pn."u8);
 }

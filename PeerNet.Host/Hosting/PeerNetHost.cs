@@ -75,6 +75,7 @@ public static class PeerNetHost
         app.MapAnnounceApi();
         app.MapAnnouncesApi();
         app.MapRequestsApi();
+        app.MapTopicsApi();
         app.MapPeerEndpoint();
         app.MapPeerNetDashboard();
         return app;

@@ -327,4 +327,35 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Contains("RotateInterval", ValidationError("PeerNet:RotateInterval", "-5"));
         Assert.Contains("Anchors", ValidationError("PeerNet:Anchors", "65"));
     }
+
+    // Topics (issue 16).
+    [Fact]
+    public void TopicOptions_HaveDefaults_Bind_AndAreValidated()
+    {
+        var o = Bind([]);
+        Assert.Equal((10_000, 1000, 64, 16), (o.TopicRegistrations, o.TopicMembersPerTopic, o.TopicAddressesPerClient, o.TopicAddressesPerRegistration));
+        Assert.Equal((8, 3, 64, 10, 20, 10), (o.TopicAnswerSample, o.TopicMembersPerResponder, o.TopicAnswersPerLookup, o.TopicLookupRate, o.TopicLookupBurst, o.TopicCacheSeconds));
+        var bound = Bind(new()
+        {
+            ["PeerNet:TopicRegistrations"] = "500",
+            ["PeerNet:TopicMembersPerTopic"] = "50",
+            ["PeerNet:TopicAddressesPerClient"] = "7",
+            ["PeerNet:TopicAddressesPerRegistration"] = "2",
+            ["PeerNet:TopicAnswerSample"] = "4",
+            ["PeerNet:TopicMembersPerResponder"] = "1",
+            ["PeerNet:TopicAnswersPerLookup"] = "9",
+            ["PeerNet:TopicLookupRate"] = "5",
+            ["PeerNet:TopicLookupBurst"] = "6",
+            ["PeerNet:TopicCacheSeconds"] = "0",
+        });
+        Assert.Equal((500, 50, 7, 2), (bound.TopicRegistrations, bound.TopicMembersPerTopic, bound.TopicAddressesPerClient, bound.TopicAddressesPerRegistration));
+        Assert.Equal((4, 1, 9, 5, 6, 0), (bound.TopicAnswerSample, bound.TopicMembersPerResponder, bound.TopicAnswersPerLookup, bound.TopicLookupRate, bound.TopicLookupBurst, bound.TopicCacheSeconds));
+        Assert.Contains("TopicRegistrations", ValidationError("PeerNet:TopicRegistrations", "0"));
+        Assert.Contains("TopicAddressesPerRegistration", ValidationError("PeerNet:TopicAddressesPerRegistration", "256"));
+        Assert.Contains("TopicMembersPerResponder", ValidationError("PeerNet:TopicMembersPerResponder", "0"));
+        Assert.Contains("TopicAnswersPerLookup", ValidationError("PeerNet:TopicAnswersPerLookup", "5000"));
+        Assert.Contains("TopicCacheSeconds", ValidationError("PeerNet:TopicCacheSeconds", "601"));
+        Assert.Contains("PeerNet:TopicLookupBurst", ValidationError("PeerNet:TopicLookupBurst", "5")); // below the rate of 10
+        Assert.Contains("PeerNet:TopicMembersPerTopic", ValidationError("PeerNet:TopicMembersPerTopic", "20000")); // over TopicRegistrations
+    }
 }

@@ -30,6 +30,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     private readonly ResponseRoutes _routes;
     private readonly OwnAnnounces _own;
     private readonly Census.CensusResponder _census;
+    private readonly Topics.TopicResponder _topics;
     private readonly DeliveryReports _reports;
     private readonly NodeId _self;
     private readonly AckBatcher _acks;
@@ -40,9 +41,10 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     /// <summary>Creates the router of a node; <see cref="Start"/> runs it.</summary>
     public AnnounceRouter(IOptions<PeerNetOptions> options, RequestHub hub, TimeProvider time, RandomSource random,
         PeerNetMetrics metrics, PeerNetLimits limits, Census.CensusResponder census, DeliveryReports reports, NodeIdentity identity,
-        ILogger<AnnounceRouter> logger)
+        Topics.TopicResponder topics, ILogger<AnnounceRouter> logger)
     {
         _census = census;
+        _topics = topics;
         _reports = reports;
         _self = identity.Id;
         _options = options.Value;
@@ -274,6 +276,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             // PeerNet's own types never reach applications; unknown ones (a newer node's) are only forwarded.
             if (request.Type.Equals(MessageTypes.Census))
                 _census.OnRequest(from, request);
+            else if (request.Type.Equals(MessageTypes.TopicFind))
+                _topics.OnRequest(from, request);
             return;
         }
         _metrics.AnnounceReceived();
@@ -289,6 +293,14 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         if (response.Reply.IsEmpty)
         {
             Drop(from, "no_reply", "a response without a reply field cannot be routed");
+            return;
+        }
+        // Checked before the duplicate cache: an original relay sends each answer twice (hops as received, then + 1),
+        // and only the first copy, from the answering node itself, must carry that node's id.
+        if (response.Type.Equals(MessageTypes.TopicFind) && !Topics.TopicWire.ClaimsSender(response, from))
+        {
+            _metrics.TopicMembersDropped("forged");
+            Drop(from, "forged", "a topic answer with hops 0 that names another node than the peer that sent it");
             return;
         }
         if (!_routes.IsNew(response, now))
