@@ -10,6 +10,8 @@ return args switch
     ["fanout", .. var rest] => await FanoutBench.RunAsync(BenchArgs.Parse(rest)),
     ["conns", .. var rest] => await ConnsBench.RunAsync(BenchArgs.Parse(rest)),
     ["flood", .. var rest] => await FloodBench.RunAsync(BenchArgs.Parse(rest)),
+    ["compare", var baseCommit, .. var rest] when !baseCommit.StartsWith("--", StringComparison.Ordinal) =>
+        await PeerNet.Bench.Compare.CompareBench.RunAsync(baseCommit, rest),
     ["topics", .. var rest] => await TopicsBench.RunAsync(BenchArgs.Parse(rest)),
     // Hidden: the client process of conns (its first option is the host's URL).
     ["conns-client", "--url", var url, .. var rest] => await ConnsClient.RunAsync(BenchArgs.Parse(rest), url),
@@ -27,6 +29,7 @@ static int Usage()
           fanout --nodes N --degree D --runs R [--warmup W] [--seed S]   real nodes over loopback WebSockets: coverage, time and frames per announce
           conns --count N [--warm K]   host working set per idle handshaken connection, opened by a child process
           flood --peers P --seconds S [--hops H]   P peers sending fresh request ids as fast as they can: the host's memory under flood
+          compare BASE [--benches pingpong,wsecho,fanout,store,simulate,conns] [--rounds R] [--quick 1]   build BASE and the working tree, run the headline benches back to back, print each figure with head/base
           topics --nodes N --members M [--degree D] [--runs R]   topic lookups with max M on real nodes: time and frames, first and cached, next to an announce's
         """);
     return 2;

@@ -109,6 +109,34 @@ public sealed class BenchCommandTests
     }
 
     /// <summary>Runs the built bench with <paramref name="args"/>; returns its last stdout line, parsed.</summary>
+    [Fact]
+    public async Task Compare_RunsEachBenchOfBothBuilds_AndReportsEveryFigureWithItsRatio()
+    {
+        // Both sides are this build (building a commit twice is too slow for the suite): every ratio is a real run's.
+        var bin = Path.GetDirectoryName(BenchAssembly())!;
+        var figures = await RunAsync("compare", "HEAD", "--benches", "store,simulate", "--quick", "1", "--base-bin", bin, "--head-bin", bin);
+        Assert.Equal("compare", figures.GetProperty("bench").GetString());
+        var rows = figures.GetProperty("figures").EnumerateArray().ToList();
+        Assert.Contains(rows, r => r.GetProperty("bench").GetString() == "store" && r.GetProperty("figure").GetString() == "savePerSecond");
+        Assert.Contains(rows, r => r.GetProperty("bench").GetString() == "simulate" && r.GetProperty("figure").GetString() == "coverage"
+            && r.GetProperty("ratio").GetDouble() == 1.0);
+        Assert.All(rows, r => Assert.True(r.GetProperty("base").ValueKind == JsonValueKind.Number && r.GetProperty("head").ValueKind == JsonValueKind.Number));
+    }
+
+    [Fact]
+    public async Task Compare_NamesAnUnknownBench()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { BenchAssembly(), "compare", "HEAD", "--benches", "nosuch" })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("unknown bench nosuch", stderr);
+    }
+
     private static async Task<JsonElement> RunAsync(params string[] args)
     {
         // The host running these tests (dotnet test sets DOTNET_HOST_PATH), so no SDK on PATH is needed.
