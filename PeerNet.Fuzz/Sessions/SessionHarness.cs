@@ -34,7 +34,7 @@ public sealed class SessionHarness : IAsyncDisposable
     private readonly FaultLog _faults;
     private readonly DirectoryInfo _directory;
     private readonly PeerNetwork _network;
-    private int _handshakes;
+    private Peer? _admitted;
 
     private SessionHarness(ServiceProvider services, ReplayableRandom random, FaultLog faults, DirectoryInfo directory)
     {
@@ -43,7 +43,7 @@ public sealed class SessionHarness : IAsyncDisposable
         _faults = faults;
         _directory = directory;
         _network = services.GetRequiredService<PeerNetwork>();
-        _network.PeerConnected += _ => Interlocked.Increment(ref _handshakes);
+        _network.PeerConnected += peer => Volatile.Write(ref _admitted, peer);
     }
 
     /// <summary>The node's services (its metrics, store).</summary>
@@ -76,7 +76,7 @@ public sealed class SessionHarness : IAsyncDisposable
     public SessionRun Run(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> input)
     {
         _random.Reset();
-        var handshakes = Volatile.Read(ref _handshakes);
+        Volatile.Write(ref _admitted, null);
         var toNode = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
         var fromNode = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
         var connection = new DuplexPipeConnection(new Duplex(toNode.Reader, fromNode.Writer), "tcp", new IPEndPoint(IPAddress.Loopback, 40000));
@@ -89,9 +89,28 @@ public sealed class SessionHarness : IAsyncDisposable
         if (!run.Wait(InputTimeout))
             throw new FuzzFailure($"the session did not end within {InputTimeout.TotalSeconds} s of the end of its input");
         run.GetAwaiter().GetResult();
+        var admitted = Volatile.Read(ref _admitted);
+        if (admitted is not null)
+            AwaitAnswer(admitted);
         if (_faults.Drain() is { Count: > 0 } faults)
             throw new FuzzFailure("the node logged a fault:" + Environment.NewLine + string.Join(Environment.NewLine, faults));
-        return new SessionRun(Sent(fromNode.Reader), Volatile.Read(ref _handshakes) != handshakes);
+        return new SessionRun(Sent(fromNode.Reader), admitted is not null);
+    }
+
+    /// <summary>
+    /// Waits for node exchange's answer to the peer to end (it runs on after the session closed: a store query, then
+    /// sends that fail): its faults then belong to this input, and its work does not blur the next one's coverage.
+    /// </summary>
+    private static void AwaitAnswer(Peer peer)
+    {
+        var deadline = Environment.TickCount64 + (long)InputTimeout.TotalMilliseconds;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref peer.Exchange.Answering) != 0)
+        {
+            if (Environment.TickCount64 > deadline)
+                throw new FuzzFailure($"node exchange's answer did not end within {InputTimeout.TotalSeconds} s of the session's end");
+            spin.SpinOnce();
+        }
     }
 
     /// <summary>The frames the node wrote (the write loop completed when the session closed).</summary>
