@@ -33,8 +33,10 @@ public sealed class DecodeTarget : IFuzzTarget
     /// <inheritdoc />
     public void Run(byte[] input)
     {
-        if (input.Length == 0 || (input[0] == ControlFrameValidator.Tag && input.Length > ControlFrameValidator.MaxFrameBytes))
-            return; // a keep-alive, or a control frame the session drops unparsed
+        // An empty payload (a keep-alive, which the session skips) is parsed too: SharpFuzz's first run under AFL may
+        // see an empty input, and a run that reaches no instrumented code makes afl-fuzz refuse to start.
+        if (input.Length > ControlFrameValidator.MaxFrameBytes && input[0] == ControlFrameValidator.Tag)
+            return; // a control frame the session drops unparsed
         var fast = WireDecoder.TryDecode(input, out var decoded);
         var before = GC.GetAllocatedBytesForCurrentThread();
         Message message;

@@ -17,17 +17,18 @@ public sealed class FramesTarget : IFuzzTarget
     /// <inheritdoc />
     public void Run(byte[] input)
     {
-        if (input.Length < 2)
-            return;
-        var max = input[1] switch
+        // Short inputs still read (nothing): SharpFuzz's first run under AFL may see an empty input, and a run that
+        // reaches no instrumented code makes afl-fuzz refuse to start ("no instrumentation detected").
+        var seed = input.Length > 0 ? input[0] : (byte)0;
+        var max = (input.Length > 1 ? input[1] : 0) switch
         {
             0 => ProtocolLimits.DefaultMaxFrameLength,
             255 => int.MaxValue,
             var n => n * 64,
         };
-        var stream = input[2..];
+        var stream = input.Length > 2 ? input[2..] : [];
         var whole = ReadAll(new ReadOnlySequence<byte>(stream), max);
-        var cuts = Cuts(input[0], stream.Length);
+        var cuts = Cuts(seed, stream.Length);
         var split = ReadInReads(stream, cuts, max);
         if (whole.Status != split.Status || whole.Payloads.Count != split.Payloads.Count)
             throw new FuzzFailure($"read whole: {whole.Payloads.Count} frames then {whole.Status}; read in {cuts.Count} reads: {split.Payloads.Count} frames then {split.Status}");
