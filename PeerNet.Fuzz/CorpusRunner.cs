@@ -18,7 +18,8 @@ public static class CorpusRunner
             foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(file);
-                if (name.StartsWith('.') || name is "README.txt" || name.EndsWith(".dict", StringComparison.Ordinal))
+                var hidden = Path.GetRelativePath(path, file).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.'));
+                if (hidden || name is "README.txt" || name.EndsWith(".dict", StringComparison.Ordinal))
                     continue;
                 yield return file;
             }

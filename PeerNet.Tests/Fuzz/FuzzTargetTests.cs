@@ -11,37 +11,8 @@ namespace PeerNet.Tests.Fuzz;
 /// and working, and every input a fuzz run found stays fixed), the corpus is what the generator writes, and the session
 /// corpora still reach the code they are for.
 /// </summary>
-public class FuzzTargetTests(FuzzTargetTests.Shared targets) : IClassFixture<FuzzTargetTests.Shared>
+public class FuzzTargetTests(FuzzTargetFixture targets) : IClassFixture<FuzzTargetFixture>
 {
-    /// <summary>One instance of each target for the class: a session target starts a node and its store.</summary>
-    public sealed class Shared : IDisposable
-    {
-        private readonly Dictionary<string, IFuzzTarget> _targets = [];
-
-        public IFuzzTarget this[string name]
-        {
-            get
-            {
-                lock (_targets)
-                {
-                    if (!_targets.TryGetValue(name, out var target))
-                        _targets[name] = target = FuzzTargets.Create(name);
-                    return target;
-                }
-            }
-        }
-
-        public HelloTarget Hello => (HelloTarget)this["hello"];
-
-        public AddrsTarget Addrs => (AddrsTarget)this["addrs"];
-
-        public void Dispose()
-        {
-            foreach (var target in _targets.Values)
-                target.Dispose();
-        }
-    }
-
     public static TheoryData<string> Targets() => [.. FuzzTargets.Names];
 
     private static string CorpusOf(string target) => DeployFiles.PathOf("PeerNet.Fuzz", "corpus", target);
