@@ -1,4 +1,5 @@
 using PeerNet.Bench;
+using PeerNet.Bench.Testnet;
 
 // Each command prints progress to stderr and, as its last stdout line, one JSON object of figures.
 return args switch
@@ -10,6 +11,9 @@ return args switch
     ["fanout", .. var rest] => await FanoutBench.RunAsync(BenchArgs.Parse(rest)),
     ["conns", .. var rest] => await ConnsBench.RunAsync(BenchArgs.Parse(rest)),
     ["flood", .. var rest] => await FloodBench.RunAsync(BenchArgs.Parse(rest)),
+    ["testnet", .. var rest] => await TestnetBench.RunAsync(BenchArgs.Parse(rest)),
+    // Hidden: the hostile process of testnet --attack.
+    ["testnet-attacker", .. var rest] => await TestnetAttacker.RunAsync(BenchArgs.Parse(rest)),
     // Hidden: the client process of conns (its first option is the host's URL).
     ["conns-client", "--url", var url, .. var rest] => await ConnsClient.RunAsync(BenchArgs.Parse(rest), url),
     _ => Usage(),
@@ -26,6 +30,7 @@ static int Usage()
           fanout --nodes N --degree D --runs R [--warmup W] [--seed S]   real nodes over loopback WebSockets: coverage, time and frames per announce
           conns --count N [--warm K]   host working set per idle handshaken connection, opened by a child process
           flood --peers P --seconds S [--hops H]   P peers sending fresh request ids as fast as they can: the host's memory under flood
+          testnet --nodes N --kill F [--attack] [--host PATH] [--connections C] [--interval MS] [--seed S] [--timeout SECONDS]   N host processes on loopback, round(F*N) SIGKILLed: heal time and announce coverage of the survivors (--attack: one hostile process against them)
         """);
     return 2;
 }
