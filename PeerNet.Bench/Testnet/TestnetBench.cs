@@ -70,7 +70,8 @@ internal static class TestnetBench
         }
         var converge = Stopwatch.StartNew();
         var wanted = Math.Min(s.Connections, s.Nodes - 1);
-        await UntilHealedAsync(nodes, wanted, s.TimeoutSeconds, "converge", ct);
+        if (!(await UntilHealedAsync(nodes, wanted, s.TimeoutSeconds, "converge", ct)).Healed)
+            throw new TimeoutException($"the {s.Nodes} nodes did not converge within {s.TimeoutSeconds} s");
         var convergeSeconds = converge.Elapsed.TotalSeconds;
         Console.Error.WriteLine($"testnet: {s.Nodes} nodes hold {wanted} peers each after {convergeSeconds:0.0} s");
 
@@ -92,8 +93,11 @@ internal static class TestnetBench
         Console.Error.WriteLine($"testnet: SIGKILL to {doomed.Count} nodes");
         var heal = Stopwatch.StartNew();
         await Task.WhenAll(doomed.Select(n => n.KillAsync()));
+        var killSeconds = heal.Elapsed.TotalSeconds;
         var healWanted = Math.Min(s.Connections, survivors.Count - 1);
-        var healed = await UntilHealedAsync(survivors, healWanted, s.TimeoutSeconds, "heal", ct);
+        var healing = await UntilHealedAsync(survivors, healWanted, s.TimeoutSeconds, "heal", ct);
+        var healed = healing.Healed;
+        // The end of the first snapshot that showed every survivor healed: an upper bound, within longestPollSeconds.
         double? healSeconds = healed ? Math.Round(heal.Elapsed.TotalSeconds, 2) : null;
         Console.Error.WriteLine(healed
             ? $"testnet: {survivors.Count} survivors hold {healWanted} peers each after {healSeconds} s"
@@ -119,6 +123,9 @@ internal static class TestnetBench
             ["interval"] = s.Interval,
             ["healed"] = healed,
             ["healPeers"] = healWanted,
+            ["killSeconds"] = Math.Round(killSeconds, 2),
+            ["healPolls"] = healing.Polls,
+            ["longestPollSeconds"] = Math.Round(healing.LongestPoll.TotalSeconds, 2),
             ["convergeSeconds"] = Math.Round(convergeSeconds, 2),
             ["startSeconds"] = Math.Round(startSeconds, 2),
             ["announces"] = coverage.Count,
@@ -137,6 +144,7 @@ internal static class TestnetBench
             figures["attacker"] = counters;
             figures["attackSeconds"] = Math.Round(attackClock.Elapsed.TotalSeconds, 1);
         }
+        figures["loadAverage"] = LoadAverage();
         Console.WriteLine(JsonSerializer.Serialize(figures));
         return healed ? 0 : 1;
     }
@@ -147,38 +155,57 @@ internal static class TestnetBench
         var snapshot = await NetworkSnapshot.TakeAsync(survivors, ct);
         var samples = await Task.WhenAll(survivors.Select(n => AddressShares.SampleAsync(n, honest, ct)));
         var tables = await Task.WhenAll(survivors.Select(n => AddressShares.TableAsync(n, honest, ct)));
+        var answers = await Task.WhenAll(survivors.Select(n => ExchangeProbe.AskAsync(n, ct)));
         static double Share(int part, int whole) => whole == 0 ? 1.0 : Math.Round(part / (double)whole, 4);
         figures["honestPeerShare"] = Share(snapshot.HonestConnections, snapshot.Connections);
         figures["honestOutboundShare"] = Share(snapshot.HonestOutbound, snapshot.Outbound);
         figures["honestSampleShare"] = Share(samples.Sum(x => x.Honest), samples.Sum(x => x.Total));
+        figures["honestAnswerShare"] = Share(answers.Sum(a => a.Count(honest.Contains)), answers.Sum(a => a.Count));
         figures["honestTableShare"] = Share(tables.Sum(x => x.Honest), tables.Sum(x => x.Total));
         figures["peersPerSurvivor"] = Math.Round(snapshot.Connections / (double)survivors.Count, 2);
         figures["honestPeersPerSurvivor"] = Math.Round(snapshot.HonestConnections / (double)survivors.Count, 2);
         figures["fewestHonestPeers"] = snapshot.FewestHonestPeers;
         figures["tablePerSurvivor"] = Math.Round(tables.Sum(x => x.Total) / (double)survivors.Count, 1);
-        Console.Error.WriteLine($"testnet: under attack, {figures["honestPeerShare"]} of peers honest, {figures["honestSampleShare"]} of samples, {figures["honestTableShare"]} of the tables");
+        Console.Error.WriteLine($"testnet: under attack, {figures["honestPeerShare"]} of peers honest, {figures["honestSampleShare"]} of REST samples, {figures["honestAnswerShare"]} of _addrs answers, {figures["honestTableShare"]} of the tables");
     }
 
-    /// <summary>Polls until every node of <paramref name="nodes"/> holds <paramref name="wanted"/> honest peers; false at the timeout.</summary>
-    private static async Task<bool> UntilHealedAsync(IReadOnlyList<TestnetNode> nodes, int wanted, double timeoutSeconds, string what, CancellationToken ct)
+    /// <summary>Polls until every node of <paramref name="nodes"/> holds <paramref name="wanted"/> honest peers, or the timeout.</summary>
+    private static async Task<(bool Healed, int Polls, TimeSpan LongestPoll)> UntilHealedAsync(IReadOnlyList<TestnetNode> nodes, int wanted, double timeoutSeconds, string what,
+        CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
-        while (true)
+        var longest = TimeSpan.Zero;
+        for (var polls = 1; ; polls++)
         {
             if (nodes.FirstOrDefault(n => n.HasExited) is { } dead)
                 throw new InvalidOperationException($"a host exited:{Environment.NewLine}{dead.Output}");
+            var started = clock.Elapsed;
             var snapshot = await NetworkSnapshot.TakeAsync(nodes, ct);
+            longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, (clock.Elapsed - started).Ticks));
             if (snapshot.EveryNodeHolds(wanted))
-                return true;
+                return (true, polls, longest);
             if (clock.Elapsed.TotalSeconds > timeoutSeconds)
-                return false;
+                return (false, polls, longest);
             if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(5))
             {
                 lastReport = clock.Elapsed;
-                Console.Error.WriteLine($"testnet: {what}: fewest honest peers {snapshot.FewestHonestPeers} of {wanted} after {clock.Elapsed.TotalSeconds:0} s");
+                Console.Error.WriteLine($"testnet: {what}: fewest honest peers {snapshot.FewestHonestPeers} of {wanted} after {clock.Elapsed.TotalSeconds:0} s ({polls} polls)");
             }
             await Task.Delay(Poll, ct);
+        }
+    }
+
+    /// <summary>The machine's 1-minute load average (shared with other work: it says how much the figures mean).</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
