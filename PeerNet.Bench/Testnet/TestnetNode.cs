@@ -15,7 +15,7 @@ namespace PeerNet.Bench.Testnet;
 internal sealed class TestnetNode : IAsyncDisposable
 {
     private const int KeptLines = 100;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180); // a host starts in ~2 s, but the machine may be shared and loaded
 
     private readonly Process _process;
     private readonly string _folder;
