@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace PeerNet.Bench;
 
-/// <summary><c>--name value</c> pairs of a bench command.</summary>
+/// <summary><c>--name value</c> pairs of a bench command, and <c>--flag</c>s (a name followed by another name or by nothing).</summary>
 internal sealed class BenchArgs(Dictionary<string, string> values)
 {
     public static BenchArgs Parse(string[] args)
@@ -10,9 +10,10 @@ internal sealed class BenchArgs(Dictionary<string, string> values)
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
                 throw new ArgumentException($"expected --name value, got '{args[i]}'");
-            values[args[i][2..]] = args[++i];
+            var isFlag = i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            values[args[i][2..]] = isFlag ? "true" : args[++i];
         }
         return new BenchArgs(values);
     }
@@ -22,4 +23,9 @@ internal sealed class BenchArgs(Dictionary<string, string> values)
 
     public double Double(string name, double fallback) =>
         values.TryGetValue(name, out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    public string? Text(string name) => values.GetValueOrDefault(name);
+
+    /// <summary>True when <c>--name</c> was given alone (or as <c>--name true</c>).</summary>
+    public bool Flag(string name) => values.TryGetValue(name, out var text) && bool.Parse(text);
 }

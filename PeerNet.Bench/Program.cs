@@ -1,4 +1,5 @@
 using PeerNet.Bench;
+using PeerNet.Bench.Testnet;
 
 // Each command prints progress to stderr and, as its last stdout line, one JSON object of figures.
 return args switch
@@ -13,6 +14,9 @@ return args switch
     ["compare", var baseCommit, .. var rest] when !baseCommit.StartsWith("--", StringComparison.Ordinal) =>
         await PeerNet.Bench.Compare.CompareBench.RunAsync(baseCommit, rest),
     ["topics", .. var rest] => await TopicsBench.RunAsync(BenchArgs.Parse(rest)),
+    ["testnet", .. var rest] => await TestnetBench.RunAsync(BenchArgs.Parse(rest)),
+    // Hidden: the hostile process of testnet --attack.
+    ["testnet-attacker", .. var rest] => await TestnetAttacker.RunAsync(BenchArgs.Parse(rest)),
     // Hidden: the client process of conns (its first option is the host's URL).
     ["conns-client", "--url", var url, .. var rest] => await ConnsClient.RunAsync(BenchArgs.Parse(rest), url),
     _ => Usage(),
@@ -31,6 +35,7 @@ static int Usage()
           flood --peers P --seconds S [--hops H]   P peers sending fresh request ids as fast as they can: the host's memory under flood
           compare BASE [--benches pingpong,wsecho,fanout,store,simulate,conns] [--rounds R] [--quick 1]   build BASE and the working tree, run the headline benches back to back, print each figure with head/base
           topics --nodes N --members M [--degree D] [--runs R]   topic lookups with max M on real nodes: time and frames, first and cached, next to an announce's
+          testnet --nodes N --kill F [--attack] [--host PATH] [--connections C] [--interval MS] [--seed S] [--timeout SECONDS]   N host processes on loopback, round(F*N) SIGKILLed: heal time and announce coverage of the survivors (--attack: one hostile process against them)
         """);
     return 2;
 }

@@ -108,6 +108,46 @@ public sealed class BenchCommandTests
         Assert.True(figures.GetProperty("managedBytesPerConnection").GetDouble() > 0);
     }
 
+    [Fact]
+    public async Task Testnet_SurvivorsOfHalfTheNodesKilled_Heal_AndAnnouncesReachThemAll()
+    {
+        var figures = await RunAsync("testnet", "--nodes", "6", "--kill", "0.5", "--seed", "1");
+        Assert.Equal("testnet", figures.GetProperty("bench").GetString());
+        Assert.Equal((6, 3, 3), (figures.GetProperty("nodes").GetInt32(), figures.GetProperty("killed").GetInt32(), figures.GetProperty("survivors").GetInt32()));
+        Assert.Equal(5, figures.GetProperty("connections").GetInt32());
+        Assert.True(figures.GetProperty("interval").GetInt32() > 0);
+        Assert.True(figures.GetProperty("healed").GetBoolean());
+        Assert.Equal(2, figures.GetProperty("healPeers").GetInt32()); // min(Connections, survivors - 1)
+        Assert.True(figures.GetProperty("healSeconds").GetDouble() >= 0);
+        // Three survivors in a full mesh: every announce reaches both others (a loaded machine may lose one late).
+        Assert.InRange(figures.GetProperty("coverage").GetDouble(), 0.9, 1.0);
+        Assert.False(figures.GetProperty("attack").GetBoolean());
+        Assert.False(figures.TryGetProperty("honestPeerShare", out _));
+    }
+
+    [Fact]
+    public async Task Testnet_UnderAttack_SurvivorsKeepTheirHonestPeers_AndHandOutHonestSamples()
+    {
+        var figures = await RunAsync("testnet", "--nodes", "6", "--kill", "0.5", "--seed", "2", "--attack");
+        Assert.True(figures.GetProperty("attack").GetBoolean());
+        Assert.True(figures.GetProperty("healed").GetBoolean());
+        Assert.InRange(figures.GetProperty("coverage").GetDouble(), 0.9, 1.0);
+        // The attack happened: sessions handshaken with spoofed ids, fake addresses sent and stored.
+        var attacker = figures.GetProperty("attacker");
+        Assert.True(attacker.GetProperty("handshakes").GetInt64() > 0);
+        Assert.True(attacker.GetProperty("addressesSent").GetInt64() > 0);
+        Assert.True(figures.GetProperty("honestTableShare").GetDouble() < 1.0);
+        // It did not eclipse anyone: every survivor still holds its honest peers, its own dials all go to honest
+        // nodes, and its verified sample stays honest.
+        Assert.True(figures.GetProperty("fewestHonestPeers").GetInt32() >= figures.GetProperty("healPeers").GetInt32());
+        Assert.True(figures.GetProperty("honestOutboundShare").GetDouble() > 0.5);
+        Assert.True(figures.GetProperty("honestSampleShare").GetDouble() > 0.5);
+        // An _addrs answer of 10 puts the trusted addresses first; in a network of 6 a node knows 5 others, so at most
+        // 6 of 10 can be honest (its own address first), and the new table, which the flood fills, gives the rest.
+        Assert.True(figures.GetProperty("honestAnswerShare").GetDouble() >= 0.3);
+        Assert.InRange(figures.GetProperty("honestPeerShare").GetDouble(), 0.01, 1.0); // the attacker's sessions count against it
+    }
+
     /// <summary>Runs the built bench with <paramref name="args"/>; returns its last stdout line, parsed.</summary>
     [Fact]
     public async Task Compare_RunsEachBenchOfBothBuilds_AndReportsEveryFigureWithItsRatio()
