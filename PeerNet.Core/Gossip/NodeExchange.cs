@@ -43,9 +43,21 @@ public sealed partial class NodeExchange : IAddrsHandler
         _limits = limits;
         _logger = logger;
         _learnBudget = new LearnBudget(_options.LearnRate, _options.LearnBurst, time);
+        _ownBudget = new LearnBudget(OwnAddressRate, OwnAddressBurst, time);
     }
 
+    /// <summary>
+    /// Addresses on a peer's own host one source may hand over at once without spending its learning budget: an honest
+    /// node has a few (ws, wss, tcp, an old port), so its own stay learnable however many third-party ones it relayed;
+    /// an attacker naming fake ports of its own host gets no more than these past the budget.
+    /// </summary>
+    public const int OwnAddressBurst = 8;
+
+    /// <summary>How fast that allowance refills: one a minute (a node restarted on a new port is learned again).</summary>
+    public const double OwnAddressRate = 1.0 / 60;
+
     private readonly LearnBudget _learnBudget;
+    private readonly LearnBudget _ownBudget;
 
     /// <summary>Asks <paramref name="peer"/> for addresses; a newer request replaces the unanswered rest of the previous one.</summary>
     public bool Ask(Peer peer)
@@ -183,10 +195,10 @@ public sealed partial class NodeExchange : IAddrsHandler
         }
         address = address.WithoutQuery();
 
-        // A peer's own addresses (on the host it connects from, or the one dialled) are learned at once; third-party
-        // ones spend the source's budget, which reconnecting does not refill.
+        // A peer's own addresses (on the host it connects from, or the one dialled) spend a small allowance of their own
+        // (then the common budget); third-party ones spend the source's budget. Reconnecting refills neither.
         var source = (peer.RemoteEndPoint as System.Net.IPEndPoint)?.Address;
-        if (!IsOwnAddressOf(peer, source, address) && !_learnBudget.TryTake(source))
+        if (!(IsOwnAddressOf(peer, source, address) && _ownBudget.TryTake(source)) && !_learnBudget.TryTake(source))
         {
             Refuse(peer, response.Data, "rate", "the source's learning budget is spent");
             return;

@@ -136,6 +136,29 @@ public sealed class NodeExchangeTests : IAsyncLifetime
         Assert.Equal(3 + 8, refused.Sum("reason", "rate"));
     }
 
+    [Fact]
+    public async Task FakePortsOnAPeersOwnHost_PassOnlyASmallAllowance_ThenSpendTheBudget()
+    {
+        // The testnet's attacker named hundreds of closed ports on its own IP: "own" addresses must not skip the budget.
+        var a = await AskerAsync(o => { o.Size = 100; o.LearnBurst = 5; o.LearnRate = 0.001; o.Advertise = ["ws://127.0.0.1:1/peer"]; });
+        await using var peer = _net.Raw(a, from: System.Net.IPAddress.Parse("127.0.0.2"));
+        await peer.HandshakeAsync();
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the scripted peer is handshaken");
+        using var learned = a.Services.Collect("peernet.exchange.addresses.learned");
+        using var refused = a.Services.Collect("peernet.exchange.addresses.refused");
+        Assert.True(a.Get<NodeExchange>().Ask(a.Network.Peers[0]));
+        Message? request;
+        do request = await peer.ReadAsync();
+        while (request is not null && !(request.KindCase == Message.KindOneofCase.Request && request.Request.Type.Equals(MessageTypes.Addrs)));
+
+        for (var port = 1000; port < 1040; port++)
+            await peer.SendAsync(Answer(request!, $"ws://127.0.0.2:{port}/peer"));
+
+        await Wait.UntilAsync(() => learned.Sum() + refused.Sum() == 40, Patience, "all forty answers handled");
+        Assert.Equal(NodeExchange.OwnAddressBurst + 5, learned.Sum()); // the own-host allowance, then the source's burst
+        Assert.Equal(40 - NodeExchange.OwnAddressBurst - 5, refused.Sum("reason", "rate"));
+    }
+
     private static Message Answer(Message request, string address) => new()
     {
         Response = new Announce { Id = ByteString.CopyFromUtf8(Guid.NewGuid().ToString("N")[..8]), Hops = 0, Reply = request.Request.Id, Type = MessageTypes.Addrs, Limit = 1, Data = ByteString.CopyFromUtf8(address) },
