@@ -35,7 +35,7 @@ static int Usage()
           flood --peers P --seconds S [--hops H]   P peers sending fresh request ids as fast as they can: the host's memory under flood
           compare BASE [--benches pingpong,wsecho,fanout,store,simulate,conns] [--rounds R] [--quick 1]   build BASE and the working tree, run the headline benches back to back, print each figure with head/base
           topics --nodes N --members M [--degree D] [--runs R]   topic lookups with max M on real nodes: time and frames, first and cached, next to an announce's
-          testnet --nodes N --kill F [--attack] [--host PATH] [--connections C] [--interval MS] [--seed S] [--timeout SECONDS]   N host processes on loopback, round(F*N) SIGKILLed: heal time and announce coverage of the survivors (--attack: one hostile process against them)
+          testnet --nodes N --kill F [--attack] [--host PATH] [--connections C] [--interval MS] [--feeler-interval MS] [--rotate-interval MS] [--seed S] [--timeout SECONDS]   N host processes on loopback, round(F*N) SIGKILLed: heal time and announce coverage of the survivors (--attack: one hostile process against them)
         """);
     return 2;
 }

@@ -121,6 +121,8 @@ internal static class TestnetBench
             ["survivors"] = survivors.Count,
             ["connections"] = s.Connections,
             ["interval"] = s.Interval,
+            ["feelerInterval"] = s.FeelerInterval,
+            ["rotateInterval"] = s.RotateInterval,
             ["healed"] = healed,
             ["healPeers"] = healWanted,
             ["killSeconds"] = Math.Round(killSeconds, 2),

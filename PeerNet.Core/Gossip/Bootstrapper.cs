@@ -79,7 +79,18 @@ public sealed partial class Bootstrapper
                 Log.DiallingAnchors(_logger, anchors.Count);
             pool.InsertRange(0, anchors);
         }
-        var candidates = SelectCandidates(pool, open, Math.Min(shortfall, MaxConcurrentDials));
+        var wantedDials = Math.Min(shortfall, MaxConcurrentDials);
+        var candidates = SelectCandidates(pool, open, wantedDials);
+        if (candidates.Count < wantedDials)
+        {
+            // The trusted share shapes what is sampled, not what is dialled: when the trusted addresses are connected,
+            // dead or backing off (half the network just died), the rest of the new table's draw is tried too, or a
+            // poisoned table's few honest entries would never be reached.
+            var taken = new HashSet<string>(sample, StringComparer.Ordinal);
+            var busy = new HashSet<string>(open, StringComparer.Ordinal);
+            busy.UnionWith(candidates.Select(c => c.Value));
+            candidates.AddRange(SelectCandidates(parts.Learned.Where(a => !taken.Contains(a)), busy, wantedDials - candidates.Count));
+        }
         if (candidates.Count == 0)
         {
             Log.NothingToDial(_logger, connected, _options.Connections, pool.Count);

@@ -46,6 +46,25 @@ public sealed class BootstrapperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenEveryTrustedAddressIsBackingOff_TheNewTablesDrawIsDialled()
+    {
+        // Five dead explicit saves outnumber the sample's trusted share (4 of 4 wanted); the one live address is only learned.
+        var a = await _net.AddAsync("tcp://a:1", o => o.Connections = 1);
+        var b = await _net.AddAsync("tcp://b:1");
+        await a.Node.SaveAsync(Enumerable.Range(0, 5).Select(i => $"tcp://dead{i}:1"), TestContext.Current.CancellationToken);
+        Assert.True(a.Store.TrySaveLearned([PeerNet.Addressing.PeerAddress.Parse("tcp://b:1", new HashSet<string> { "tcp" })], source: null));
+        await a.Store.FlushAsync(TestContext.Current.CancellationToken);
+        var bootstrap = a.Get<Bootstrapper>();
+
+        // Each round dials one dead address and it backs off; once all five do, the learned one is reached.
+        for (var round = 0; round < 10 && a.Network.Count == 0; round++)
+            await bootstrap.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["tcp://b:1"], a.Network.OpenAddresses());
+        Assert.Equal(1, b.Network.Count);
+    }
+
+    [Fact]
     public async Task AFailedAddressIsNotDialledAgainWhileItBacksOff()
     {
         var a = await _net.AddAsync("tcp://a:1", o => o.Connections = 3);
