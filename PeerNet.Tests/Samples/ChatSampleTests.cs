@@ -1,4 +1,7 @@
 using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using PeerNet.Samples.Chat;
 using PeerNet.Tests.Infrastructure;
 
@@ -42,6 +45,48 @@ public sealed class ChatSampleTests : IAsyncLifetime
         await _instances[0].EndInputAsync();
         await _instances[0].Completion.WaitAsync(TestCluster.Patience, Ct);
         Assert.Empty(hosts[0].Node.Topics.List()); // it left the topic
+    }
+
+    [Fact]
+    public async Task APeerSendingALineOverTheBound_IsDropped_ControlCharactersAreRemoved_AndOthersStillTalk()
+    {
+        var host = await _cluster.StartAsync(TestNodeOptions.With(("PeerNet:Interval", "0")));
+        var chat = Instance.Start(new ChatOptions { Node = host.BaseAddress, Name = "alice", MaxLineBytes = 64 });
+        _instances.Add(chat);
+        await _cluster.UntilAsync(() => chat.App.Address is not null && host.Node.Topics.List().Count == 1, "alice joined");
+        var port = new Uri(chat.App.Address!).Port;
+
+        // The attack: a line that never ends, past the 64-byte bound.
+        using var eve = new TcpClient();
+        await eve.ConnectAsync(IPAddress.Loopback, port, Ct);
+        var flood = eve.GetStream();
+        await flood.WriteAsync(Encoding.UTF8.GetBytes("eve\n" + new string('x', 1000)), Ct);
+        var buffer = new byte[16];
+        var closed = await ReadsToEndAsync(flood, buffer);
+        Assert.True(closed, "alice closed eve's connection");
+
+        using var dave = new TcpClient();
+        await dave.ConnectAsync(IPAddress.Loopback, port, Ct);
+        await dave.GetStream().WriteAsync(Encoding.UTF8.GetBytes("dave\nhi\u001b[2J there\n"), Ct);
+        await _cluster.UntilAsync(() => chat.Output.Lines().Contains("dave: hi[2J there"), "dave's line printed without its escape character");
+        Assert.DoesNotContain(chat.Output.Lines(), l => l.StartsWith("eve:", StringComparison.Ordinal));
+    }
+
+    private static async Task<bool> ReadsToEndAsync(NetworkStream stream, byte[] buffer)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(TestCluster.Patience);
+        try
+        {
+            while (await stream.ReadAsync(buffer, patience.Token) > 0)
+            {
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return true; // reset: closed too
+        }
     }
 
     /// <summary>A chat instance in this process, its standard input a pipe the test types into.</summary>
