@@ -8,7 +8,12 @@ internal static class Program
     // Named, not top-level statements: a global Program would clash with the host's in the tests, which see both.
     private static Task<int> Main(string[] args)
     {
-        var node = new Option<Uri>("--node") { Description = "The REST URL of this instance's PeerNet node.", DefaultValueFactory = _ => new Uri("http://localhost:5000") };
+        var node = new Option<Uri>("--node")
+        {
+            Description = "The REST URL of this instance's PeerNet node.",
+            DefaultValueFactory = _ => new Uri("http://localhost:5000"),
+            CustomParser = ParseUrl,
+        };
         var name = new Option<string>("--name") { Description = "The name shown before your lines.", DefaultValueFactory = _ => Environment.UserName };
         var apiKey = new Option<string?>("--api-key") { Description = "The node's API key, when it has one (env PEERNET_API_KEY)." };
         var port = new Option<int>("--port") { Description = "The loopback port to listen on (default: any free one)." };
@@ -37,5 +42,15 @@ internal static class Program
             }
         });
         return root.Parse(args).InvokeAsync();
+    }
+
+    // System.CommandLine has no parser of its own for Uri.
+    private static Uri ParseUrl(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+            return url;
+        result.AddError($"'{text}' is not an http:// or https:// URL.");
+        return new Uri("http://localhost:5000");
     }
 }
