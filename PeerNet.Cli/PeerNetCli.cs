@@ -26,7 +26,7 @@ public static class PeerNetCli
             root.Subcommands.Add(command);
         root.Subcommands.Add(AnnounceCommand.Build(global, console));
         root.Subcommands.Add(ListenCommand.Build(global, console));
-        // `topics join|leave|find` joins here with the client's Topics sub-client.
+        root.Subcommands.Add(TopicsCommand.Build(global, console));
         return root;
     }
 

@@ -32,6 +32,7 @@ public sealed class PeerNetClient : IDisposable
         Requests = new RequestsClient(api);
         Health = new HealthClient(api);
         Dashboard = new DashboardClient(api);
+        Topics = new TopicsClient(api);
     }
 
     /// <summary>
@@ -62,6 +63,9 @@ public sealed class PeerNetClient : IDisposable
 
     /// <summary>The dashboard's snapshots.</summary>
     public DashboardClient Dashboard { get; }
+
+    /// <summary>Topics: join, renew, leave, list, find members.</summary>
+    public TopicsClient Topics { get; }
 
     /// <inheritdoc />
     public void Dispose() => _owned?.Dispose();

@@ -3,7 +3,7 @@ namespace PeerNet.Client;
 /// <summary>
 /// Every endpoint the client calls, in one table: the client builds its requests from these, and a test compares
 /// <see cref="All"/> with the node's OpenAPI document, so an endpoint the host adds must join the client (or the
-/// suite fails). Topic endpoints join here with a <c>Topics</c> sub-client.
+/// suite fails).
 /// </summary>
 public static class PeerNetRoutes
 {
@@ -61,6 +61,18 @@ public static class PeerNetRoutes
     /// <summary>Readiness.</summary>
     public static readonly PeerNetRoute Readiness = new("GET", "/readyz");
 
+    /// <summary>This node's topic registrations.</summary>
+    public static readonly PeerNetRoute ListTopics = new("GET", "/api/topics");
+
+    /// <summary>Add or renew addresses in a topic on this node.</summary>
+    public static readonly PeerNetRoute JoinTopic = new("PUT", "/api/topics/{topic}/members");
+
+    /// <summary>Remove addresses from a topic on this node.</summary>
+    public static readonly PeerNetRoute LeaveTopic = new("DELETE", "/api/topics/{topic}/members");
+
+    /// <summary>Find a topic's members in the network (JSON, or Server-Sent Events as they arrive).</summary>
+    public static readonly PeerNetRoute FindTopicPeers = new("GET", "/api/topics/{topic}/peers");
+
     /// <summary>Every route above.</summary>
     public static IReadOnlyList<PeerNetRoute> All { get; } =
     [
@@ -71,5 +83,6 @@ public static class PeerNetRoutes
         SubscribeRequests, Reply,
         Dashboard, DashboardEvents,
         Liveness, Readiness,
+        ListTopics, JoinTopic, LeaveTopic, FindTopicPeers,
     ];
 }
