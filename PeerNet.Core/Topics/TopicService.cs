@@ -15,6 +15,13 @@ namespace PeerNet.Topics;
 /// </summary>
 public sealed partial class TopicService
 {
+    /// <summary>
+    /// Answer frames one responder may give one lookup: enough for a full sample of members (at most
+    /// <see cref="PeerNetOptions.TopicAnswerSample"/>, several to a 1024-byte frame); more are dropped before they count
+    /// toward <see cref="PeerNetOptions.TopicAnswersPerLookup"/>.
+    /// </summary>
+    public const int AnswersPerResponder = 8;
+
     /// <summary>Longest time a lookup may wait for answers.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(60);
 
@@ -121,6 +128,8 @@ public sealed partial class TopicService
         };
         var found = new List<TopicMember>();
         var answers = 0;
+        // Bounded: only answers within TopicAnswersPerLookup add a responder.
+        var perResponder = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
             await using (var responses = _router.AnnounceReserved(request, timeout, cancellationToken).GetAsyncEnumerator(cancellationToken))
@@ -128,16 +137,6 @@ public sealed partial class TopicService
                 while (!selection.IsFull && await responses.MoveNextAsync().ConfigureAwait(false))
                 {
                     var response = responses.Current;
-                    if (++answers > _options.TopicAnswersPerLookup)
-                    {
-                        if (answers == _options.TopicAnswersPerLookup + 1)
-                        {
-                            _limits.TopicAnswers.Hit();
-                            Log.TooManyAnswers(_logger, hex, _options.TopicAnswersPerLookup);
-                        }
-                        _metrics.TopicMembersDropped("over_answers");
-                        continue;
-                    }
                     if (TopicWire.TryDecodeAnswer(response.Data.Span) is not { } answer || !answer.Hash.AsSpan().SequenceEqual(hash))
                     {
                         _metrics.TopicMembersDropped("invalid");
@@ -145,6 +144,25 @@ public sealed partial class TopicService
                         continue;
                     }
                     var node = answer.Node.ToString();
+                    if (answers >= _options.TopicAnswersPerLookup)
+                    {
+                        if (answers++ == _options.TopicAnswersPerLookup)
+                        {
+                            _limits.TopicAnswers.Hit();
+                            Log.TooManyAnswers(_logger, hex, _options.TopicAnswersPerLookup);
+                        }
+                        _metrics.TopicMembersDropped("over_answers");
+                        continue;
+                    }
+                    // A responder's frames past its share do not spend the lookup's budget: one node sending without end
+                    // must not use up the answers honest responders still have to give (distinct responders first).
+                    ref var fromNode = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(perResponder, node, out _);
+                    if (++fromNode > AnswersPerResponder)
+                    {
+                        _metrics.TopicMembersDropped("over_responder");
+                        continue;
+                    }
+                    answers++;
                     foreach (var (address, age) in answer.Members)
                     {
                         var member = new TopicMember(address, node, age);

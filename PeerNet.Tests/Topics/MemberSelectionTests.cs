@@ -34,4 +34,19 @@ public sealed class MemberSelectionTests
         Assert.Equal(["a2", "a3"], selection.DrainHeld().Select(m => m.Address));
         Assert.Equal(4, selection.Count);
     }
+
+    [Fact]
+    public void AProlificResponder_GivesWayInTheWaitList_ToOneThatOfferedASample()
+    {
+        // The hostile node answers first and without end; the honest one offers its five later.
+        var selection = new MemberSelection(max: 8, perResponder: 3);
+        for (var i = 0; i < 40; i++)
+            selection.Offer(M($"fake{i}", "hostile"));
+        var honest = Enumerable.Range(1, 5).Select(i => selection.Offer(M($"h{i}", "honest"))).ToList();
+        Assert.Equal([Offered.Taken, Offered.Taken, Offered.Taken, Offered.HeldBack, Offered.HeldBack], honest);
+
+        // Ended short of max: the honest node's waiting members come before the flood's.
+        Assert.Equal(["h4", "h5"], selection.DrainHeld().Select(m => m.Address));
+        Assert.True(selection.IsFull);
+    }
 }
