@@ -50,6 +50,15 @@ public sealed class TopicNetworkTests
 
         // As JSON from another host too.
         Assert.Equal(5, (await FindAsync(hosts[10], "chat", 5, 60_000)).Length);
+        // And as a user types it, on a host that has looked nothing up yet: `peernet topics find chat --max 5` prints
+        // all five and exits with the fifth.
+        var cliWatch = Stopwatch.StartNew();
+        var cli = await PeerNet.Tests.Infrastructure.CliRun.RunAsync(["topics", "find", "chat", "--max", "5", "--timeout", "60s", "--url", hosts[5].BaseAddress.ToString()]);
+        cliWatch.Stop();
+        Assert.Equal(PeerNet.Cli.ExitCodes.Ok, cli.ExitCode);
+        Assert.Equal(members.Select(i => $"udp://10.0.{i}.1:7000").Order(),
+            cli.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split(' ')[0]).Order());
+        Assert.True(cliWatch.Elapsed < TimeSpan.FromSeconds(30), $"peernet topics find returned with the fifth member ({cliWatch.Elapsed}), not at its 60 s timeout");
         // Neither the lookups nor their answers reached the sidecar: the first request it sees is the announce after them.
         using (var announce = await hosts[0].Client.PostAsJsonAsync("/api/announce?timeoutMs=100", new { type = "after", data = "topics" }, Ct))
             Assert.True(announce.IsSuccessStatusCode);
