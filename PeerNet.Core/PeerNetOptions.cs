@@ -88,6 +88,12 @@ public sealed class PeerNetOptions
     /// <summary>This node's own public addresses: offered to peers in node exchange, never stored or listed by known. Default none.</summary>
     public List<string> Advertise { get; set; } = [];
 
+    /// <summary>
+    /// Certificate files (PEM, one or more certificates, or DER) that <c>wss://</c> dials trust as roots besides the
+    /// system's: a private CA, or a peer's self-signed certificate. The host name must still match. Default none.
+    /// </summary>
+    public List<string> TrustedCertificates { get; set; } = [];
+
     /// <summary>The key REST writes must carry in <c>X-Api-Key</c>. Default none: writes only from loopback.</summary>
     public string? ApiKey { get; set; }
 

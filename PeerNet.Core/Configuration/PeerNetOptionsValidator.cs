@@ -17,6 +17,7 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
         var failures = new List<string>();
         CheckSeeds(options.Seeds, schemes, failures);
         CheckAddresses(nameof(PeerNetOptions.Advertise), options.Advertise, schemes, failures);
+        CheckCertificates(options.TrustedCertificates, failures);
 
         if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.ApiKey)} is blank; remove it or set a real key.");
@@ -43,6 +44,21 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
     {
         if (value < TimeSpan.Zero || value > max)
             failures.Add($"{PeerNetOptions.SectionName}:{key} = {value} must be between 00:00:00 and {max.TotalDays:0} days.");
+    }
+
+    private static void CheckCertificates(List<string>? files, List<string> failures)
+    {
+        for (var i = 0; i < (files?.Count ?? 0); i++)
+        {
+            try
+            {
+                Transport.TlsTrust.LoadFile(files![i]);
+            }
+            catch (InvalidDataException ex)
+            {
+                failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.TrustedCertificates)}:{i}: {ex.Message}");
+            }
+        }
     }
 
     private static void CheckSeeds(List<string>? seeds, IReadOnlySet<string> schemes, List<string> failures)

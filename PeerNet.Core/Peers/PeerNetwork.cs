@@ -120,7 +120,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException and not PeerConnectException)
                 {
-                    throw new PeerConnectException(address.Value, PeerConnectFailure.Unreachable, ex.Message, ex);
+                    throw new PeerConnectException(address.Value, PeerConnectFailure.Unreachable, FailureText.Of(ex), ex);
                 }
             }
 
