@@ -1,0 +1,16 @@
+using PeerNet.Tests.Deploy;
+
+namespace PeerNet.Tests.Host;
+
+/// <summary>The browser client's own unit tests (clients/js/test: frame codec, identity test vectors, SDP minimisation), run with Node's test runner.</summary>
+public sealed class BrowserClientUnitTests
+{
+    [Fact]
+    public async Task NodesTestRunner_PassesTheClientsUnitTests()
+    {
+        var (code, stdout, stderr) = await DeployFiles.RunAsync("node", "apt-get install nodejs (Node 20 or later)", ["--test", "clients/js/test/"]);
+        Assert.True(code == 0, $"node --test failed ({code}):\n{stdout}\n{stderr}");
+        Assert.Contains("# fail 0", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("# pass 0", stdout, StringComparison.Ordinal);
+    }
+}
