@@ -96,6 +96,9 @@ public sealed class BrowserClientTests : IAsyncLifetime
         var channel = await first.EvaluateAsync<string>("() => window.pn.peer('webrtc')");
         Assert.Equal($"webrtc:{second.Id}", channel);
         await _cluster.UntilAsync(async () => (await second.ConnectionsAsync()).Contains($"webrtc:{first.Id}"), "the answering page has the channel");
+        // Both clients send the identity extension: each proved its node id to the other over the channel.
+        foreach (var (page, other) in new[] { (first, second), (second, first) })
+            Assert.True(await page.EvaluateAsync<bool>("(id) => window.pn.peers().find((p) => p.nodeId === id).verified", other.Id));
 
         // The offer crossed the host as an ordinary announce: a minimised SDP within the data limit, loopback candidates only.
         var offer = (await signals.NextAsync(Patience))!.Value;

@@ -8,7 +8,10 @@ public sealed class BrowserClientUnitTests
     [Fact]
     public async Task NodesTestRunner_PassesTheClientsUnitTests()
     {
-        var (code, stdout, stderr) = await DeployFiles.RunAsync("node", "apt-get install nodejs (Node 20 or later)", ["--test", "clients/js/test/"]);
+        // Named one by one: how `node --test` reads a directory argument differs between Node versions.
+        var files = Directory.GetFiles(DeployFiles.PathOf("clients", "js", "test"), "*.test.js").Order(StringComparer.Ordinal).ToList();
+        Assert.True(files.Count >= 3, $"the client's unit tests are missing: {string.Join(", ", files)}");
+        var (code, stdout, stderr) = await DeployFiles.RunAsync("node", "apt-get install nodejs (Node 20 or later)", ["--test", .. files]);
         Assert.True(code == 0, $"node --test failed ({code}):\n{stdout}\n{stderr}");
         Assert.Contains("# fail 0", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("# pass 0", stdout, StringComparison.Ordinal);
