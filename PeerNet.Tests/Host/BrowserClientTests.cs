@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using PeerNet.Tests.Infrastructure;
 
 namespace PeerNet.Tests.Host;
@@ -124,6 +125,55 @@ public sealed class BrowserClientTests : IAsyncLifetime
         Assert.True(request.GetProperty("signed").GetBoolean());
         // The host has one page left, the second, which forwarded the announce to it.
         await _cluster.UntilAsync(() => host.Node.ConnectionTraffic().Count() == 1, "the host lost the first page");
+    }
+
+    [Fact]
+    public async Task TheReadmesTenLinePage_OnAnotherOrigin_ImportsTheClientFromItsSeed_AndShowsASidecarsReply()
+    {
+        var seed = await _cluster.StartAsync(Quiet);
+        var sidecar = _cluster.Track(await SseStream.GetAsync(seed.Client, "/api/requests?type=hello"));
+        var html = ReadmePage().Replace("127.0.0.1:5000", $"127.0.0.1:{seed.BaseAddress.Port}", StringComparison.Ordinal);
+        await using var site = new OnePageServer(html); // the page's own origin, not the seed's
+        await using var chromium = await Chromium.LaunchAsync();
+        var context = await chromium.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            var console = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            page.Console += (_, message) => console.Enqueue($"{message.Type}: {message.Text}");
+            page.PageError += (_, error) => console.Enqueue($"pageerror: {error}");
+            await page.GotoAsync(site.Address.ToString());
+
+            JsonElement request;
+            try
+            {
+                request = (await sidecar.NextAsync(Patience))!.Value;
+            }
+            catch (TimeoutException ex)
+            {
+                throw new InvalidOperationException($"{ex.Message} The page logged: {string.Join(" | ", console)}; it shows: {await page.InnerTextAsync("body")}", ex);
+            }
+            Assert.Equal("from a page", request.GetProperty("data").GetString());
+            var handle = request.GetProperty("handle").GetString();
+            Assert.Equal(HttpStatusCode.Accepted, (await seed.Client.PostAsJsonAsync($"/api/requests/{handle}/reply", new { data = "from dotnet" }, Ct)).StatusCode);
+            await _cluster.UntilAsync(async () => (await page.InnerTextAsync("#log")).Contains("reply: from dotnet", StringComparison.Ordinal), "the page shows the reply");
+            var log = await page.InnerTextAsync("#log");
+            Assert.True(console.IsEmpty, "the page logged: " + string.Join(" | ", console));
+            Assert.Matches($"node [0-9a-f]{{32}}, connected to {Regex.Escape(seed.PeerAddress)}", log);
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    /// <summary>The html block of the README's "Browser peers" section.</summary>
+    private static string ReadmePage()
+    {
+        var readme = Deploy.DeployFiles.Read("README.md");
+        var section = readme[readme.IndexOf("## Browser peers", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```html\n", StringComparison.Ordinal) + "```html\n".Length;
+        return section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
     }
 
     private static readonly TestNodeOptions Quiet = TestNodeOptions.With(("PeerNet:Purge", "0"));
