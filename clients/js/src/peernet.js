@@ -95,7 +95,7 @@ export class PeerNet extends Emitter {
     const socket = new WebSocket(address);
     socket.binaryType = 'arraybuffer';
     const link = {
-      kind: 'ws', address, onBytes: null, onClose: null,
+      kind: 'ws', address, dialled: true, onBytes: null, onClose: null,
       send: (bytes) => socket.send(bytes),
       close: () => socket.close(),
     };
@@ -175,11 +175,19 @@ export class PeerNet extends Emitter {
   _admit(session) {
     if (session.nodeId === this.id) return 'connected to itself';
     const holder = this.#open.get(session.nodeId);
-    if (holder && holder !== session) {
-      if (session.verified && !holder.verified) { holder.close('replaced by a verified session'); return null; }
-      return 'already connected to that node id';
+    if (!holder || holder === session) return null;
+    if (session.verified !== holder.verified) {
+      if (!session.verified) return 'an unverified session claims a verified peer\'s node id';
+      holder.close('replaced by a verified session');
+      return null;
     }
-    return null;
+    // Crossed dials (each side dialled the other at once): both keep the one dialled by the lower node id.
+    const dialler = (s) => s.link.dialled ? this.id : s.nodeId;
+    if (dialler(session) !== dialler(holder) && dialler(session) < dialler(holder)) {
+      holder.close('crossed dial: the other connection is kept');
+      return null;
+    }
+    return 'already connected to that node id';
   }
 
   /** @internal */

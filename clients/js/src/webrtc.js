@@ -4,6 +4,8 @@
 // its candidates, so one announce and one reply carry everything. Every node enforces a 1024-byte data limit, so
 // the SDP is minimised (sdp.js) to fit. The channel is one more peer connection: the same frames, _hello included.
 import { minimiseSdp } from './sdp.js';
+import { nodeIdOf } from './identity.js';
+import { hex } from './proto.js';
 
 export const SIGNAL_TYPE = 'signal.webrtc';
 const decoder = new TextDecoder();
@@ -50,7 +52,7 @@ export class WebRtc {
         responses.close();
         pc.setRemoteDescription(answer).catch((err) => attempt.fail(err));
       });
-      return await this.#channel(pc, channel, attempt, o);
+      return await this.#channel(pc, channel, attempt, o, true);
     } catch (err) {
       attempt.fail(err);
       throw err;
@@ -61,14 +63,17 @@ export class WebRtc {
     if (!this.opts.answer || this.#closed || typeof RTCPeerConnection === 'undefined') return;
     const offer = parseSignal(req.data, 'offer');
     if (!offer || this.#pending.size >= this.opts.maxPending) return;
+    // A signed offer names its dialler (node id = SHA-256 of the signer): none for a peer already connected.
+    const dialler = req.signer ? hex(await nodeIdOf(req.signer)) : null;
+    if (dialler && this.client.peers().some((p) => p.nodeId === dialler)) return;
     const pc = new RTCPeerConnection({ iceServers: this.opts.iceServers });
     const attempt = this.#begin(pc, this.opts.timeoutMs);
     try {
-      const channel = new Promise((resolve) => { pc.ondatachannel = (event) => resolve(event.channel); });
+      const channel = Promise.race([new Promise((resolve) => { pc.ondatachannel = (event) => resolve(event.channel); }), attempt.ended]);
       await pc.setRemoteDescription(offer);
       await pc.setLocalDescription(await pc.createAnswer());
       await req.reply({ data: await this.#signal(pc, this.opts) });
-      await this.#channel(pc, await channel, attempt, this.opts);
+      await this.#channel(pc, await channel, attempt, this.opts, false);
     } catch (err) {
       attempt.fail(err);
       this.client._debug(`webrtc answer: ${err.message}`);
@@ -83,7 +88,11 @@ export class WebRtc {
 
   #begin(pc, timeoutMs) {
     const ends = [];
+    let rejectEnded;
+    const ended = new Promise((_, reject) => { rejectEnded = reject; });
+    ended.catch(() => {}); // observed by the waits that race it
     const attempt = {
+      ended,
       done: false,
       onEnd: (f) => ends.push(f),
       fail: (err) => {
@@ -92,6 +101,7 @@ export class WebRtc {
         clearTimeout(timer);
         this.#pending.delete(attempt);
         pc.close();
+        rejectEnded(err);
         for (const f of ends) f(err);
       },
       succeed: () => { attempt.done = true; clearTimeout(timer); this.#pending.delete(attempt); },
@@ -114,15 +124,12 @@ export class WebRtc {
   }
 
   /** The data channel open as a peer connection: resolves with its address once its handshake completes. */
-  async #channel(pc, channel, attempt, o) {
+  async #channel(pc, channel, attempt, o, dialled) {
     channel.binaryType = 'arraybuffer';
-    await new Promise((resolve, reject) => {
-      if (channel.readyState === 'open') return resolve();
-      channel.onopen = () => resolve();
-      attempt.onEnd((err) => reject(err ?? new Error('webrtc closed')));
-    });
+    if (channel.readyState !== 'open')
+      await Promise.race([new Promise((resolve) => { channel.onopen = () => resolve(); }), attempt.ended]);
     const link = {
-      kind: 'webrtc', address: null, onBytes: null, onClose: null,
+      kind: 'webrtc', address: null, dialled, onBytes: null, onClose: null,
       send: (bytes) => channel.send(bytes),
       close: () => { channel.close(); pc.close(); },
     };
