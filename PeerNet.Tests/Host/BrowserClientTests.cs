@@ -128,6 +128,49 @@ public sealed class BrowserClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOriginalStyleOffer_AnnouncedThroughAHostsRestApi_IsAnsweredByAPage_AndItsChannelCarriesThePagesHello()
+    {
+        var host = await _cluster.StartAsync(Quiet);
+        await using var chromium = await Chromium.LaunchAsync(Chromium.WebRtcLoopbackArgs);
+        await using var answering = await BrowserPeer.JoinAsync(chromium, host, loopbackOnly: true);
+        // The dialler is no client: a bare RTCPeerConnection signalling as the original (simple-peer, trickle off) does,
+        // the whole SDP as JSON { type, sdp }, unminimised (its candidates kept to 127.0.0.1, so traffic stays on loopback).
+        await using var dialler = await BrowserPeer.JoinAsync(chromium, host, loopbackOnly: true);
+        var offer = await dialler.EvaluateAsync<string>("""
+            async () => {
+              window.pn.close(); // the page's own client leaves: only the bare connection below speaks
+              const pc = window.rawPc = new RTCPeerConnection({ iceServers: [] });
+              const channel = pc.createDataChannel('simple-peer');
+              channel.binaryType = 'arraybuffer';
+              window.rawBytes = [];
+              channel.onmessage = (e) => window.rawBytes.push(...new Uint8Array(e.data));
+              await pc.setLocalDescription(await pc.createOffer());
+              await new Promise((resolve) => {
+                if (pc.iceGatheringState === 'complete') resolve();
+                pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') resolve(); };
+              });
+              const sdp = pc.localDescription.sdp.split('\r\n')
+                .filter((l) => !l.startsWith('a=candidate:') || (l.includes(' udp ') && l.includes(' 127.0.0.1 '))).join('\r\n');
+              return JSON.stringify({ type: 'offer', sdp });
+            }
+            """);
+        Assert.Contains("a=extmap-allow-mixed", offer, StringComparison.Ordinal); // unminimised
+
+        await using var signal = await SseStream.OpenAsync(host.Client, new HttpRequestMessage(HttpMethod.Post, "/api/announce?timeoutMs=20000&max=1")
+        {
+            Content = JsonContent.Create(new { type = "signal.webrtc", data = offer }),
+        });
+        Assert.Equal(HttpStatusCode.OK, signal.Response.StatusCode);
+        var answer = Assert.Single(await signal.ToEndAsync(TimeSpan.FromSeconds(25))).GetProperty("data").GetString()!;
+        Assert.Equal("answer", JsonDocument.Parse(answer).RootElement.GetProperty("type").GetString());
+        await dialler.EvaluateAsync<JsonElement?>("async (answer) => { await window.rawPc.setRemoteDescription(JSON.parse(answer)); }", answer);
+
+        // The answering client treats the channel as a peer connection: its first frame is its _hello request.
+        await _cluster.UntilAsync(async () => await dialler.EvaluateAsync<bool>(
+            "() => new TextDecoder().decode(new Uint8Array(window.rawBytes)).includes('_hello')"), "the page's _hello arrives over the channel");
+    }
+
+    [Fact]
     public async Task TheReadmesTenLinePage_OnAnotherOrigin_ImportsTheClientFromItsSeed_AndShowsASidecarsReply()
     {
         var seed = await _cluster.StartAsync(Quiet);
