@@ -1,5 +1,6 @@
 // The client as a node, over in-memory links (no browser): handshakes with the identity extension, announces
 // forwarded hop by hop, replies routed back, forged signatures dropped, crossed dials settled.
+import './webcrypto.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PeerNet, createIdentity } from '../src/peernet.js';

@@ -1,4 +1,5 @@
 // The identity wire format's test vectors (shared with the .NET implementation) and the hello round trip.
+import './webcrypto.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createIdentity, helloRequestData, helloResponseData, helloResponseSignature, parseHelloRequest, verifyHello,

@@ -1,4 +1,5 @@
 // The frame codec against frames captured from an original peernet 2.0.0 node (PeerNet.Tests' WireVectors).
+import './webcrypto.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameDecoder, decodeMessage, encodeFrame, fromHex, hex, limitViolation } from '../src/proto.js';
