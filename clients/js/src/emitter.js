@@ -63,4 +63,7 @@ export class BoundedCache {
   }
 
   delete(key) { this.#map.delete(key); }
+
+  /** The values still held (expired ones included until they are next looked up or evicted). */
+  values() { return [...this.#map.values()].map((entry) => entry.value); }
 }

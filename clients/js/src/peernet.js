@@ -159,11 +159,12 @@ export class PeerNet extends Emitter {
     return responses;
   }
 
-  /** Closes every connection and pending WebRTC attempt. */
+  /** Closes every connection and pending WebRTC attempt, and ends every response stream. */
   close() {
     this.#closed = true;
     this.webrtc.close();
     for (const s of [...this.#sessions]) s.close('client closed');
+    for (const responses of this.#own.values()) responses.close();
   }
 
   _debug(message) {

@@ -92,6 +92,18 @@ test('crossed dials: both sides keep the connection dialled by the lower node id
   for (const c of [x, y]) c.close();
 });
 
+test('close() ends the response streams and every connection', async () => {
+  const [a, b] = [await client(), await client()];
+  await join(a, b);
+  const stream = a.announce({ type: 'open' });
+  const rows = [];
+  const iterating = (async () => { for await (const row of stream) rows.push(row); return 'ended'; })();
+  a.close();
+  assert.equal(await iterating, 'ended');
+  assert.deepEqual(a.connections(), []);
+  await until(() => b.connections().length === 0, 'b sees the link closed');
+});
+
 test('a client that dials itself is refused', async () => {
   const identity = await createIdentity();
   const [a, b] = [new PeerNet(identity), new PeerNet(identity)];
