@@ -11,6 +11,7 @@ RUN dotnet restore PeerNet.Host/PeerNet.Host.csproj
 COPY appsettings.json ./
 COPY PeerNet.Core/ PeerNet.Core/
 COPY PeerNet.Host/ PeerNet.Host/
+COPY clients/js/src/ clients/js/src/
 RUN dotnet publish PeerNet.Host/PeerNet.Host.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final

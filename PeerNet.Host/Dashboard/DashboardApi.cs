@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using PeerNet.Host.Hosting;
 using PeerNet.Host.RateLimiting;
 
@@ -77,21 +76,14 @@ internal static class DashboardApi
         };
     }
 
-    private static IResult Serve(HttpContext context, string name)
+    /// <summary>The dashboard's page, script and style (see PeerNet.Host.csproj).</summary>
+    private static readonly EmbeddedAssets Assets = new("dashboard/");
+
+    private static IResult Serve(HttpContext context, string name) => Assets.Serve(context, name, (asset, headers) =>
     {
-        if (DashboardAssets.Find(name) is not { } asset)
-            return TypedResults.NotFound();
-        var headers = context.Response.Headers;
-        headers.CacheControl = "no-cache"; // revalidated each load: a new version shows at once
-        headers.ETag = asset.ETag;
-        headers.XContentTypeOptions = "nosniff";
-        if (asset.ContentType.StartsWith("text/html", StringComparison.Ordinal))
-        {
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers["Referrer-Policy"] = "no-referrer";
-        }
-        if (context.Request.Headers.IfNoneMatch.Any(tag => tag == asset.ETag))
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Bytes(asset.Content, asset.ContentType);
-    }
+        if (!asset.ContentType.StartsWith("text/html", StringComparison.Ordinal))
+            return;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers["Referrer-Policy"] = "no-referrer";
+    });
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using PeerNet.Host.Api;
+using PeerNet.Host.Client;
 using PeerNet.Host.Dashboard;
 using PeerNet.Host.Errors;
 using PeerNet.Host.RateLimiting;
@@ -78,6 +79,7 @@ public static class PeerNetHost
         app.MapTopicsApi();
         app.MapPeerEndpoint();
         app.MapPeerNetDashboard();
+        app.MapBrowserClient();
         return app;
     }
 }

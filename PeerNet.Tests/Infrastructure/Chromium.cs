@@ -13,6 +13,15 @@ public sealed class Chromium : IAsyncDisposable
     private static readonly string[] Args =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
+    /// <summary>
+    /// Flags for WebRTC between pages on loopback, with no STUN or TURN: loopback addresses become ICE candidates
+    /// (<c>--allow-loopback-in-peer-connection</c>), every interface is enumerated because media permission is granted
+    /// without a prompt (<c>--use-fake-ui-for-media-stream</c>; without it Chromium offers only the default route's
+    /// address), and host candidates carry real addresses, not mDNS names (<c>WebRtcHideLocalIpsWithMdns</c> off).
+    /// </summary>
+    public static readonly string[] WebRtcLoopbackArgs =
+        ["--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream", "--disable-features=WebRtcHideLocalIpsWithMdns"];
+
     private readonly IPlaywright _playwright;
 
     private Chromium(IPlaywright playwright, IBrowser browser)
@@ -23,10 +32,11 @@ public sealed class Chromium : IAsyncDisposable
 
     public IBrowser Browser { get; }
 
-    public static async Task<Chromium> LaunchAsync()
+    /// <summary>Starts headless Chromium with the common flags and <paramref name="extraArgs"/>.</summary>
+    public static async Task<Chromium> LaunchAsync(params string[] extraArgs)
     {
         if (!File.Exists(ExecutablePath))
-            Assert.Fail($"The dashboard tests need Chromium at {ExecutablePath}: run `bash .ci/run` (it installs what the tests need) or `apt-get install chromium`.");
+            Assert.Fail($"The browser tests need Chromium at {ExecutablePath}: run `bash .ci/run` (it installs what the tests need) or `apt-get install chromium`.");
         var playwright = await Playwright.CreateAsync();
         try
         {
@@ -34,7 +44,7 @@ public sealed class Chromium : IAsyncDisposable
             {
                 ExecutablePath = ExecutablePath,
                 Headless = true,
-                Args = Args,
+                Args = [.. Args, .. extraArgs],
                 Timeout = 60_000, // a loaded 2-core machine starts a browser slowly
             });
             return new Chromium(playwright, browser);
