@@ -48,7 +48,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
         _logger = loggers.CreateLogger<PeerNetwork>();
         _advertised = identity.AdvertisedAddresses;
         _table = table;
-        _context = new SessionContext(identity.Id, identity.Extension, Options, random, time, limits, metrics, exchange, announces,
+        _context = new SessionContext(identity.Key, identity.Extension, Options, random, time, limits, metrics, exchange, announces,
             loggers.CreateLogger<PeerSession>());
     }
 
