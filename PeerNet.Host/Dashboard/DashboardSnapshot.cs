@@ -31,7 +31,7 @@ public sealed record DashboardSnapshot
 }
 
 /// <summary>This node, as the dashboard shows it.</summary>
-/// <param name="Id">The node id, 32 hex characters; new at every start.</param>
+/// <param name="Id">The node id, 32 hex characters; the hash of the node's key, the same after every restart.</param>
 /// <param name="Version">PeerNet's version.</param>
 /// <param name="Addresses">The addresses it advertises (PeerNet:Advertise).</param>
 /// <param name="StartedAt">When the node started.</param>
