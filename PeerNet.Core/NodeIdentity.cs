@@ -14,12 +14,19 @@ namespace PeerNet;
 /// </summary>
 public sealed class NodeIdentity : IDisposable
 {
-    /// <summary>Loads the node's key (creating it at the first start).</summary>
+    /// <summary>
+    /// Loads the node's key (creating it at the first start), or takes <paramref name="key"/> when the application
+    /// registered a <see cref="NodeKey"/> singleton (a key from its own secret store; no key file is used then).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The key file exists but cannot be read or is corrupt.</exception>
-    public NodeIdentity(IOptions<PeerNetOptions> options, StoreLocation store, AddressRules rules, IHostEnvironment? environment = null)
+    public NodeIdentity(IOptions<PeerNetOptions> options, StoreLocation store, AddressRules rules, IHostEnvironment? environment = null, NodeKey? key = null)
     {
-        KeyFile = NodeKeyFile.PathFor(options.Value, store, environment?.ContentRootPath ?? AppContext.BaseDirectory);
-        Key = NodeKeyFile.LoadOrCreate(KeyFile);
+        if (key is null)
+        {
+            KeyFile = NodeKeyFile.PathFor(options.Value, store, environment?.ContentRootPath ?? AppContext.BaseDirectory);
+            _ownedKey = NodeKeyFile.LoadOrCreate(KeyFile);
+        }
+        Key = key ?? _ownedKey!;
         Id = Key.Id;
         Advertised = rules.ParseAll(options.Value.Advertise).DistinctBy(a => a.Value, StringComparer.Ordinal).ToArray();
         AdvertisedAddresses = Advertised.Select(a => a.Value).ToArray();
@@ -41,7 +48,7 @@ public sealed class NodeIdentity : IDisposable
     /// <summary>The node's Ed25519 key pair.</summary>
     public NodeKey Key { get; }
 
-    /// <summary>Where the key is kept; null when it is a fresh one for this run only (in-memory database).</summary>
+    /// <summary>Where the key is kept; null when it is a fresh one for this run only (in-memory database) or was registered.</summary>
     public string? KeyFile { get; }
 
     /// <summary>What this node appends to its id in _hello: it is a PeerNet node.</summary>
@@ -71,6 +78,8 @@ public sealed class NodeIdentity : IDisposable
     /// <summary><see cref="PeerNetOptions.GossipPrivateAddresses"/>.</summary>
     public Gossip.PrivateAddressPolicy PrivatePolicy { get; }
 
+    private readonly NodeKey? _ownedKey; // the one it loaded; a registered key is its registrant's (the container disposes it)
+
     /// <inheritdoc />
-    public void Dispose() => Key.Dispose();
+    public void Dispose() => _ownedKey?.Dispose();
 }

@@ -104,6 +104,20 @@ public sealed class NodeKeyFileTests : IDisposable
     }
 
     [Fact]
+    public void ARegisteredKey_IsTheNodes_AndNoKeyFileIsWritten()
+    {
+        var key = NodeKey.FromSeed(new byte[32]);
+        using (var provider = new ServiceCollection().AddLogging().AddSingleton(key)
+            .AddPeerNet(connectionString: $"Data Source={_dir.File("r.db")}").BuildServiceProvider())
+        {
+            var identity = provider.GetRequiredService<NodeIdentity>();
+            Assert.Same(key, identity.Key);
+            Assert.Equal((key.Id, (string?)null), (identity.Id, identity.KeyFile));
+        }
+        Assert.False(File.Exists(_dir.File("r.key")));
+    }
+
+    [Fact]
     public void Options_DefaultToNoFileAndUnverifiedPeersAdmitted_AndBind()
     {
         using var provider = new ServiceCollection()
