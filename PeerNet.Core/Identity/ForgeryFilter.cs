@@ -8,7 +8,8 @@ namespace PeerNet.Identity;
 /// <summary>
 /// The announce router's check of signed messages before it delivers or forwards them: a forgery (see
 /// <see cref="MessageSignature.Forgery"/>) is dropped, counted (metric <c>peernet.announces.forged</c>, the peer's
-/// discarded messages) and logged at Debug. Unsigned messages pass at the cost of two presence checks.
+/// discarded messages) and logged at Debug; a peer that sends <see cref="PeerNetLimits.MaxForgeriesPerSession"/> is
+/// closed. Unsigned messages pass at the cost of two presence checks.
 /// </summary>
 internal sealed partial class ForgeryFilter(PeerNetMetrics metrics, ILogger logger)
 {
@@ -24,6 +25,8 @@ internal sealed partial class ForgeryFilter(PeerNetMetrics metrics, ILogger logg
         metrics.Forged(response);
         Interlocked.Increment(ref from.Counters.Discarded);
         Log.Forged(logger, from, response ? "response" : "request", Convert.ToHexStringLower(message.Id.Span), reason);
+        if (++from.Forgeries == PeerNetLimits.MaxForgeriesPerSession)
+            _ = from.CloseAsync($"sent {PeerNetLimits.MaxForgeriesPerSession} forged signed messages");
         return true;
     }
 

@@ -81,6 +81,9 @@ public sealed class Peer : GossipLink
     /// <summary>This peer's messages waiting for the announce router's loop (its share of the router queue).</summary>
     internal int RouterQueued;
 
+    /// <summary>Forged signed messages it sent (only the router's loop counts them): past <see cref="PeerNetLimits.MaxForgeriesPerSession"/> it is closed.</summary>
+    internal int Forgeries;
+
     /// <summary>The source prefix of an inbound peer's IP (the key of the per-prefix cap), set when the table opens it.</summary>
     internal SourcePrefix? Source { get; set; }
 

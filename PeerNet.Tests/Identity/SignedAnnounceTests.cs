@@ -131,6 +131,24 @@ public sealed class SignedAnnounceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APeerSendingMaxForgeriesPerSession_IsClosed()
+    {
+        var host = await StartAsync(tcp: true);
+        await using var peer = await IdentityPeer.TcpAsync(host);
+        await peer.HandshakeAsync();
+        await Wait.UntilAsync(() => host.Node.Connections().Count == 1, Patience, "handshaken");
+        using var forged = host.Services.Collect("peernet.announces.forged");
+        for (var i = 0; i < PeerNetLimits.MaxForgeriesPerSession; i++)
+        {
+            var request = new Announce { Id = ByteString.CopyFromUtf8($"f{i}"), Hops = 1, Type = ByteString.CopyFromUtf8("chat"), Signer = ByteString.CopyFrom(new byte[32]) };
+            await peer.SendAsync(new Message { Request = request });
+        }
+        Assert.True(await peer.ClosedWithinAsync(Patience), "the host closes the forger's connection");
+        Assert.Equal(PeerNetLimits.MaxForgeriesPerSession, forged.Sum());
+        Assert.Empty(host.Node.Connections());
+    }
+
+    [Fact]
     public async Task ForgedReply_IsDroppedAndCounted_AGoodSignedReplyArrivesWithItsSigner()
     {
         var host = await StartAsync(tcp: true);
