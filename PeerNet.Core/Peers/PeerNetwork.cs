@@ -138,7 +138,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
         }
         catch (PeerConnectException ex)
         {
-            if (ex.Failure is PeerConnectFailure.Unreachable or PeerConnectFailure.Timeout or PeerConnectFailure.HandshakeFailed)
+            if (ex.Failure is PeerConnectFailure.Unreachable or PeerConnectFailure.Timeout or PeerConnectFailure.HandshakeFailed or PeerConnectFailure.Unverified)
                 _store.TryRecord(address, StatField.ConnectionFail);
             Log.DialFailed(_logger, address.Value, ex.Reason);
             cancellationToken.ThrowIfCancellationRequested();
