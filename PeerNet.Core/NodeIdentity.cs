@@ -1,21 +1,33 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PeerNet.Addressing;
+using PeerNet.Identity;
 using PeerNet.Protocol;
+using PeerNet.Storage;
 
 namespace PeerNet;
 
 /// <summary>
-/// Who this node is for this run: a random node id (new at every start), its advertised addresses and its seeds,
-/// parsed once here for every part that needs them (options validation already proved them valid).
+/// Who this node is: its key pair and the node id derived from it (kept next to the database by
+/// <see cref="NodeKeyFile"/>, so the id survives restarts), its advertised addresses and its seeds, parsed once here for
+/// every part that needs them (options validation already proved them valid).
 /// </summary>
-public sealed class NodeIdentity
+public sealed class NodeIdentity : IDisposable
 {
-    /// <summary>Draws a fresh node id.</summary>
-    public NodeIdentity(IOptions<PeerNetOptions> options, RandomSource random, AddressRules rules)
+    /// <summary>
+    /// Loads the node's key (creating it at the first start), or takes <paramref name="key"/> when the application
+    /// registered a <see cref="NodeKey"/> singleton (a key from its own secret store; no key file is used then).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The key file exists but cannot be read or is corrupt.</exception>
+    public NodeIdentity(IOptions<PeerNetOptions> options, StoreLocation store, AddressRules rules, IHostEnvironment? environment = null, NodeKey? key = null)
     {
-        Span<byte> id = stackalloc byte[ProtocolLimits.NodeIdLength];
-        random.NextBytes(id);
-        Id = NodeId.Read(id);
+        if (key is null)
+        {
+            KeyFile = NodeKeyFile.PathFor(options.Value, store, environment?.ContentRootPath ?? AppContext.BaseDirectory);
+            _ownedKey = NodeKeyFile.LoadOrCreate(KeyFile);
+        }
+        Key = key ?? _ownedKey!;
+        Id = Key.Id;
         Advertised = rules.ParseAll(options.Value.Advertise).DistinctBy(a => a.Value, StringComparer.Ordinal).ToArray();
         AdvertisedAddresses = Advertised.Select(a => a.Value).ToArray();
         var seeds = options.Value.Seeds.Select(s => Gossip.Seeds.SeedSpec.Parse(s, rules.Schemes)).DistinctBy(s => s.Text, StringComparer.Ordinal).ToArray();
@@ -26,11 +38,18 @@ public sealed class NodeIdentity
         PrivatePolicy = options.Value.GossipPrivateAddresses;
         // Control frames are the tree rule's; a node on the original rule neither sends nor wants them.
         Extension = new(HelloExtension.CurrentVersion,
-            options.Value.Dissemination == Gossip.Dissemination.DisseminationRule.Tree ? HelloFeatures.ControlFrames : HelloFeatures.None);
+            HelloFeatures.Identity
+            | (options.Value.Dissemination == Gossip.Dissemination.DisseminationRule.Tree ? HelloFeatures.ControlFrames : HelloFeatures.None));
     }
 
-    /// <summary>The node id of the _hello handshake.</summary>
+    /// <summary>The node id of the _hello handshake: the first 16 bytes of SHA-256(public key).</summary>
     public NodeId Id { get; }
+
+    /// <summary>The node's Ed25519 key pair.</summary>
+    public NodeKey Key { get; }
+
+    /// <summary>Where the key is kept; null when it is a fresh one for this run only (in-memory database) or was registered.</summary>
+    public string? KeyFile { get; }
 
     /// <summary>What this node appends to its id in _hello: it is a PeerNet node.</summary>
     public HelloExtension Extension { get; }
@@ -58,4 +77,9 @@ public sealed class NodeIdentity
 
     /// <summary><see cref="PeerNetOptions.GossipPrivateAddresses"/>.</summary>
     public Gossip.PrivateAddressPolicy PrivatePolicy { get; }
+
+    private readonly NodeKey? _ownedKey; // the one it loaded; a registered key is its registrant's (the container disposes it)
+
+    /// <inheritdoc />
+    public void Dispose() => _ownedKey?.Dispose();
 }

@@ -132,6 +132,12 @@ public sealed class PeerNetLimits
     /// <summary>Most members one topic lookup (<c>FindAsync</c>, <c>GET /api/topics/{topic}/peers</c>) may ask for.</summary>
     public const int MaxTopicFindMembers = 100;
 
+    /// <summary>
+    /// Forged signed messages one session may send before it is closed: no honest peer forwards one (PeerNet nodes
+    /// verify first, original and older nodes strip the fields), and each costs a signature check on the router's loop.
+    /// </summary>
+    public const int MaxForgeriesPerSession = 16;
+
     /// <summary>Longest time to live of a topic registration, as Hyperswarm's records: a member must be renewed within it.</summary>
     public static readonly TimeSpan MaxTopicTtl = TimeSpan.FromMinutes(20);
 

@@ -20,7 +20,7 @@ public sealed class PeerNetMetrics : IDisposable
     private readonly Counter<long> _storeDropped, _roundFailures, _limitHits, _subscriberDrops, _censusAnswers, _seedResolutions, _seedRefused;
     private readonly Histogram<double> _batchDuration;
     private readonly Counter<long> _evicted, _dialsRefused, _rotated;
-    private readonly Counter<long> _topicAnswers, _topicLookups, _topicDropped;
+    private readonly Counter<long> _topicAnswers, _topicLookups, _topicDropped, _forged;
 
     /// <summary>Creates the node's meter and its instruments.</summary>
     public PeerNetMetrics(IMeterFactory meterFactory)
@@ -65,6 +65,8 @@ public sealed class PeerNetMetrics : IDisposable
         _topicLookups = Counter("peernet.topics.lookups", "{lookup}", "Topic lookups this node ran, by result (network, cached).");
         _topicDropped = Counter("peernet.topics.members.dropped", "{member}",
             "Members in answers to own lookups not counted toward max, by reason (over_responder, over_answers, invalid, duplicate, forged).");
+        _forged = Counter("peernet.announces.forged", "{message}",
+            "Signed announces dropped as forgeries (one of signer and signature, a wrong length, a signature that does not verify), by kind (request, response).");
         _batchDuration = _meter.CreateHistogram<double>("peernet.store.batch.duration", "s", "Time to commit one store writer batch.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
     }
@@ -85,6 +87,8 @@ public sealed class PeerNetMetrics : IDisposable
     internal void Violation() => _violations.Add(1);
 
     internal void MessageDropped(string reason) => _dropped.Add(1, Reason(reason));
+
+    internal void Forged(bool response) => _forged.Add(1, new KeyValuePair<string, object?>("kind", response ? "response" : "request"));
 
     internal void AnnounceOriginated() => _originated.Add(1);
 

@@ -71,6 +71,19 @@ public sealed class PeerNetOptions
     public bool Debug { get; set; }
 
     /// <summary>
+    /// The file of the node's Ed25519 key (its node id is derived from it), relative to the content root. Default
+    /// none: <c>&lt;database folder&gt;/&lt;database name&gt;.key</c> (data/peernet.key); with an in-memory database and no
+    /// file named here, a fresh key (and id) at every start. Created at the first start; a corrupt file stops the start.
+    /// </summary>
+    public string? IdentityKeyFile { get; set; }
+
+    /// <summary>
+    /// When true, only peers that prove their node id in the _hello handshake (PeerNet nodes of hello version 2) are
+    /// admitted; original peernet nodes and older PeerNet nodes are refused. Default false.
+    /// </summary>
+    public bool RequireVerifiedPeers { get; set; }
+
+    /// <summary>
     /// Seed nodes. An IP literal, <c>localhost</c> or a custom transport's address is saved at every start (explicitly,
     /// so it comes back even after a remove). A ws, wss or tcp address whose host is a DNS name is resolved at every
     /// bootstrap round instead, into one address per A/AAAA record; <c>srv+ws://_service._proto.domain/path</c> (or

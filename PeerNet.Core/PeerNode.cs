@@ -50,7 +50,7 @@ public sealed class PeerNode
     /// <summary>Topics (subnets): join a topic with the application's own addresses, find the members registered anywhere in the network.</summary>
     public Topics.TopicService Topics { get; }
 
-    /// <summary>This node's id for this run, 32 lowercase hex characters; new at every start.</summary>
+    /// <summary>This node's id, 32 lowercase hex characters; the hash of the node's key, the same after every restart.</summary>
     public string Id { get; }
 
     /// <summary>This node's id.</summary>

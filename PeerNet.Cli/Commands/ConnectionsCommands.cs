@@ -13,7 +13,7 @@ internal static class ConnectionsCommands
                 foreach (var connection in await context.Client.Connections.ListAsync(context.CancellationToken))
                 {
                     context.Printer.Result(connection, c =>
-                        $"{c.Direction,-8} {c.Address ?? "-"} {c.PeerId} {c.Transport}{(c.PeerNet ? "" : " original")} since {c.Since:u}");
+                        $"{c.Direction,-8} {c.Address ?? "-"} {c.PeerId} {c.Transport}{(!c.PeerNet ? " original" : c.Verified ? "" : " unverified")} since {c.Since:u}");
                 }
                 return ExitCodes.Ok;
             });

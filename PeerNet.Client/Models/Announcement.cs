@@ -23,4 +23,7 @@ public sealed record Announcement
 
     /// <summary>Ask for a delivery report (<see cref="AnnouncesClient.GetReportAsync"/>).</summary>
     public bool? Report { get; init; }
+
+    /// <summary>Sign it with the node's key: receivers see the node as its <see cref="IncomingRequest.Signer"/>.</summary>
+    public bool? Sign { get; init; }
 }

@@ -13,5 +13,6 @@ namespace PeerNet.Client;
 /// <param name="BytesOut">Bytes sent.</param>
 /// <param name="Discarded">Messages discarded for breaking a field limit.</param>
 /// <param name="Dropped">Forwarded messages dropped at the peer's full send queue.</param>
+/// <param name="Verified">True when the peer proved its node id in the handshake (false from nodes older than this field).</param>
 public sealed record DashboardConnection(string PeerId, string? Address, string Direction, string Transport, bool PeerNet, DateTimeOffset Since,
-    long FramesIn, long FramesOut, long BytesIn, long BytesOut, long Discarded, long Dropped);
+    long FramesIn, long FramesOut, long BytesIn, long BytesOut, long Discarded, long Dropped, bool Verified = false);

@@ -15,6 +15,9 @@ public sealed record Reply
     /// <summary>Limit; the request's when absent.</summary>
     public uint? Limit { get; init; }
 
+    /// <summary>Sign it with the node's key: the announcer sees the node as its <see cref="AnnounceReply.Signer"/>.</summary>
+    public bool? Sign { get; init; }
+
     /// <summary>A reply carrying <paramref name="bytes"/> (as text when they are UTF-8 text, else as base64).</summary>
     public static Reply Of(ReadOnlySpan<byte> bytes)
     {

@@ -24,6 +24,9 @@ internal sealed class PeerNetOptionsValidator(IServiceProvider services) : IVali
         if (options.MetricsKey is { } metricsKey && string.IsNullOrWhiteSpace(metricsKey))
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.MetricsKey)} is blank; remove it or set a real key.");
 
+        if (options.IdentityKeyFile is { } keyFile && (string.IsNullOrWhiteSpace(keyFile) || keyFile.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || keyFile.EndsWith('/') || keyFile.EndsWith('\\')))
+            failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.IdentityKeyFile)} = '{keyFile}' is not a file name; remove it (the key goes next to the database) or name a file.");
+
         if (options.RemovedTtl < TimeSpan.Zero || options.RemovedTtl > TimeSpan.FromDays(3650))
             failures.Add($"{PeerNetOptions.SectionName}:{nameof(PeerNetOptions.RemovedTtl)} = {options.RemovedTtl} must be between 00:00:00 and 3650 days.");
 

@@ -39,6 +39,12 @@ public sealed class Peer : GossipLink
     /// <summary>True when the peer's _hello carried the PeerNet extension.</summary>
     public bool IsPeerNet => _session.IsPeerNet;
 
+    /// <summary>True when the peer proved its node id in the handshake (it holds the key the id derives from).</summary>
+    public bool IsVerified => _session.PublicKey is not null;
+
+    /// <summary>The peer's proven 32-byte Ed25519 public key; null for an unverified peer.</summary>
+    public ReadOnlyMemory<byte>? PublicKey => _session.PublicKey;
+
     /// <summary>The features a PeerNet peer announced.</summary>
     public HelloFeatures Features => _session.Features;
 
@@ -75,6 +81,9 @@ public sealed class Peer : GossipLink
     /// <summary>This peer's messages waiting for the announce router's loop (its share of the router queue).</summary>
     internal int RouterQueued;
 
+    /// <summary>Forged signed messages it sent (only the router's loop counts them): past <see cref="PeerNetLimits.MaxForgeriesPerSession"/> it is closed.</summary>
+    internal int Forgeries;
+
     /// <summary>The source prefix of an inbound peer's IP (the key of the per-prefix cap), set when the table opens it.</summary>
     internal SourcePrefix? Source { get; set; }
 
@@ -83,6 +92,9 @@ public sealed class Peer : GossipLink
 
     /// <summary>Its budget of topic lookups this node answers (made by the topic responder on its first; only the router's loop touches it).</summary>
     internal Topics.LookupBudget? TopicLookups { get; set; }
+
+    /// <summary>This node's key, for the node's signed replies to what this peer sent.</summary>
+    internal Identity.NodeKey OwnKey => _context.Key;
 
     /// <summary>Node exchange's state for this peer (its outstanding request, its answer in progress).</summary>
     internal ExchangeState Exchange { get; } = new();
@@ -131,7 +143,7 @@ public sealed class Peer : GossipLink
 
     /// <summary>This peer as <c>connections()</c> lists it.</summary>
     public PeerInfo Describe() =>
-        new(Address?.Value, RemoteId?.ToString() ?? "", Direction, HandshakenAt ?? ConnectedAt, Transport, IsPeerNet);
+        new(Address?.Value, RemoteId?.ToString() ?? "", Direction, HandshakenAt ?? ConnectedAt, Transport, IsPeerNet, IsVerified);
 
     /// <summary>This peer with its traffic so far.</summary>
     public PeerTraffic DescribeTraffic()

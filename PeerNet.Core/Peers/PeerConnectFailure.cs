@@ -23,4 +23,7 @@ public enum PeerConnectFailure
 
     /// <summary>A connection cap is reached.</summary>
     CapReached,
+
+    /// <summary>The peer could not prove its node id, or is unverified where <see cref="PeerNetOptions.RequireVerifiedPeers"/> wants proof.</summary>
+    Unverified,
 }

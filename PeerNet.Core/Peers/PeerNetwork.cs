@@ -48,7 +48,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
         _logger = loggers.CreateLogger<PeerNetwork>();
         _advertised = identity.AdvertisedAddresses;
         _table = table;
-        _context = new SessionContext(identity.Id, identity.Extension, Options, random, time, limits, metrics, exchange, announces,
+        _context = new SessionContext(identity.Key, identity.Extension, Options, random, time, limits, metrics, exchange, announces,
             loggers.CreateLogger<PeerSession>());
     }
 
@@ -138,7 +138,7 @@ public sealed partial class PeerNetwork : IPeerAdmission, IAsyncDisposable
         }
         catch (PeerConnectException ex)
         {
-            if (ex.Failure is PeerConnectFailure.Unreachable or PeerConnectFailure.Timeout or PeerConnectFailure.HandshakeFailed)
+            if (ex.Failure is PeerConnectFailure.Unreachable or PeerConnectFailure.Timeout or PeerConnectFailure.HandshakeFailed or PeerConnectFailure.Unverified)
                 _store.TryRecord(address, StatField.ConnectionFail);
             Log.DialFailed(_logger, address.Value, ex.Reason);
             cancellationToken.ThrowIfCancellationRequested();

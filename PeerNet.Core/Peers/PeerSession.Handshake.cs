@@ -5,7 +5,8 @@ namespace PeerNet.Peers;
 
 /// <summary>
 /// The _hello handshake: the peer's node id comes only from its own _hello request (hops 0); only the first answer to
-/// our _hello confirms; then the node admits the peer (one per node id, the crossed-dial rule) or refuses it.
+/// our _hello confirms; a peer claiming an identity must prove it (<see cref="Identity.HandshakeProof"/>); then the node
+/// admits the peer (one per node id, the crossed-dial rule, verified before unverified) or refuses it.
 /// </summary>
 internal sealed partial class PeerSession
 {
@@ -28,6 +29,8 @@ internal sealed partial class PeerSession
         {
             IsPeerNet = true;
             Features = extension.Features;
+            if (extension.Version >= 2 && Features.HasFlag(HelloFeatures.Identity) && _proof.OnRequest(hello.Data.Span, RemoteId.Value) is { } unproven)
+                return Unproven(unproven);
         }
         if (RemoteId == _context.Self)
         {
@@ -35,7 +38,8 @@ internal sealed partial class PeerSession
             return $"dialled itself: the peer's node id {RemoteId} is this node's";
         }
 
-        _queue.Writer.TryWrite(Messages.HelloResponse(Messages.NewId(_context.Random), hello.Id, _context.Self));
+        _queue.Writer.TryWrite(Identity.HelloProof.Response(Messages.NewId(_context.Random), hello.Id, _context.Key, _context.Extension,
+            _proof.PeerChallenge, _proof.OwnChallenge));
         return CompleteHandshakeIfReady();
     }
 
@@ -45,6 +49,7 @@ internal sealed partial class PeerSession
         if (_helloConfirmed || !hello.Reply.Equals(_helloId))
             return Ignore("unsolicited _hello response");
         _helloConfirmed = true;
+        _proof.OnConfirmation(hello.Data); // its signature is checked once the peer's request is in too
         return CompleteHandshakeIfReady();
     }
 
@@ -52,6 +57,10 @@ internal sealed partial class PeerSession
     {
         if (!_helloReceived || !_helloConfirmed || _handshake.Task.IsCompleted)
             return null;
+        if (_proof.Check() is { } unproven)
+            return Unproven(unproven);
+        if (_proof.VerifiedKey is null && _context.Options.RequireVerifiedPeers)
+            return Unproven("it proves no node id (an original or older PeerNet node) and PeerNet:RequireVerifiedPeers is set");
         HandshakenAt = _context.Time.GetUtcNow();
         var refusal = _admission.Admit(Peer);
         if (refusal is not null)
@@ -64,5 +73,13 @@ internal sealed partial class PeerSession
             _context.Metrics.Handshake(null);
         Log.Handshaken(_context.Logger, this, IsPeerNet);
         return null;
+    }
+
+    /// <summary>Refuses a peer that cannot prove its node id (counted as a failed handshake, tag unverified; logged at Debug).</summary>
+    private string Unproven(string reason)
+    {
+        _failure = PeerConnectFailure.Unverified;
+        Log.Unproven(_context.Logger, this, reason);
+        return "cannot prove its node id: " + reason;
     }
 }

@@ -31,5 +31,8 @@ internal sealed partial class PeerSession
 
         [LoggerMessage(207, LogLevel.Debug, "Peer {Peer}: closing the connection failed")]
         public static partial void CloseFailed(ILogger logger, Exception exception, PeerSession peer);
+
+        [LoggerMessage(208, LogLevel.Debug, "Peer {Peer}: refused, it cannot prove its node id: {Reason}")]
+        public static partial void Unproven(ILogger logger, PeerSession peer, string reason);
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class PeerSession
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ByteString _helloId;
+    private readonly Identity.HandshakeProof _proof = new();
     private readonly int _maxFrameLength;
     private readonly int _maxHops;
     private Task? _closed;
@@ -65,6 +66,9 @@ internal sealed partial class PeerSession
 
     public HelloFeatures Features { get; private set; }
 
+    /// <summary>The peer's proven public key (its node id is that key's); null for an unverified peer.</summary>
+    public ReadOnlyMemory<byte>? PublicKey => _proof.VerifiedKey;
+
     public DateTimeOffset ConnectedAt { get; }
 
     public DateTimeOffset? HandshakenAt { get; private set; }
@@ -89,7 +93,7 @@ internal sealed partial class PeerSession
     internal async Task RunAsync()
     {
         _writer = WriteLoopAsync();
-        _queue.Writer.TryWrite(Messages.HelloRequest(_helloId, _context.Self, _context.Extension));
+        _queue.Writer.TryWrite(Identity.HelloProof.Request(_helloId, _context.Key, _context.Extension, _proof.OwnChallenge));
         var watchdog = WatchAsync();
         string reason;
         try
@@ -161,6 +165,7 @@ internal sealed partial class PeerSession
         PeerConnectFailure.Self => "self",
         PeerConnectFailure.AlreadyConnected => "already_connected",
         PeerConnectFailure.CapReached => "cap_reached",
+        PeerConnectFailure.Unverified => "unverified",
         _ => "closed",
     };
 

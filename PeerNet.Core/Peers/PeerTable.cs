@@ -144,12 +144,22 @@ public sealed class PeerTable
                 return new HandshakeRefusal(PeerConnectFailure.CapReached, "evicted for a newcomer while in its handshake");
             if (_byId.TryGetValue(id, out var existing) && existing != peer)
             {
-                // Crossed dials settle on one link, but only while the existing one is new: a link older than the
-                // window is never replaced, so a peer claiming a connected node's id cannot take its place.
-                var age = _time.GetUtcNow() - (existing.HandshakenAt ?? existing.ConnectedAt);
-                if (!AdmissionPolicy.KeepsNewConnection(existing.Direction, peer.Direction, self.CompareTo(id))
-                    || !AdmissionPolicy.WithinCrossingWindow(age, _options))
-                    return new HandshakeRefusal(PeerConnectFailure.AlreadyConnected, $"already connected to node {id}");
+                // A peer that proved the id beats one that only claims it: an unverified newcomer never displaces the
+                // verified holder, and a verified newcomer takes the place of an unverified squatter (threats.md).
+                if (existing.IsVerified != peer.IsVerified)
+                {
+                    if (existing.IsVerified)
+                        return new HandshakeRefusal(PeerConnectFailure.AlreadyConnected, $"already connected to node {id}, which proved that id");
+                }
+                else
+                {
+                    // Crossed dials settle on one link, but only while the existing one is new: a link older than the
+                    // window is never replaced, so a peer claiming a connected node's id cannot take its place.
+                    var age = _time.GetUtcNow() - (existing.HandshakenAt ?? existing.ConnectedAt);
+                    if (!AdmissionPolicy.KeepsNewConnection(existing.Direction, peer.Direction, self.CompareTo(id))
+                        || !AdmissionPolicy.WithinCrossingWindow(age, _options))
+                        return new HandshakeRefusal(PeerConnectFailure.AlreadyConnected, $"already connected to node {id}");
+                }
                 replaced = existing;
             }
             _byId[id] = peer;

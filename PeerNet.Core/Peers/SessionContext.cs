@@ -6,7 +6,7 @@ namespace PeerNet.Peers;
 /// <summary>What every session of a node shares: who the node is, its options, clock and randomness, its bounds and
 /// counters, and the handlers its sessions give messages to (one per kind, fixed at construction).</summary>
 internal sealed class SessionContext(
-    NodeId self,
+    Identity.NodeKey key,
     HelloExtension extension,
     PeerNetOptions options,
     RandomSource random,
@@ -17,7 +17,10 @@ internal sealed class SessionContext(
     IAnnounceHandler announces,
     ILogger logger)
 {
-    public NodeId Self { get; } = self;
+    public NodeId Self { get; } = key.Id;
+
+    /// <summary>The node's key: signs the _hello proof and the node's signed replies.</summary>
+    public Identity.NodeKey Key { get; } = key;
 
     public HelloExtension Extension { get; } = extension;
 

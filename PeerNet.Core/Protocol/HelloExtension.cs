@@ -6,17 +6,18 @@ namespace PeerNet.Protocol;
 /// <code>
 /// offset 0   16 bytes  node id
 /// offset 16  2 bytes   "PN" (0x50 0x4E): a PeerNet node
-/// offset 18  1 byte    extension version (1)
-/// offset 19  1 byte    feature flags (bit 0: control frames of the dissemination rule)
+/// offset 18  1 byte    extension version (2; 1 from older PeerNet nodes)
+/// offset 19  1 byte    feature flags (bit 0: control frames of the dissemination rule; bit 1: identity)
+/// offset 20  64 bytes  with bit 1: public key and challenge (request), signature (response): Identity.HelloProof
 /// </code>
-/// Readers ignore bytes past the ones they know, so later versions can append more.
+/// Readers ignore bytes past the ones they know, so later versions can append more (version 1 readers skip the identity part).
 /// </summary>
 public readonly record struct HelloExtension(byte Version, HelloFeatures Features)
 {
     /// <summary>The version this node writes.</summary>
-    public const byte CurrentVersion = 1;
+    public const byte CurrentVersion = 2;
 
-    /// <summary>Bytes this node appends after the node id.</summary>
+    /// <summary>Bytes of the extension's fixed part after the node id (the identity part follows them).</summary>
     public const int Length = 4;
 
     private const byte Magic0 = (byte)'P', Magic1 = (byte)'N';

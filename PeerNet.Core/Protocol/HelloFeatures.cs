@@ -9,4 +9,7 @@ public enum HelloFeatures : byte
 
     /// <summary>Takes the dissemination rule's control frames (only ever sent to peers that set this).</summary>
     ControlFrames = 1,
+
+    /// <summary>Proves its node id: the _hello request carries a public key and a challenge, the answer a signature (Identity.HelloProof).</summary>
+    Identity = 2,
 }

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace PeerNet.Protocol;
 
-/// <summary>A node's 16-byte id from the _hello handshake; new at every start of a node.</summary>
+/// <summary>A node's 16-byte id from the _hello handshake: SHA-256 of its Ed25519 public key, first 16 bytes (an original node's: 16 random bytes, an unproven claim).</summary>
 public readonly record struct NodeId(ulong High, ulong Low) : IComparable<NodeId>
 {
     /// <summary>Reads an id from its first 16 bytes.</summary>

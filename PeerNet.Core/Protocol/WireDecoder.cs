@@ -91,7 +91,7 @@ internal static class WireDecoder
                 return false;
             var field = (int)(tag >> 3);
             var wireType = tag & 7;
-            if (field is < 1 or > 7 || (seen & (1 << field)) != 0)
+            if (field is < 1 or > 9 || (seen & (1 << field)) != 0)
                 return false; // unknown (to be discarded by the library) or repeated (the library merges)
             seen |= 1 << field;
             if (field is 2 or 6 or 7)
@@ -113,7 +113,9 @@ internal static class WireDecoder
                 case 1: announce.Id = slice; break;
                 case 3: announce.Reply = slice; break;
                 case 4: announce.Type = slice; break;
-                default: announce.Data = slice; break;
+                case 5: announce.Data = slice; break;
+                case 8: announce.Signer = slice; break;
+                default: announce.Signature = slice; break;
             }
         }
         return true;

@@ -51,6 +51,7 @@ internal static class AnnounceApi
         {
             Id = MessageFields.Optional(id),
             Report = body.Report == true,
+            Sign = body.Sign == true,
             Type = MessageFields.Optional(body.Type is null ? null : Encoding.UTF8.GetBytes(body.Type)),
             Data = MessageFields.Optional(data),
             Limit = body.Limit ?? 0,

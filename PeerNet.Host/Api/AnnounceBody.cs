@@ -32,4 +32,8 @@ public sealed record AnnounceBody
     /// <summary>Ask for a delivery report: GET /api/announces/{id}, and the stream ends with an <c>event: summary</c>.</summary>
     /// <example>false</example>
     public bool? Report { get; init; }
+
+    /// <summary>Sign it with this node's key: receivers' request events carry signer and signerId, and forwarders drop altered copies.</summary>
+    /// <example>false</example>
+    public bool? Sign { get; init; }
 }

@@ -57,6 +57,7 @@ internal static class ConnectionsApi
                 PeerConnectFailure.Timeout => "Timed out",
                 PeerConnectFailure.CapReached => "Connection cap reached",
                 PeerConnectFailure.NoTransport => "No transport",
+                PeerConnectFailure.Unverified => "Node id not proven",
                 _ => "Connection failed",
             };
             return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: title, detail: ex.Message);

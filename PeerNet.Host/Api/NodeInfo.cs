@@ -3,7 +3,7 @@ namespace PeerNet.Host.Api;
 /// <summary>This node.</summary>
 public sealed record NodeInfo
 {
-    /// <summary>The node id of the _hello handshake, 32 lowercase hex characters; new at every start.</summary>
+    /// <summary>The node id of the _hello handshake, 32 lowercase hex characters; the hash of the node's key, the same after every restart.</summary>
     /// <example>3f2a9c0d5b7e41c8a6f0e2d4b8c1a7e9</example>
     public required string Id { get; init; }
 

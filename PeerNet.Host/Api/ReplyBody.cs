@@ -18,4 +18,7 @@ public sealed record ReplyBody
 
     /// <summary>Limit; the request's when absent.</summary>
     public uint? Limit { get; init; }
+
+    /// <summary>Sign it with this node's key: the announcer's response events carry signer and signerId.</summary>
+    public bool? Sign { get; init; }
 }

@@ -11,10 +11,20 @@ namespace PeerNet.Host.Api;
 /// <param name="DataBase64">Payload as base64.</param>
 /// <param name="Hops">Hops it travelled before reaching this node.</param>
 /// <param name="Limit">Its limit (0: none).</param>
-public sealed record RequestEvent(string Handle, string Id, string? Type, string? Data, string DataBase64, uint Hops, uint Limit)
+/// <param name="Signer">When signed (and verified): the origin's Ed25519 public key, 64 hex characters.</param>
+/// <param name="SignerId">When signed: the origin's node id (of that key), 32 hex characters.</param>
+public sealed record RequestEvent(string Handle, string Id, string? Type, string? Data, string DataBase64, uint Hops, uint Limit,
+    string? Signer = null, string? SignerId = null)
 {
     internal static RequestEvent From(string handle, IncomingRequest r) => new(
-        handle, r.IdHex, r.Type.IsEmpty ? null : r.TypeText, r.DataText, Convert.ToBase64String(r.Data.Span), r.Hops, r.Limit);
+        handle, r.IdHex, r.Type.IsEmpty ? null : r.TypeText, r.DataText, Convert.ToBase64String(r.Data.Span), r.Hops, r.Limit,
+        SignerText.Of(r.Signer), r.SignerId?.ToString());
+}
+
+/// <summary>A signer key as JSON gives it: lowercase hex, or null when unsigned.</summary>
+internal static class SignerText
+{
+    public static string? Of(ReadOnlyMemory<byte> signer) => signer.IsEmpty ? null : Convert.ToHexStringLower(signer.Span);
 }
 
 /// <summary>Turns JSON message fields into bytes, naming the field that is wrong.</summary>

@@ -68,6 +68,7 @@ internal static class RequestsApi
             Data = MessageFields.Optional(data),
             Type = MessageFields.Optional(body.Type is null ? null : Encoding.UTF8.GetBytes(body.Type)),
             Limit = body.Limit,
+            Sign = body.Sign == true,
         };
         try
         {

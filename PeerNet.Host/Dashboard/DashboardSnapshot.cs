@@ -31,7 +31,7 @@ public sealed record DashboardSnapshot
 }
 
 /// <summary>This node, as the dashboard shows it.</summary>
-/// <param name="Id">The node id, 32 hex characters; new at every start.</param>
+/// <param name="Id">The node id, 32 hex characters; the hash of the node's key, the same after every restart.</param>
 /// <param name="Version">PeerNet's version.</param>
 /// <param name="Addresses">The addresses it advertises (PeerNet:Advertise).</param>
 /// <param name="StartedAt">When the node started.</param>
@@ -51,11 +51,13 @@ public sealed record DashboardNode(string Id, string Version, IReadOnlyList<stri
 /// <param name="BytesOut">Bytes sent.</param>
 /// <param name="Discarded">Messages discarded for breaking a field limit.</param>
 /// <param name="Dropped">Forwarded messages dropped at the peer's full send queue.</param>
+/// <param name="Verified">True when the peer proved its node id in the handshake.</param>
 public sealed record DashboardConnection(
     string PeerId, string? Address, string Direction, string Transport, bool PeerNet, DateTimeOffset Since,
-    long FramesIn, long FramesOut, long BytesIn, long BytesOut, long Discarded, long Dropped)
+    long FramesIn, long FramesOut, long BytesIn, long BytesOut, long Discarded, long Dropped, bool Verified)
 {
     internal static DashboardConnection From(PeerTraffic t) => new(
         t.Peer.PeerId, t.Peer.Address, t.Peer.Direction == PeerDirection.Inbound ? "inbound" : "outbound", t.Peer.Transport,
-        t.Peer.IsPeerNet, t.Peer.Since, t.FramesReceived, t.FramesSent, t.BytesReceived, t.BytesSent, t.MessagesDiscarded, t.SendsDropped);
+        t.Peer.IsPeerNet, t.Peer.Since, t.FramesReceived, t.FramesSent, t.BytesReceived, t.BytesSent, t.MessagesDiscarded, t.SendsDropped,
+        t.Peer.IsVerified);
 }

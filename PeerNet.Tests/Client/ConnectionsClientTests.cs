@@ -22,7 +22,7 @@ public sealed class ConnectionsClientTests : IAsyncLifetime
         var connected = await client.Connections.ConnectAsync(hosts[1].PeerAddress, Ct);
         Assert.Equal(hosts[1].Node.Id, connected.PeerId);
         var connection = Assert.Single(await client.Connections.ListAsync(Ct));
-        Assert.Equal(("outbound", hosts[1].PeerAddress, true), (connection.Direction, connection.Address, connection.PeerNet));
+        Assert.Equal(("outbound", hosts[1].PeerAddress, true, true), (connection.Direction, connection.Address, connection.PeerNet, connection.Verified));
 
         var conflict = await Assert.ThrowsAsync<PeerNetApiException>(() => client.Connections.ConnectAsync(hosts[1].PeerAddress, Ct));
         Assert.Equal(ProblemKind.Conflict, conflict.Kind);

@@ -171,6 +171,8 @@ public sealed class PeerNetOptionsTests : IDisposable
     [InlineData("PeerNet:SampleTrustedShare", "1.5", "SampleTrustedShare")]
     [InlineData("PeerNet:LearnRate", "0", "LearnRate")]
     [InlineData("PeerNet:LearnBurst", "0", "LearnBurst")]
+    [InlineData("PeerNet:IdentityKeyFile", "   ", "PeerNet:IdentityKeyFile")]
+    [InlineData("PeerNet:IdentityKeyFile", "keys/", "PeerNet:IdentityKeyFile")]
     public void Validation_NamesTheKeyOfABadValue(string key, string value, string expectedKey)
     {
         using var provider = Build(new() { [key] = value });

@@ -27,6 +27,7 @@ public sealed class DashboardApiTests
         Assert.Equal(JsonValueKind.Array, first.GetProperty("history").ValueKind);
         var peer = Assert.Single(first.GetProperty("connections").EnumerateArray());
         Assert.Equal(b.Node.Id, peer.GetProperty("peerId").GetString());
+        Assert.True(peer.GetProperty("verified").GetBoolean());
         Assert.True(peer.GetProperty("framesIn").GetInt64() >= 2 && peer.GetProperty("bytesOut").GetInt64() > 0);
         Assert.Contains(first.GetProperty("meter").EnumerateArray(), m => m.GetProperty("name").GetString() == "peernet.frames.received");
 

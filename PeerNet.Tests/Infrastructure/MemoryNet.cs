@@ -39,7 +39,17 @@ internal sealed class MemoryNet(string scheme = "tcp") : IAsyncDisposable
         if (time is not null)
             collection.Replace(ServiceDescriptor.Singleton(time));
         if (random is not null)
+        {
             collection.Replace(ServiceDescriptor.Singleton(random));
+            // A seeded node has a repeatable key, so a repeatable node id: 16 bytes drawn where the identity used to
+            // draw its id, so every later draw of the seed is what it was.
+            collection.AddSingleton(_ =>
+            {
+                var seed = new byte[16];
+                random.NextBytes(seed);
+                return PeerNet.Identity.NodeKey.FromSeed(System.Security.Cryptography.SHA256.HashData(seed));
+            });
+        }
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider();
         var store = provider.GetRequiredService<PeerStore>();

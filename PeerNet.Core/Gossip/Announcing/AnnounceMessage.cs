@@ -35,6 +35,12 @@ public sealed record AnnounceMessage
     /// </summary>
     public bool Report { get; init; }
 
+    /// <summary>
+    /// Sign it with this node's key: receivers see this node as its <see cref="IncomingRequest.Signer"/>, and PeerNet
+    /// forwarders drop any copy whose id, type, data or limit was changed. Original nodes forward it unsigned.
+    /// </summary>
+    public bool Sign { get; init; }
+
     /// <summary>An announce with a text type and text data.</summary>
     public static AnnounceMessage Create(string type, string? data = null, uint limit = 0) => new()
     {
@@ -85,6 +91,7 @@ public sealed record AnnounceMessage
         Limit = original.Limit;
         Hops = original.Hops;
         Report = original.Report;
+        Sign = original.Sign;
         _wire = new();
     }
 

@@ -20,6 +20,12 @@ public readonly record struct AnnounceResponse(ReadOnlyMemory<byte> Id, ReadOnly
     /// <summary>The payload as text; null when it is not valid UTF-8.</summary>
     public string? DataText => Utf8Text.TryDecode(Data.Span);
 
+    /// <summary>The 32-byte Ed25519 public key of the node that signed it (the replier); empty when unsigned. Forgeries never get here.</summary>
+    public ReadOnlyMemory<byte> Signer { get; init; }
+
+    /// <summary>The node id of <see cref="Signer"/>; null when unsigned.</summary>
+    public NodeId? SignerId => Signer.IsEmpty ? null : Identity.NodeKey.IdOf(Signer.Span);
+
     internal static AnnounceResponse FromWire(Announce response) =>
-        new(response.Id.Memory, response.Reply.Memory, response.Type.Memory, response.Data.Memory, response.Hops, response.Limit);
+        new(response.Id.Memory, response.Reply.Memory, response.Type.Memory, response.Data.Memory, response.Hops, response.Limit) { Signer = response.Signer.Memory };
 }

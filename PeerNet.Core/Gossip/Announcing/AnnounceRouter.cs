@@ -35,6 +35,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     private readonly NodeId _self;
     private readonly AckBatcher _acks;
     private readonly RequestLimiter _limiter;
+    private readonly Identity.ForgeryFilter _forgeries;
+    private readonly Identity.NodeKey _key;
     private Task? _loop;
     private int _queued;
 
@@ -47,6 +49,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         _topics = topics;
         _reports = reports;
         _self = identity.Id;
+        _key = identity.Key;
         _options = options.Value;
         _hub = hub;
         _time = time;
@@ -68,6 +71,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         _rule = IDisseminationRule.Create(Settings, this, random);
         _routes = new ResponseRoutes(limits);
         _limiter = new RequestLimiter(_options, limits, metrics, logger);
+        _forgeries = new Identity.ForgeryFilter(metrics, logger);
         _acks = new AckBatcher(this, random, metrics);
         _own = new OwnAnnounces(time, () => _work.Writer.TryWrite(new Work(WorkKind.Sweep, null, null, null)));
         ObserveState(metrics);
@@ -139,11 +143,17 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         if (timeout is { } t && t <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(timeout), t, "must be positive");
         // The deadline is kept by the loop, which completes the stream when it passes (and when the node stops).
-        return new OwnAnnounce(this, message, message.ToWire(_random), timeout, cancellationToken);
+        return new OwnAnnounce(this, message, ToWire(message), timeout, cancellationToken);
     }
 
-    /// <summary>The wire request of <paramref name="message"/> (a random id when it has none).</summary>
-    internal Announce ToWire(AnnounceMessage message) => message.ToWire(_random);
+    /// <summary>The wire request of <paramref name="message"/> (a random id when it has none), signed when it asks to be.</summary>
+    internal Announce ToWire(AnnounceMessage message)
+    {
+        var request = message.ToWire(_random);
+        if (message.Sign)
+            Identity.MessageSignature.SignRequest(request, _key);
+        return request;
+    }
 
     /// <summary>An announce of PeerNet's own (a reserved type such as the census), past the checks applications get.</summary>
     internal IAsyncEnumerable<AnnounceResponse> AnnounceReserved(Announce request, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -266,7 +276,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         var failures = _rule.Counters.SendFailures;
         var key = IdKeys.Of(request.Id); // hashed once for the rule, the budget check and the routes
         // Only new ids spend a peer's budget: duplicates cost nothing downstream, and an honest relay sends many.
-        if (!_rule.HasSeen(key, now) && !_limiter.TryAdmit(from, request.Hops, now))
+        // A forgery is dropped before the rule marks its id seen: a forged copy must not shadow the genuine one.
+        if (!_rule.HasSeen(key, now) && (!_limiter.TryAdmit(from, request.Hops, now) || _forgeries.Drops(from, request, response: false)))
             return;
         if (!_rule.OnRequest(from, request, key) || _own.Contains(key))
             return;
@@ -295,6 +306,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             Drop(from, "no_reply", "a response without a reply field cannot be routed");
             return;
         }
+        if (_forgeries.Drops(from, response, response: true))
+            return; // before the duplicate cache, for the same reason as requests'
         // Checked before the duplicate cache: an original relay sends each answer twice (hops as received, then + 1),
         // and only the first copy, from the answering node itself, must carry that node's id.
         if (response.Type.Equals(MessageTypes.TopicFind) && !Topics.TopicWire.ClaimsSender(response, from))
@@ -406,7 +419,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
 
     private static partial class Log
     {
-        // Event ids 500-519 belong to the announce router (503-509: RequestLimiter). Next free: 510.
+        // Event ids 500-519 belong to the announce router (503-509: RequestLimiter; 510: Identity.ForgeryFilter). Next free: 511.
         [LoggerMessage(500, LogLevel.Debug, "Announce router: queue full, dropped a message from {Peer}")]
         public static partial void QueueFull(ILogger logger, Peer peer);
 

@@ -48,6 +48,12 @@ public sealed class IncomingRequest
     /// <summary>Its limit (0: none).</summary>
     public uint Limit => _request.Limit;
 
+    /// <summary>The 32-byte Ed25519 public key of the node that signed it (its origin); empty when unsigned. Forgeries never get here.</summary>
+    public ReadOnlyMemory<byte> Signer => _request.Signer.Memory;
+
+    /// <summary>The node id of <see cref="Signer"/>; null when unsigned.</summary>
+    public NodeId? SignerId => Identity.MessageSignature.SignerId(_request.Signer);
+
     /// <summary>The node id of the peer it came from.</summary>
     public string FromPeer => _origin.RemoteId?.ToString() ?? "";
 
@@ -78,10 +84,10 @@ public sealed class IncomingRequest
     {
         ArgumentNullException.ThrowIfNull(reply);
         reply.Validate();
-        return SendReplyAsync(reply.WireType, reply.WireData, reply.Limit, cancellationToken);
+        return SendReplyAsync(reply.WireType, reply.WireData, reply.Limit, cancellationToken, reply.Sign);
     }
 
-    private ValueTask<bool> SendReplyAsync(ByteString? type, ByteString? data, uint? limit, CancellationToken cancellationToken)
+    private ValueTask<bool> SendReplyAsync(ByteString? type, ByteString? data, uint? limit, CancellationToken cancellationToken, bool sign = false)
     {
         var response = new Announce
         {
@@ -96,6 +102,8 @@ public sealed class IncomingRequest
             response.Type = _request.Type;
         if (data is not null)
             response.Data = data;
+        if (sign)
+            Identity.MessageSignature.SignResponse(response, _origin.OwnKey);
         return _origin.IsClosed ? ValueTask.FromResult(false) : _origin.SendAsync(new Message { Response = response }, cancellationToken);
     }
 

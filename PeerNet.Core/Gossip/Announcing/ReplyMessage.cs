@@ -17,6 +17,9 @@ public sealed record ReplyMessage
     /// <summary>The limit; the request's when null.</summary>
     public uint? Limit { get; init; }
 
+    /// <summary>Sign it with this node's key: the announcer sees this node as its <see cref="AnnounceResponse.Signer"/>.</summary>
+    public bool Sign { get; init; }
+
     /// <summary>A reply whose data is <paramref name="data"/> as UTF-8.</summary>
     public static ReplyMessage Text(string data) => new() { Data = Encoding.UTF8.GetBytes(data) };
 
@@ -39,6 +42,7 @@ public sealed record ReplyMessage
         Data = original.Data;
         Type = original.Type;
         Limit = original.Limit;
+        Sign = original.Sign;
         _wire = new();
     }
 

@@ -14,6 +14,13 @@ internal static class Forwarded
             copy.Data = request.Data;
         if (request.Report)
             copy.Report = true; // PeerNet's delivery-report flag travels on between PeerNet nodes
+        if (request.HasSigner)
+        {
+            // The origin's signature travels unchanged (the router verified it); hops is not signed. An absent limit
+            // signs as 0, so writing it here keeps the signature valid.
+            copy.Signer = request.Signer;
+            copy.Signature = request.Signature;
+        }
         return copy;
     }
 }

@@ -182,7 +182,7 @@
         cell(c.address ?? '(inbound)'),
         cell(c.direction),
         cell(c.transport),
-        cell(c.peerNet ? 'PeerNet' : 'original'),
+        cell(!c.peerNet ? 'original' : c.verified ? 'PeerNet, verified' : 'PeerNet'),
         cell(fmtTime(c.since), null, c.since),
         cell(fmtInt(c.framesIn), 'num'),
         cell(fmtInt(c.framesOut), 'num'),

@@ -63,6 +63,47 @@ public sealed class AnnounceLibraryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASignedAnnounce_ReachesTheEndWithItsSigner_AndASignedReplyComesBackWithTheRepliers()
+    {
+        using var last = _line[4].Node.SubscribeRequests("signed");
+        var answering = Task.Run(async () =>
+        {
+            await foreach (var request in last.ReadAllAsync())
+            {
+                Assert.Equal(_line[0].Identity.Id, request.SignerId);
+                Assert.Equal(_line[0].Identity.Key.PublicKey.ToArray(), request.Signer.ToArray());
+                Assert.True(await request.ReplyAsync(ReplyMessage.Text("yes") with { Sign = true }));
+                return;
+            }
+        }, TestContext.Current.CancellationToken);
+
+        AnnounceResponse? answer = null;
+        await foreach (var response in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("signed", "who?") with { Sign = true }, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
+        {
+            answer = response;
+            break;
+        }
+        await answering;
+        Assert.Equal(("yes", _line[4].Identity.Id), (answer!.Value.DataText, answer.Value.SignerId));
+        Assert.Equal(_line[4].Identity.Key.PublicKey.ToArray(), answer.Value.Signer.ToArray());
+    }
+
+    [Fact]
+    public async Task AnUnsignedAnnounce_HasNoSigner()
+    {
+        using var last = _line[1].Node.SubscribeRequests("plain");
+        await foreach (var _ in _line[0].Node.AnnounceAsync(AnnounceMessage.Create("plain"), TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken))
+        {
+        }
+        await foreach (var request in last.ReadAllAsync(TestContext.Current.CancellationToken))
+        {
+            Assert.True(request.Signer.IsEmpty);
+            Assert.Null(request.SignerId);
+            break;
+        }
+    }
+
+    [Fact]
     public async Task Limit2ReachesThreeLinksOut_NotFour()
     {
         var seen = new int[5];
