@@ -60,18 +60,26 @@ public sealed class BrowserClientTests : IAsyncLifetime
         await _cluster.UntilAsync(async () => (await a.Client.GetFromJsonAsync<JsonElement>("/api/connections", Ct)).EnumerateArray()
             .Any(c => c.GetProperty("peerId").GetString() == page.Id && c.GetProperty("direction").GetString() == "inbound"), "the seed has the page as a peer");
         Assert.Equal([a.PeerAddress], await page.ConnectionsAsync());
+        // The page proved that id with its key (the identity extension of _hello): the seed marks it verified, and
+        // the page verified the seed's proof in turn.
+        Assert.True(Assert.Single((await a.Client.GetFromJsonAsync<JsonElement>("/api/connections", Ct)).EnumerateArray(),
+            c => c.GetProperty("peerId").GetString() == page.Id).GetProperty("verified").GetBoolean());
+        Assert.True(await page.EvaluateAsync<bool>("(id) => window.pn.peers().find((p) => p.nodeId === id).verified", a.Node.Id.ToString()));
 
         // The page's announce reaches b's sidecar (hop 1: page -> a -> b); its reply comes back to the page.
         await page.AnnounceAsync("browser.search", "from the page");
         var request = (await sidecar.NextAsync(Patience))!.Value;
         Assert.Equal("from the page", request.GetProperty("data").GetString());
         Assert.Equal(1, request.GetProperty("hops").GetInt32());
+        // The page signs its announces; a, forwarding, checked the signature and kept it: b's sidecar knows who asked.
+        Assert.Equal(page.Id, request.GetProperty("signerId").GetString());
         var handle = request.GetProperty("handle").GetString();
-        Assert.Equal(HttpStatusCode.Accepted, (await b.Client.PostAsJsonAsync($"/api/requests/{handle}/reply", new { data = "from dotnet" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await b.Client.PostAsJsonAsync($"/api/requests/{handle}/reply", new { data = "from dotnet", sign = true }, Ct)).StatusCode);
         await _cluster.UntilAsync(async () => (await page.ResponsesAsync("browser.search")).Count == 1, "the sidecar's reply reaches the page");
         var answer = Assert.Single(await page.ResponsesAsync("browser.search"));
         Assert.Equal("from dotnet", answer.GetProperty("text").GetString());
         Assert.Equal(1, answer.GetProperty("hops").GetInt32());
+        Assert.True(answer.GetProperty("signed").GetBoolean()); // b's signed reply, checked by the page
 
         // b announces over REST; the page receives it (hop 1) and its reply is b's answer stream's.
         await using var ask = await SseStream.OpenAsync(b.Client, new HttpRequestMessage(HttpMethod.Post, "/api/announce?timeoutMs=10000&max=1")
