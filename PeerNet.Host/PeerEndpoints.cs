@@ -18,12 +18,16 @@ internal static class PeerEndpoints
     /// </summary>
     public static WebApplication UsePeerEndpoint(this WebApplication app)
     {
-        var node = app.Services.GetRequiredService<PeerNode>();
-        var options = app.Services.GetRequiredService<IOptions<PeerNetOptions>>().Value;
+        // Resolved per upgrade from the root provider (singletons), not at build: options are validated when the host starts.
+        var services = app.Services;
         app.MapWhen(IsPeerPath, branch =>
         {
             branch.UseWebSockets();
-            branch.Run(async context => await (await AcceptAsync(context, node, options)).ExecuteAsync(context));
+            branch.Run(async context =>
+            {
+                var result = await AcceptAsync(context, services.GetRequiredService<PeerNode>(), services.GetRequiredService<IOptions<PeerNetOptions>>().Value);
+                await result.ExecuteAsync(context);
+            });
         });
         return app;
     }
