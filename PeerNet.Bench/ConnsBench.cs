@@ -8,6 +8,7 @@ namespace PeerNet.Bench;
 /// <c>conns --count N [--warm K]</c>: memory per idle handshaken connection. One full host runs in this process; a
 /// child process (<see cref="ConnsClient"/>) opens K connections first (paths JIT-compiled, pools primed), then the
 /// rest. The figure is the host's working-set growth (after full collections) divided by the N - K later connections.
+/// <c>--hold S</c> keeps the connections open S seconds after measuring (for a heap snapshot of the host).
 /// </summary>
 internal static class ConnsBench
 {
@@ -49,6 +50,12 @@ internal static class ConnsBench
             Console.Error.WriteLine($"conns: {count} connections, working set {after / 1048576.0:0.0} MiB, managed {managedAfter / 1048576.0:0.0} MiB");
 
             var added = count - warm;
+            if (args.Int("hold", 0) is var hold and > 0)
+            {
+                // For a heap snapshot of the loaded host (dotnet-gcdump collect -p PID) before the connections go.
+                Console.Error.WriteLine($"conns: holding {hold} s, pid {Environment.ProcessId}");
+                await Task.Delay(TimeSpan.FromSeconds(hold));
+            }
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 bench = "conns",

@@ -6,10 +6,11 @@ using PeerNet.Peers;
 namespace PeerNet.Bench;
 
 /// <summary>
-/// <c>fanout --nodes N --degree D --runs R [--warmup W] [--seed S]</c>: N real nodes in this process over loopback WebSockets
+/// <c>fanout --nodes N --degree D --runs R [--warmup W] [--seed S] [--allocations 1]</c>: N real nodes in this process over loopback WebSockets
 /// (<see cref="LeanCluster"/>), each dialling D random others; R announces from random nodes, one after another.
 /// Per announce: which nodes received it, how long until the last one did, and the frames the dissemination rule sent
 /// (<see cref="Gossip.Dissemination.DisseminationCounters"/> summed over nodes, after the network fell quiet).
+/// <c>--allocations 1</c> also lists the types the counted runs allocate most (stderr), and the bytes per node per run.
 /// </summary>
 internal static class FanoutBench
 {
@@ -54,6 +55,8 @@ internal static class FanoutBench
         var maxHops = 0;
         var msMax = 0.0;
         long copies = 0, control = 0;
+        using var sampler = args.Int("allocations", 0) != 0 ? new AllocationSampler() : null;
+        long allocated = 0;
         for (var run = -warmups; run < runs; run++)
         {
             var source = random.Next(count);
@@ -62,12 +65,16 @@ internal static class FanoutBench
             var (copiesBefore, controlBefore) = Totals(cluster.Nodes);
             var pausedBefore = GC.GetTotalPauseDuration();
             var gcsBefore = GC.CollectionCount(0);
+            if (sampler is not null)
+                sampler.Recording = run >= 0;
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
             var started = recorder.Begin(id);
             var announcing = AnnounceAsync(cluster.Nodes[source], id);
             await recorder.WaitForAllAsync(count - 1, CoverageWait);
             await announcing;
             await WaitQuietAsync(cluster.Nodes);
             var (copiesAfter, controlAfter) = Totals(cluster.Nodes);
+            var allocatedRun = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
 
             var reached = recorder.Reached + 1; // the announcer counts as one
             var ms = recorder.LastArrival(started).TotalMilliseconds;
@@ -81,10 +88,17 @@ internal static class FanoutBench
             maxHops = Math.Max(maxHops, recorder.MaxHops);
             msMax = Math.Max(msMax, ms);
             copies += copiesAfter - copiesBefore;
+            allocated += allocatedRun;
             control += controlAfter - controlBefore;
             Console.Error.WriteLine($"fanout: run {run + 1}/{runs} from node {source}: {reached}/{count} reached, last after {ms:0.0} ms, " +
                                     $"max hops {recorder.MaxHops}, {(copiesAfter - copiesBefore) / (double)count:0.00} copies and " +
-                                    $"{(controlAfter - controlBefore) / (double)count:0.00} control frames per node, {gcs}");
+                                    $"{(controlAfter - controlBefore) / (double)count:0.00} control frames per node, " +
+                                    $"{allocatedRun / (double)count:0} bytes allocated per node, {gcs}");
+        }
+        if (sampler is not null)
+        {
+            sampler.Recording = false;
+            sampler.Report("fanout");
         }
 
         var perAnnounce = (double)count * runs;
@@ -98,6 +112,7 @@ internal static class FanoutBench
             msMax = Math.Round(msMax, 1),
             copiesPerNode = Math.Round(copies / perAnnounce, 3),
             messagesPerNode = Math.Round((copies + control) / perAnnounce, 3),
+            allocatedBytesPerNode = Math.Round(allocated / perAnnounce),
             degree,
             links,
         }));

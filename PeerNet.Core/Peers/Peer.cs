@@ -76,7 +76,7 @@ public sealed class Peer : GossipLink
     public PeerCounters Counters => _session.Counters;
 
     /// <inheritdoc />
-    public override bool TakesControlFrames => IsPeerNet && Features.HasFlag(HelloFeatures.ControlFrames);
+    public override bool TakesControlFrames => IsPeerNet && (Features & HelloFeatures.ControlFrames) != 0;
 
     /// <summary>This peer's messages waiting for the announce router's loop (its share of the router queue).</summary>
     internal int RouterQueued;

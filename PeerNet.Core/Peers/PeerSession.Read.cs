@@ -80,7 +80,7 @@ internal sealed partial class PeerSession
             // than any valid one, costs no parse.
             if (payload.FirstSpan[0] == ControlFrameValidator.Tag)
             {
-                if (!IsHandshaken || !Features.HasFlag(HelloFeatures.ControlFrames))
+                if (!IsHandshaken || (Features & HelloFeatures.ControlFrames) == 0)
                 {
                     Ignore("control frame from a peer that did not announce control frames");
                     continue;
@@ -136,7 +136,7 @@ internal sealed partial class PeerSession
         if (message.KindCase == Message.KindOneofCase.Control)
         {
             // The dissemination rule's frames: only from a handshaken PeerNet peer that said it sends them.
-            if (!IsHandshaken || !Features.HasFlag(HelloFeatures.ControlFrames))
+            if (!IsHandshaken || (Features & HelloFeatures.ControlFrames) == 0)
                 return Ignore("control frame from a peer that did not announce control frames");
             _context.Announces.OnAnnounce(Peer, message);
             return null;

@@ -79,7 +79,9 @@ internal sealed partial class PeerSession
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            // No token: closing completes the queue, which ends this wait as cancelling it would. A wait that can be
+            // cancelled costs the channel an operation object each time (it reuses one only for waits that cannot).
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 var frames = 0;
                 long bytes = 0;
@@ -113,7 +115,8 @@ internal sealed partial class PeerSession
                         break;
                     }
                 }
-                if (flush.IsCompleted || flush.IsCanceled)
+                // Closing: the batch the wait woke for went (a refusal or last answer queued just before the close), no more.
+                if (flush.IsCompleted || flush.IsCanceled || _closing.IsCancellationRequested)
                     break;
             }
         }

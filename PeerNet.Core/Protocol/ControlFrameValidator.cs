@@ -31,10 +31,10 @@ public static class ControlFrameValidator
     {
         if (ids.Count > MaxIdsPerList)
             return $"{ids.Count} {name} ids (max {MaxIdsPerList})";
-        foreach (var id in ids)
+        for (var i = 0; i < ids.Count; i++) // not foreach: a RepeatedField's enumerator is an iterator object per loop
         {
-            if (id.Length is 0 or > ProtocolLimits.MaxIdLength)
-                return $"{name} id of {id.Length} bytes (1 to {ProtocolLimits.MaxIdLength})";
+            if (ids[i].Length is 0 or > ProtocolLimits.MaxIdLength)
+                return $"{name} id of {ids[i].Length} bytes (1 to {ProtocolLimits.MaxIdLength})";
         }
         return null;
     }

@@ -6,13 +6,15 @@ namespace PeerNet.Protocol;
 
 /// <summary>
 /// Parses a received frame into a <see cref="Message"/> with one array per frame instead of one per bytes field:
-/// the frame is copied once and each bytes field of a request or response wraps a slice of that copy.
+/// the frame is copied once and each bytes field of a request or response wraps a slice of that copy (the type, which
+/// recurs, is shared through <see cref="InternedTypes"/>).
 /// </summary>
 /// <remarks>
 /// Written by hand because Google.Protobuf copies every bytes field into an array of its own (a request has three,
 /// a response four: a fifth of what an announce round trip allocated) and has no zero-copy option. It decodes only
-/// the plain case: one request or response whose fields are all known, each once, well formed. Anything else (a
-/// control frame, an unknown or repeated field, a group, a long varint, a truncated field) goes to the library's
+/// the plain case: one request, response or control whose fields are all known, each once (a control's id lists
+/// any number of times), well formed. Anything else (an
+/// unknown or repeated field, a group, a long varint, a truncated field) goes to the library's
 /// parser, which then gives its exact result or error; so unknown fields are still discarded and never keep a frame
 /// alive through a slice. Before the library parses a frame, its top level is checked (see <see cref="CheckShape"/>).
 /// </remarks>
@@ -69,10 +71,19 @@ internal static class WireDecoder
         if (!TryReadVarint32(span, ref position, out var tag))
             return false;
         var field = tag >> 3;
-        if ((tag & 7) != 2 || field is not (1 or 2))
-            return false; // a control frame, an empty message, or anything unusual
+        if ((tag & 7) != 2 || field is not (1 or 2 or 3))
+            return false; // an empty message, or anything unusual
         if (!TryReadLength(span, ref position, out var length) || position + length != span.Length)
-            return false; // truncated, or more fields after the announce
+            return false; // truncated, or more fields after the announce or control
+        if (field == 3)
+        {
+            // Control frames are most of what a node receives in a settled tree (IHAVEs): the library's parse took two
+            // readers of its own per frame. One past the size limit goes to CheckShape, which refuses it.
+            if (bytes.Length > ControlFrameValidator.MaxFrameBytes || !TryDecodeControl(bytes, position, out var control))
+                return false;
+            message = new Message { Control = control };
+            return true;
+        }
         if (!TryDecodeAnnounce(bytes, position, length, out var announce))
             return false;
         message = field == 1 ? new Message { Request = announce } : new Message { Response = announce };
@@ -106,17 +117,65 @@ internal static class WireDecoder
             }
             if (wireType != 2 || !TryReadLength(span, ref position, out var size) || size > span.Length - position)
                 return false;
-            var slice = UnsafeByteOperations.UnsafeWrap(bytes.AsMemory(position, size));
+            var slice = bytes.AsMemory(position, size);
             position += size;
             switch (field)
             {
-                case 1: announce.Id = slice; break;
-                case 3: announce.Reply = slice; break;
-                case 4: announce.Type = slice; break;
-                case 5: announce.Data = slice; break;
-                case 8: announce.Signer = slice; break;
-                default: announce.Signature = slice; break;
+                case 1: announce.Id = UnsafeByteOperations.UnsafeWrap(slice); break;
+                case 3: announce.Reply = UnsafeByteOperations.UnsafeWrap(slice); break;
+                case 4: announce.Type = InternedTypes.Of(slice.Span); break; // a few types recur: shared, not one per frame
+                case 5: announce.Data = UnsafeByteOperations.UnsafeWrap(slice); break;
+                case 8: announce.Signer = UnsafeByteOperations.UnsafeWrap(slice); break;
+                default: announce.Signature = UnsafeByteOperations.UnsafeWrap(slice); break;
             }
+        }
+        return true;
+    }
+
+    /// <summary>A control whose fields are all known and well formed, its flags each once (ids wrap slices of the frame).</summary>
+    private static bool TryDecodeControl(byte[] bytes, int start, out Control control)
+    {
+        control = new Control();
+        // Two walks: the first checks the shape and counts each list's ids, so each list's array is made once at its
+        // size (the library's first add makes room for 8; most control frames carry one or two ids).
+        Span<int> counts = stackalloc int[5];
+        if (!WalkControl(bytes, start, counts, fill: null))
+            return false;
+        if (counts[1] > 0) control.Ihave.Capacity = counts[1];
+        if (counts[2] > 0) control.Graft.Capacity = counts[2];
+        if (counts[4] > 0) control.Nack.Capacity = counts[4];
+        return WalkControl(bytes, start, counts, control);
+    }
+
+    /// <summary>One walk over a control's fields: counts the ids of each list field, or (with <paramref name="fill"/>) decodes them.</summary>
+    private static bool WalkControl(byte[] bytes, int start, Span<int> counts, Control? fill)
+    {
+        var span = bytes.AsSpan();
+        var position = start;
+        var flags = 0;
+        while (position < span.Length)
+        {
+            if (!TryReadVarint32(span, ref position, out var tag))
+                return false;
+            var field = (int)(tag >> 3);
+            var wireType = tag & 7;
+            if (field is 3 or 5 && wireType == 0)
+            {
+                if ((flags & (1 << field)) != 0 || !TryReadVarint32(span, ref position, out var value) || value > 1)
+                    return false; // repeated (the library keeps the last) or a bool the library reads as true
+                flags |= 1 << field;
+                if (fill is null) continue;
+                if (field == 3) fill.Prune = value == 1;
+                else fill.LastResort = value == 1;
+                continue;
+            }
+            if (field is not (1 or 2 or 4) || wireType != 2 || !TryReadLength(span, ref position, out var size) || size > span.Length - position)
+                return false; // unknown (to be discarded by the library), or malformed
+            if (fill is null)
+                counts[field]++;
+            else
+                (field == 1 ? fill.Ihave : field == 2 ? fill.Graft : fill.Nack).Add(UnsafeByteOperations.UnsafeWrap(bytes.AsMemory(position, size)));
+            position += size;
         }
         return true;
     }

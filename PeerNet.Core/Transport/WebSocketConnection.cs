@@ -23,6 +23,16 @@ public sealed class WebSocketConnection : PeerConnection
 
     private const int ReceiveChunk = 4096;
 
+    // Small thresholds: the session reads promptly, and a peer that floods must meet backpressure early.
+    // Inline reader: the session's read loop (which only parses and hands frames on, never blocks) runs on the
+    // receive loop's thread as each chunk is flushed, instead of one more thread-pool hop per received chunk.
+    // One instance for every connection (it holds no state of its own).
+    private static readonly PipeOptions InputOptions = new(
+        readerScheduler: PipeScheduler.Inline,
+        pauseWriterThreshold: PeerNetLimits.ReceivePipePauseBytes,
+        resumeWriterThreshold: PeerNetLimits.ReceivePipeResumeBytes,
+        useSynchronizationContext: false);
+
     private readonly WebSocket _socket;
     private readonly Pipe _input;
     private readonly SocketWriter _output;
@@ -37,15 +47,7 @@ public sealed class WebSocketConnection : PeerConnection
         _socket = socket;
         Transport = transport;
         RemoteEndPoint = remoteEndPoint;
-        // Small thresholds: the session reads promptly, and a peer that floods must meet backpressure early.
-        // Inline reader: the session's read loop (which only parses and hands frames on, never blocks) runs on the
-        // receive loop's thread as each chunk is flushed, instead of one more thread-pool hop per received chunk.
-        var options = new PipeOptions(
-            readerScheduler: PipeScheduler.Inline,
-            pauseWriterThreshold: PeerNetLimits.ReceivePipePauseBytes,
-            resumeWriterThreshold: PeerNetLimits.ReceivePipeResumeBytes,
-            useSynchronizationContext: false);
-        _input = new Pipe(options);
+        _input = new Pipe(InputOptions);
         _output = new SocketWriter(this);
         _pipe = new WebSocketDuplexPipe(_input.Reader, _output);
         _receiving = ReceiveAsync();

@@ -53,6 +53,7 @@ public static class PeerNetHost
         builder.ConfigurePeerNetKestrel();
 
         var app = builder.Build();
+        app.UsePeerEndpoint(); // first: a peer's connection holds no REST middleware's state (see PeerEndpoints)
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The host's own Serilog logger: the static one stays silent so several hosts can share a process.
@@ -65,7 +66,6 @@ public static class PeerNetHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UsePeerNetSwagger();
-        app.UseWebSockets();
 
         app.MapHealthApi();
         app.MapPeerNetMetrics();
@@ -77,7 +77,6 @@ public static class PeerNetHost
         app.MapAnnouncesApi();
         app.MapRequestsApi();
         app.MapTopicsApi();
-        app.MapPeerEndpoint();
         app.MapPeerNetDashboard();
         app.MapBrowserClient();
         return app;

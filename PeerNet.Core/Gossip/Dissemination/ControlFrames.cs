@@ -20,20 +20,47 @@ public static class ControlFrames
     public static Message Prune { get; } = new() { Control = new Control { Prune = true } };
 
     /// <summary>IHAVE <paramref name="id"/>.</summary>
-    public static Message Ihave(ByteString id) => new() { Control = new Control { Ihave = { id } } };
+    public static Message Ihave(ByteString id)
+    {
+        var control = new Control();
+        AddOnly(control.Ihave, id);
+        return new Message { Control = control };
+    }
 
     /// <summary>IHAVE every id in <paramref name="ids"/> (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
-    public static Message Ihave(IEnumerable<ByteString> ids) => new() { Control = new Control { Ihave = { ids } } };
+    public static Message Ihave(IReadOnlyList<ByteString> ids)
+    {
+        // Added one by one into room for exactly these: the library's range add walks the ids through a boxed
+        // enumerator first (its null check), and its first add makes room for 8.
+        var control = new Control();
+        control.Ihave.Capacity = ids.Count;
+        for (var i = 0; i < ids.Count; i++)
+            control.Ihave.Add(ids[i]);
+        return new Message { Control = control };
+    }
 
     /// <summary>GRAFT <paramref name="id"/>, flagged when the asker has no other announcer left.</summary>
     public static Message Graft(ByteString id, bool lastResort)
     {
-        var control = new Control { Graft = { id } };
+        var control = new Control();
+        AddOnly(control.Graft, id);
         if (lastResort)
             control.LastResort = true;
         return new Message { Control = control };
     }
 
     /// <summary>NACK <paramref name="id"/>.</summary>
-    public static Message Nack(ByteString id) => new() { Control = new Control { Nack = { id } } };
+    public static Message Nack(ByteString id)
+    {
+        var control = new Control();
+        AddOnly(control.Nack, id);
+        return new Message { Control = control };
+    }
+
+    /// <summary>Makes <paramref name="list"/> the one id <paramref name="id"/>, in an array of one (a first add makes room for 8).</summary>
+    private static void AddOnly(Google.Protobuf.Collections.RepeatedField<ByteString> list, ByteString id)
+    {
+        list.Capacity = 1;
+        list.Add(id);
+    }
 }

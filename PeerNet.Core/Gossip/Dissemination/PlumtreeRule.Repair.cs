@@ -24,12 +24,13 @@ public sealed partial class PlumtreeRule
             SetLazy(peer);
             peer.BackoffUntil = now + _settings.PruneBackoff;
         }
-        foreach (var id in control.Ihave)
-            OnIhave(peer, id, now);
-        foreach (var id in control.Graft)
-            OnGraft(peer, id, control.LastResort, now);
-        foreach (var id in control.Nack)
-            OnNack(peer, id, now);
+        // Indexed, not foreach: a RepeatedField's enumerator is an iterator object per loop, three per control frame.
+        for (var i = 0; i < control.Ihave.Count; i++)
+            OnIhave(peer, control.Ihave[i], now);
+        for (var i = 0; i < control.Graft.Count; i++)
+            OnGraft(peer, control.Graft[i], control.LastResort, now);
+        for (var i = 0; i < control.Nack.Count; i++)
+            OnNack(peer, control.Nack[i], now);
     }
 
     private void OnIhave(LinkState peer, ByteString id, TimeSpan now)
