@@ -119,8 +119,9 @@ public sealed partial class PeerStore : IAsyncDisposable
         {
             // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last commits.
             // A larger page cache for the writer: random keys touch pages all over the ring. Checkpoints run on
-            // the checkpointer's connection; the writer's own (at 64 MiB of log) only bounds the log's size.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
+            // the checkpointer's connection; the writer's own (at 64 MiB of log) only bounds the log's size. The busy
+            // timeout is for the batch's raw statements (SqliteStatement), which Microsoft.Data.Sqlite does not retry.
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA busy_timeout=30000;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
