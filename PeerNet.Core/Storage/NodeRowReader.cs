@@ -68,10 +68,20 @@ internal sealed class NodeRowReader(string connectionString) : IDisposable
         public Lookup(string connectionString)
         {
             _connection = new SqliteConnection(connectionString);
-            _connection.Open();
-            _byId = new SqliteStatement(_connection, "SELECT Address FROM Nodes WHERE Id = ?1");
-            _begin = new SqliteStatement(_connection, "BEGIN");
-            _end = new SqliteStatement(_connection, "COMMIT");
+            try
+            {
+                _connection.Open();
+                _byId = new SqliteStatement(_connection, "SELECT Address FROM Nodes WHERE Id = ?1");
+                _begin = new SqliteStatement(_connection, "BEGIN");
+                _end = new SqliteStatement(_connection, "COMMIT");
+            }
+            catch
+            {
+                _byId?.Dispose();
+                _begin?.Dispose();
+                _connection.Dispose();
+                throw;
+            }
         }
 
         public void Begin() => _begin.Execute();
