@@ -10,16 +10,6 @@ public sealed partial class PeerStore
 {
     private const string TableKeyName = "AddressTableKey";
 
-    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<RingAddress>> SavedFrom =
-        EF.CompileAsyncQuery((PeerStoreContext db, long from, int take) =>
-            db.Nodes.AsNoTracking().Where(n => n.Ring >= from).OrderBy(n => n.Ring)
-                .Select(n => new RingAddress(n.Ring, n.Address)).Take(take));
-
-    private static readonly Func<PeerStoreContext, long, int, IAsyncEnumerable<RingAddress>> SavedBefore =
-        EF.CompileAsyncQuery((PeerStoreContext db, long before, int take) =>
-            db.Nodes.AsNoTracking().Where(n => n.Ring < before).OrderBy(n => n.Ring)
-                .Select(n => new RingAddress(n.Ring, n.Address)).Take(take));
-
     private static readonly Func<PeerStoreContext, AddressKind, long, int, IAsyncEnumerable<RingAddress>> KindFrom =
         EF.CompileAsyncQuery((PeerStoreContext db, AddressKind kind, long from, int take) =>
             db.LearnedNodes.AsNoTracking().Where(n => n.Kind == kind && n.Ring >= from).OrderBy(n => n.Ring)
@@ -85,14 +75,14 @@ public sealed partial class PeerStore
         if (count == 0)
             return AddressSample.Empty;
         var from = RandomRingPoint();
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var trusted = await WalkAsync(db, AddressKind.Explicit, from, count, cancellationToken).ConfigureAwait(false);
+        var trusted = WalkExplicit(from, count);
         var saved = trusted.Select(r => r.Address).ToHashSet(StringComparer.Ordinal);
-        // No learned address (a store of explicit saves): two walks fewer.
-        var anyLearned = _applier?.LearnedCount is not 0;
-        if (anyLearned)
-            trusted.AddRange(await WalkAsync(db, AddressKind.Tried, from, count, cancellationToken).ConfigureAwait(false));
-        var learned = anyLearned ? await WalkAsync(db, AddressKind.New, from, count, cancellationToken).ConfigureAwait(false) : [];
+        // No learned address (a store of explicit saves): no SQL query at all.
+        if (_applier?.LearnedCount is 0)
+            return new AddressSample(trusted.ConvertAll(r => r.Address), [], saved);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        trusted.AddRange(await WalkAsync(db, AddressKind.Tried, from, count, cancellationToken).ConfigureAwait(false));
+        var learned = await WalkAsync(db, AddressKind.New, from, count, cancellationToken).ConfigureAwait(false);
         return new AddressSample(FirstAfter(trusted, from, count).ConvertAll(r => r.Address), learned.ConvertAll(r => r.Address), saved);
     }
 
@@ -103,7 +93,7 @@ public sealed partial class PeerStore
         var rows = await db.LearnedNodes.AsNoTracking().GroupBy(n => n.Kind).Select(g => new { g.Key, Count = g.LongCount() })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var counts = Enum.GetValues<AddressKind>().ToDictionary(k => k, k => rows.FirstOrDefault(r => r.Key == k)?.Count ?? 0);
-        counts[AddressKind.Explicit] = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        counts[AddressKind.Explicit] = Explicit.Count;
         return counts;
     }
 
@@ -147,11 +137,9 @@ public sealed partial class PeerStore
         return System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(point);
     }
 
-    /// <summary>Up to <paramref name="count"/> addresses of one kind from a ring point on, wrapping around.</summary>
+    /// <summary>Up to <paramref name="count"/> learned addresses of one kind from a ring point on, wrapping around.</summary>
     private static Task<List<RingAddress>> WalkAsync(PeerStoreContext db, AddressKind kind, long from, int count, CancellationToken cancellationToken) =>
-        kind == AddressKind.Explicit
-            ? WalkAsync(SavedFrom(db, from, count), take => SavedBefore(db, from, take), count, cancellationToken)
-            : WalkAsync(KindFrom(db, kind, from, count), take => KindBefore(db, kind, from, take), count, cancellationToken);
+        WalkAsync(KindFrom(db, kind, from, count), take => KindBefore(db, kind, from, take), count, cancellationToken);
 
     /// <summary>Up to <paramref name="count"/> learned addresses of either kind from a ring point on, wrapping around.</summary>
     private static Task<List<RingAddress>> WalkLearnedAsync(PeerStoreContext db, long from, int count, CancellationToken cancellationToken) =>

@@ -16,22 +16,21 @@ public sealed partial class PeerStore : IAsyncDisposable
     /// <summary>Most addresses one page of <see cref="ListAsync"/> returns.</summary>
     public const int MaxPageSize = 1000;
 
-    // Recently verified: a successful outbound connection since the given time, of an address still known.
-    private static readonly Func<PeerStoreContext, long, long, int, IAsyncEnumerable<string>> VerifiedFrom =
-        EF.CompileAsyncQuery((PeerStoreContext db, long from, long since, int take) =>
+    // Recently verified: a successful outbound connection since the given time. Whether the address is still known is
+    // checked as rows stream (explicit ones are in memory, not in an SQL index), so these read on until enough pass.
+    private static readonly Func<PeerStoreContext, long, long, IAsyncEnumerable<VerifiedRow>> VerifiedFrom =
+        EF.CompileAsyncQuery((PeerStoreContext db, long from, long since) =>
             db.Stats.AsNoTracking()
-                .Where(s => s.Ring >= from && s.LastOkAt >= since && (db.Nodes.Any(n => n.Ring == s.Ring) || db.LearnedNodes.Any(n => n.Ring == s.Ring)))
+                .Where(s => s.Ring >= from && s.LastOkAt >= since)
                 .OrderBy(s => s.Ring)
-                .Select(s => s.Address)
-                .Take(take));
+                .Select(s => new VerifiedRow(s.Ring, s.Address, db.LearnedNodes.Any(n => n.Ring == s.Ring))));
 
-    private static readonly Func<PeerStoreContext, long, long, int, IAsyncEnumerable<string>> VerifiedBefore =
-        EF.CompileAsyncQuery((PeerStoreContext db, long before, long since, int take) =>
+    private static readonly Func<PeerStoreContext, long, long, IAsyncEnumerable<VerifiedRow>> VerifiedBefore =
+        EF.CompileAsyncQuery((PeerStoreContext db, long before, long since) =>
             db.Stats.AsNoTracking()
-                .Where(s => s.Ring < before && s.LastOkAt >= since && (db.Nodes.Any(n => n.Ring == s.Ring) || db.LearnedNodes.Any(n => n.Ring == s.Ring)))
+                .Where(s => s.Ring < before && s.LastOkAt >= since)
                 .OrderBy(s => s.Ring)
-                .Select(s => s.Address)
-                .Take(take));
+                .Select(s => new VerifiedRow(s.Ring, s.Address, db.LearnedNodes.Any(n => n.Ring == s.Ring))));
 
     private readonly PeerNetMetrics _metrics;
     private readonly PeerNetLimits _limits;
@@ -44,6 +43,7 @@ public sealed partial class PeerStore : IAsyncDisposable
     private readonly HashSet<long> _ownRings;
     private SqliteConnection? _writerConnection;
     private StoreBatchApplier? _applier;
+    private NodeRowReader? _rows;
     private PeerStoreWriter? _writer;
     private WalCheckpointer? _checkpointer;
     private Lazy<Task>? _stop;
@@ -106,14 +106,10 @@ public sealed partial class PeerStore : IAsyncDisposable
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             if (!_location.IsInMemory)
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-            // The node's own addresses are never known, even if an older configuration stored them.
+            // The node's own addresses are never known, even if an older configuration stored them (explicit ones: the
+            // applier's load below).
             foreach (var ring in _ownRings)
-            {
-                await db.Nodes.Where(n => n.Ring == ring).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
                 await db.LearnedNodes.Where(n => n.Ring == ring).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            }
-            _count = await db.Nodes.LongCountAsync(cancellationToken).ConfigureAwait(false)
-                + await db.LearnedNodes.LongCountAsync(cancellationToken).ConfigureAwait(false);
             _tombstones = await db.Tombstones.LongCountAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -123,13 +119,16 @@ public sealed partial class PeerStore : IAsyncDisposable
         {
             // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last commits.
             // A larger page cache for the writer: random keys touch pages all over the ring. Checkpoints run on
-            // the checkpointer's connection; the writer's own (at 64 MiB of log) only bounds the log's size.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;";
+            // the checkpointer's connection; the writer's own (at 64 MiB of log) only bounds the log's size. The busy
+            // timeout is for the batch's raw statements (SqliteStatement), which Microsoft.Data.Sqlite does not retry.
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA busy_timeout=30000;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         _table = new AddressTable(await LoadTableKeyAsync(cancellationToken).ConfigureAwait(false));
-        _applier = new StoreBatchApplier(_writerConnection, _table, _options.PurgeMinFailures);
+        _applier = new StoreBatchApplier(_writerConnection, _table, _options.PurgeMinFailures, _ownRings);
+        _count = _applier.Explicit.Count + _applier.LearnedCount;
+        _rows = new NodeRowReader(_location.ConnectionString);
         var checkpointer = _location.IsInMemory ? null : new WalCheckpointer(_location.ConnectionString, _logger);
         _checkpointer = checkpointer;
         _writer = new PeerStoreWriter(_applier, _options, _time, _logger,
@@ -205,10 +204,11 @@ public sealed partial class PeerStore : IAsyncDisposable
             throw new ArgumentException("The cursor is not valid: pass the 'next' value of a previous page.", nameof(after));
 
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        // Both tables in ring order from the cursor on, merged (an address is in one or the other).
+        // Both parts in ring order from the cursor on, merged (an address is in one or the other).
         var from = after is null ? (long?)null : NodeCursor.Decode(after);
-        var saved = await db.Nodes.AsNoTracking().Where(n => from == null || n.Ring > from).OrderBy(n => n.Ring).Take(limit + 1)
-            .Select(n => new RingAddress(n.Ring, n.Address)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<RingEntry>(limit + 1);
+        Explicit.After(from, limit + 1, entries);
+        var saved = Rows.Read(entries);
         var learned = await db.LearnedNodes.AsNoTracking().Where(n => from == null || n.Ring > from).OrderBy(n => n.Ring).Take(limit + 1)
             .Select(n => new RingAddress(n.Ring, n.Address)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var rows = saved.Concat(learned).OrderBy(r => r.Ring).Take(limit + 1).ToList();
@@ -239,15 +239,26 @@ public sealed partial class PeerStore : IAsyncDisposable
 
         var result = new List<string>(count);
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var address in VerifiedFrom(db, from, sinceMs, count).WithCancellation(cancellationToken).ConfigureAwait(false))
-            result.Add(address);
-        if (result.Count < count)
-        {
-            // Wrap around the ring: the part before the starting point, which the first read did not cover.
-            await foreach (var address in VerifiedBefore(db, from, sinceMs, count - result.Count).WithCancellation(cancellationToken).ConfigureAwait(false))
-                result.Add(address);
-        }
+        await TakeKnownAsync(VerifiedFrom(db, from, sinceMs), result, count, cancellationToken).ConfigureAwait(false);
+        // Wrap around the ring: the part before the starting point, which the first read did not cover.
+        await TakeKnownAsync(VerifiedBefore(db, from, sinceMs), result, count, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>Adds the addresses of <paramref name="rows"/> that are still known until <paramref name="into"/> holds <paramref name="count"/>.</summary>
+    private async Task TakeKnownAsync(IAsyncEnumerable<VerifiedRow> rows, List<string> into, int count, CancellationToken cancellationToken)
+    {
+        if (into.Count >= count)
+            return;
+        var index = Explicit;
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (!row.Learned && !index.TryGetId(row.Ring, out _))
+                continue; // counted once, since removed
+            into.Add(row.Address);
+            if (into.Count == count)
+                return;
+        }
     }
 
     /// <summary>
@@ -261,10 +272,12 @@ public sealed partial class PeerStore : IAsyncDisposable
         if (count == 0)
             return [];
         var from = RandomRingPoint();
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var all = await WalkAsync(db, AddressKind.Explicit, from, count, cancellationToken).ConfigureAwait(false);
+        var all = WalkExplicit(from, count);
         if (_applier?.LearnedCount is not 0)
+        {
+            await using var db = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             all.AddRange(await WalkLearnedAsync(db, from, count, cancellationToken).ConfigureAwait(false));
+        }
         return FirstAfter(all, from, count).ConvertAll(r => r.Address);
     }
 
@@ -281,7 +294,7 @@ public sealed partial class PeerStore : IAsyncDisposable
                 new ConnectionStats(row.ConnectionsOk, row.ConnectionsFail, ToTime(row.LastOkAt), ToTime(row.LastFailAt)),
                 new NodeExchangeStats(row.NodesRx, row.NodesTx, ToTime(row.LastRxAt), ToTime(row.LastTxAt)));
         }
-        var known = await db.Nodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false)
+        var known = Explicit.TryGetId(ring, out _)
             || await db.LearnedNodes.AsNoTracking().AnyAsync(n => n.Ring == ring, cancellationToken).ConfigureAwait(false);
         return known ? new PeerStats(address.Value, new ConnectionStats(0, 0), new NodeExchangeStats(0, 0)) : null;
     }
@@ -317,6 +330,7 @@ public sealed partial class PeerStore : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _applier?.Dispose();
+        _rows?.Dispose();
         if (_writerConnection is not null)
             await _writerConnection.DisposeAsync().ConfigureAwait(false);
         _writerConnection = null;
@@ -332,6 +346,18 @@ public sealed partial class PeerStore : IAsyncDisposable
     }
 
     private PeerStoreWriter Writer => _writer ?? throw new InvalidOperationException("The peer store is not started.");
+
+    private RingIndex Explicit => _applier?.Explicit ?? throw new InvalidOperationException("The peer store is not started.");
+
+    private NodeRowReader Rows => _rows ?? throw new InvalidOperationException("The peer store is not started.");
+
+    /// <summary>Up to <paramref name="count"/> explicit addresses from a ring point on, wrapping around: the index's walk, then their rows.</summary>
+    private List<RingAddress> WalkExplicit(long from, int count)
+    {
+        var entries = new List<RingEntry>(count);
+        Explicit.Walk(from, count, entries);
+        return Rows.Read(entries);
+    }
 
     private List<PeerAddress> Distinct(IEnumerable<PeerAddress> addresses, bool skipOwn)
     {

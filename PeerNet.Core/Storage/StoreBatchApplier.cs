@@ -25,26 +25,40 @@ internal sealed class StoreBatchApplier : IDisposable
     private readonly SqliteCommand _demote;
     private readonly SqliteCommand _deleteLearned;
     private readonly SqliteCommand _setAnchors;
-    private readonly SqliteCommand _deleteNode;
     private readonly SqliteCommand _deleteStats;
     private readonly SqliteCommand _insertTombstone;
     private readonly SqliteCommand _touchTombstone;
     private readonly SqliteCommand _upsertStats;
     private readonly SqliteCommand _expireTombstones;
     private readonly Dictionary<long, StatDelta> _pendingStats = [];
+    private readonly RingIndex _explicit;
+    private readonly ExplicitChanges _explicitChanges = new();
+    private readonly SqliteStatement _untomb;
+    private readonly SqliteStatement _unlearn;
+    private readonly SqliteStatement _deleteNodeById;
+    // Multi-row inserts for bulk saves, by row count (at most SaveChunk of them: bounded).
+    private readonly Dictionary<int, SqliteStatement> _inserts = [];
+    private readonly List<PeerAddress> _fresh = [];
     private long _evicted;
     private long _learnedDelta;
     private long _learnedCount;
-    // Multi-row statements for bulk saves, by row count (at most SaveChunk of each kind: bounded).
-    private readonly Dictionary<int, (SqliteCommand Insert, SqliteCommand Untomb, SqliteCommand Unlearn)> _saveChunks = [];
+    private long _tombstoneCount;
+    private long _nextId;
 
     /// <summary>Addresses in the learned table (new and tried) as of the last commit; the writer's loop is its only writer.</summary>
     public long LearnedCount => Volatile.Read(ref _learnedCount);
 
-    /// <summary>Rows per multi-row save statement: per-statement overhead, not per-row work, dominates bulk saves.</summary>
+    /// <summary>The explicit addresses by ring position, as of the last commit: what samples and pages of them walk.</summary>
+    public RingIndex Explicit => _explicit;
+
+    /// <summary>Rows per multi-row insert: per-statement overhead, not per-row work, dominates bulk saves.</summary>
     internal const int SaveChunk = 128;
 
-    public StoreBatchApplier(SqliteConnection connection, AddressTable table, int terribleFailures)
+    /// <summary>
+    /// Loads the explicit addresses' index from <paramref name="connection"/> (deleting rows that repeat a ring position,
+    /// and those of <paramref name="forget"/>: the node's own addresses) and prepares the batch statements.
+    /// </summary>
+    public StoreBatchApplier(SqliteConnection connection, AddressTable table, int terribleFailures, IEnumerable<long>? forget = null)
     {
         _connection = connection;
         _table = table;
@@ -53,14 +67,20 @@ internal sealed class StoreBatchApplier : IDisposable
         {
             count.CommandText = "SELECT COUNT(*) FROM LearnedNodes";
             _learnedCount = (long)count.ExecuteScalar()!;
+            count.CommandText = "SELECT COUNT(*) FROM Tombstones";
+            _tombstoneCount = (long)count.ExecuteScalar()!;
         }
-        // OR IGNORE: an address already learned, or a slot another address holds, leaves the row as it is.
+        _deleteNodeById = new SqliteStatement(connection, "DELETE FROM Nodes WHERE Id = ?1");
+        _explicit = LoadExplicit(forget ?? []);
+        _untomb = new SqliteStatement(connection, "DELETE FROM Tombstones WHERE Ring = ?1");
+        _unlearn = new SqliteStatement(connection, "DELETE FROM LearnedNodes WHERE Ring = ?1");
+        // OR IGNORE: an address already learned, or a slot another address holds, leaves the row as it is. An explicit
+        // address is never learned: Learn checks the explicit index first.
         _insertLearned = Prepare(
             """
             INSERT OR IGNORE INTO LearnedNodes (Ring, Address, AddedAt, Kind, Slot)
             SELECT $ring, $address, $now, 2, $slot
-            WHERE NOT EXISTS (SELECT 1 FROM Nodes WHERE Ring = $ring)
-                AND NOT EXISTS (SELECT 1 FROM Tombstones WHERE Ring = $ring
+            WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE Ring = $ring
                     AND RemovedAt > CASE WHEN Purged THEN $purgedCutoff ELSE $cutoff END)
             """,
             "$ring", "$address", "$now", "$slot", "$cutoff", "$purgedCutoff");
@@ -82,7 +102,6 @@ internal sealed class StoreBatchApplier : IDisposable
         _setAnchors = Prepare(
             $"INSERT INTO Settings (Name, Value) VALUES ('{AnchorCodec.SettingName}', $value) ON CONFLICT(Name) DO UPDATE SET Value = excluded.Value",
             "$value");
-        _deleteNode = Prepare("DELETE FROM Nodes WHERE Ring = $ring", "$ring");
         _deleteLearned = Prepare("DELETE FROM LearnedNodes WHERE Ring = $ring", "$ring");
         _deleteStats = Prepare("DELETE FROM Stats WHERE Ring = $ring", "$ring");
         // Insert, else refresh: two statements rather than one upsert, so the tombstone count knows which it was.
@@ -130,7 +149,9 @@ internal sealed class StoreBatchApplier : IDisposable
         long nodeDelta = 0, tombstoneDelta = 0;
         _evicted = 0;
         _learnedDelta = 0;
+        var firstId = _nextId;
         using var transaction = _connection.BeginTransaction();
+        var committed = false;
         try
         {
             for (var i = 0; i < batch.Count; i++)
@@ -139,13 +160,10 @@ internal sealed class StoreBatchApplier : IDisposable
                 switch (write.Kind)
                 {
                     case StoreWriteKind.Save:
-                        for (var start = 0; start < write.Addresses.Count; start += SaveChunk)
-                        {
-                            var (inserted, lifted) = SaveChunkOf(write.Addresses, start, Math.Min(SaveChunk, write.Addresses.Count - start), transaction, nowMs);
-                            changed[i] += inserted;
-                            tombstoneDelta -= lifted;
-                        }
-                        nodeDelta += changed[i];
+                        var (inserted, lifted) = Save(write.Addresses, nowMs, _tombstoneCount + tombstoneDelta > 0);
+                        changed[i] = inserted;
+                        tombstoneDelta -= lifted;
+                        nodeDelta += inserted;
                         break;
                     case StoreWriteKind.Learn:
                         for (var a = 0; a < write.Addresses.Count; a++)
@@ -160,7 +178,7 @@ internal sealed class StoreBatchApplier : IDisposable
                         {
                             var unlearned = Execute(_deleteLearned, transaction, address.RingPosition);
                             _learnedDelta -= unlearned;
-                            changed[i] += Execute(_deleteNode, transaction, address.RingPosition) + unlearned;
+                            changed[i] += RemoveExplicit(address.RingPosition) + unlearned;
                             Execute(_deleteStats, transaction, address.RingPosition);
                             if (Execute(_insertTombstone, transaction, address.RingPosition, address.Value, nowMs, purged) == 1)
                                 tombstoneDelta++;
@@ -182,51 +200,141 @@ internal sealed class StoreBatchApplier : IDisposable
 
             FlushStats(transaction);
             transaction.Commit();
-            Volatile.Write(ref _learnedCount, _learnedCount + _learnedDelta - _evicted);
-            return (changed, nodeDelta - _evicted, tombstoneDelta);
+            committed = true;
         }
         finally
         {
             _pendingStats.Clear();
+            if (!committed)
+            {
+                _nextId = firstId; // rolled back: the ids are free again, and the index never saw them
+                _explicitChanges.Clear();
+            }
         }
+        // The index follows the commit (readers see a row in it only once the row is there to read).
+        _explicitChanges.ApplyTo(_explicit);
+        Volatile.Write(ref _learnedCount, _learnedCount + _learnedDelta - _evicted);
+        _tombstoneCount += tombstoneDelta;
+        return (changed, nodeDelta - _evicted, tombstoneDelta);
     }
 
-    /// <summary>Saves one chunk and lifts its tombstones; returns how many addresses were new and how many tombstones went.</summary>
-    private (int Inserted, int Lifted) SaveChunkOf(IReadOnlyList<PeerAddress> addresses, int start, int count, SqliteTransaction transaction, long nowMs)
+    /// <summary>
+    /// Saves addresses explicitly and lifts their tombstones; returns how many were new and how many tombstones went.
+    /// Known ones are told by the index (no lookup in SQL); the new ones are appended with ids of their own.
+    /// </summary>
+    private (int Inserted, int Lifted) Save(IReadOnlyList<PeerAddress> addresses, long nowMs, bool anyTombstones)
     {
-        if (!_saveChunks.TryGetValue(count, out var commands))
+        // With no learned address or no tombstone (a store of explicit saves, as the store bench's) there is nothing to look for.
+        var anyLearned = Volatile.Read(ref _learnedCount) + _learnedDelta - _evicted > 0;
+        int lifted = 0, moved = 0;
+        _fresh.Clear();
+        foreach (var address in addresses)
         {
-            var rows = string.Join(",", Enumerable.Range(0, count).Select(r => $"($k{r},$a{r},$now)"));
-            var keys = string.Join(",", Enumerable.Range(0, count).Select(r => $"$k{r}"));
-            var insertParameters = Enumerable.Range(0, count).SelectMany(r => new[] { $"$k{r}", $"$a{r}" }).Append("$now").ToArray();
-            var keyParameters = Enumerable.Range(0, count).Select(r => $"$k{r}").ToArray();
-            commands = (
-                Prepare($"INSERT INTO Nodes (Ring, Address, AddedAt) VALUES {rows} ON CONFLICT(Ring) DO NOTHING", insertParameters),
-                Prepare($"DELETE FROM Tombstones WHERE Ring IN ({keys})", keyParameters),
-                // An explicit save of a learned address moves it out of the bounded tables: gossip never evicts it.
-                Prepare($"DELETE FROM LearnedNodes WHERE Ring IN ({keys})", keyParameters));
-            _saveChunks[count] = commands;
+            var ring = address.RingPosition;
+            if (anyTombstones)
+            {
+                _untomb.Bind(1, ring);
+                lifted += _untomb.Execute();
+            }
+            if (IsExplicit(ring, out _))
+                continue;
+            if (anyLearned)
+            {
+                // An explicit save of a learned address moves it out of the bounded tables (gossip never evicts it): not new.
+                _unlearn.Bind(1, ring);
+                moved += _unlearn.Execute();
+            }
+            _fresh.Add(address);
         }
+        _learnedDelta -= moved;
+        for (var start = 0; start < _fresh.Count; start += SaveChunk)
+            Insert(_fresh, start, Math.Min(SaveChunk, _fresh.Count - start), nowMs);
+        return (_fresh.Count - moved, lifted);
+    }
 
-        var (insert, untomb, unlearn) = commands;
-        insert.Transaction = transaction;
-        untomb.Transaction = transaction;
-        unlearn.Transaction = transaction;
+    /// <summary>Appends rows for <paramref name="count"/> addresses not known, in one multi-row insert.</summary>
+    private void Insert(List<PeerAddress> addresses, int start, int count, long nowMs)
+    {
+        if (!_inserts.TryGetValue(count, out var insert))
+        {
+            // ?1 is the time; row r's id, ring and address are ?(3r+2), ?(3r+3), ?(3r+4).
+            var rows = string.Join(",", Enumerable.Range(0, count).Select(r => $"(?{3 * r + 2},?{3 * r + 3},?{3 * r + 4},?1)"));
+            insert = new SqliteStatement(_connection, $"INSERT INTO Nodes (Id, Ring, Address, AddedAt) VALUES {rows}");
+            _inserts[count] = insert;
+        }
+        insert.Bind(1, nowMs);
         for (var r = 0; r < count; r++)
         {
             var address = addresses[start + r];
-            insert.Parameters[2 * r].Value = address.RingPosition;
-            insert.Parameters[2 * r + 1].Value = address.Value;
-            untomb.Parameters[r].Value = address.RingPosition;
-            unlearn.Parameters[r].Value = address.RingPosition;
+            var id = _nextId++;
+            insert.Bind(3 * r + 2, id);
+            insert.Bind(3 * r + 3, address.RingPosition);
+            insert.Bind(3 * r + 4, address.Value);
+            _explicitChanges.Added(address.RingPosition, id);
         }
-        insert.Parameters[2 * count].Value = nowMs;
-        // Learned ones move: inserted here but known before, so not new. With no learned address (a store of explicit
-        // saves, as the store bench's) there is nothing to look for.
-        var moved = Volatile.Read(ref _learnedCount) + _learnedDelta - _evicted > 0 ? unlearn.ExecuteNonQuery() : 0;
-        _learnedDelta -= moved;
-        var inserted = insert.ExecuteNonQuery() - moved;
-        return (inserted, untomb.ExecuteNonQuery());
+        insert.Execute();
+    }
+
+    /// <summary>True when <paramref name="ring"/> is explicit as of this batch so far (its commit pending).</summary>
+    private bool IsExplicit(long ring, out long id) => _explicitChanges.TryGetId(ring, _explicit, out id);
+
+    /// <summary>Deletes the explicit row of <paramref name="ring"/>; 1 when there was one.</summary>
+    private int RemoveExplicit(long ring)
+    {
+        if (!IsExplicit(ring, out var id))
+            return 0;
+        _deleteNodeById.Bind(1, id);
+        _deleteNodeById.Execute();
+        _explicitChanges.Removed(ring);
+        return 1;
+    }
+
+    /// <summary>Reads every explicit row's ring and id into the index; deletes rows of a repeated ring and those of <paramref name="forget"/>.</summary>
+    private RingIndex LoadExplicit(IEnumerable<long> forget)
+    {
+        long count;
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = "SELECT COUNT(*) FROM Nodes";
+            count = (long)command.ExecuteScalar()!;
+        }
+        var rings = new long[count];
+        var ids = new long[count];
+        var read = 0;
+        long maxId = 0;
+        using (var scan = new SqliteStatement(_connection, "SELECT Ring, Id FROM Nodes"))
+        {
+            while (read < count && scan.Read())
+            {
+                rings[read] = scan.Int64(0);
+                ids[read] = scan.Int64(1);
+                maxId = Math.Max(maxId, ids[read++]);
+            }
+            scan.Reset();
+        }
+        _nextId = maxId + 1;
+        var index = RingIndex.Load(rings, ids, read, out var repeated);
+        var gone = new List<long>();
+        foreach (var ring in forget)
+        {
+            if (index.TryGetId(ring, out var id))
+            {
+                repeated.Add(id);
+                gone.Add(ring);
+            }
+        }
+        if (repeated.Count > 0)
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var id in repeated)
+            {
+                _deleteNodeById.Bind(1, id);
+                _deleteNodeById.Execute();
+            }
+            transaction.Commit();
+            index.RemoveRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(gone));
+        }
+        return index;
     }
 
     /// <summary>Deletes tombstones older than the cutoff; returns how many.</summary>
@@ -235,7 +343,9 @@ internal sealed class StoreBatchApplier : IDisposable
         _expireTombstones.Transaction = null;
         _expireTombstones.Parameters[0].Value = cutoffMs;
         _expireTombstones.Parameters[1].Value = purgedCutoffMs;
-        return _expireTombstones.ExecuteNonQuery();
+        var expired = _expireTombstones.ExecuteNonQuery();
+        _tombstoneCount -= expired;
+        return expired;
     }
 
     /// <summary>
@@ -243,6 +353,8 @@ internal sealed class StoreBatchApplier : IDisposable
     /// </summary>
     private int Learn(PeerAddress address, int slot, SqliteTransaction transaction, long nowMs, long cutoffMs, long purgedCutoffMs)
     {
+        if (IsExplicit(address.RingPosition, out _))
+            return 0; // saved explicitly: outside the table
         if (Execute(_insertLearned, transaction, address.RingPosition, address.Value, nowMs, slot, cutoffMs, purgedCutoffMs) == 1)
             return 1;
         _isLearned.Transaction = transaction;
@@ -314,14 +426,10 @@ internal sealed class StoreBatchApplier : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _setAnchors, _insertLearned, _evictTerrible, _promote, _isNew, _isLearned, _triedHolder, _demote, _deleteLearned, _deleteNode, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
+        foreach (var command in new[] { _setAnchors, _insertLearned, _evictTerrible, _promote, _isNew, _isLearned, _triedHolder, _demote, _deleteLearned, _deleteStats, _insertTombstone, _touchTombstone, _upsertStats, _expireTombstones })
             command.Dispose();
-        foreach (var (insert, untomb, unlearn) in _saveChunks.Values)
-        {
-            insert.Dispose();
-            untomb.Dispose();
-            unlearn.Dispose();
-        }
+        foreach (var statement in _inserts.Values.Append(_untomb).Append(_unlearn).Append(_deleteNodeById))
+            statement.Dispose();
     }
 
     private void AddStat(PeerAddress address, StatField field, long amount, long nowMs)

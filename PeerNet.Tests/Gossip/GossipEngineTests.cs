@@ -20,6 +20,8 @@ public sealed class GossipEngineTests : IAsyncLifetime
         var time = new FakeTimeProvider();
         var a = await _net.AddAsync("tcp://a:1", o => { o.Purge = 1000; o.Interval = 0; o.Bootstrap = false; }, time);
         var engine = a.Get<GossipEngine>();
+        // A known address, so a purge round's sample has a row to read (an empty ring index answers without SQL).
+        await a.Store.SaveAsync([PeerNet.Addressing.PeerAddress.Parse("ws://known.example:1/peer")], TestContext.Current.CancellationToken);
         // Every purge round now fails: the database file is gone, so each read finds no tables.
         await a.Store.StopAsync(CancellationToken.None);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -419,6 +419,41 @@ public sealed class PeerStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task DatabaseWithTheRingIndex_IsUpgraded_ToTheIndexInMemory_KeepingItsAddressesAndIds()
+    {
+        // A database as the address-table release left it: Nodes with a unique SQL index on the ring position.
+        var file = _dir.File("peers.db");
+        var options = new DbContextOptionsBuilder<PeerStoreContext>().UseSqlite($"Data Source={file}").Options;
+        var saved = Many(300).ToList();
+        await using (var db = new PeerStoreContext(options))
+            await db.GetService<IMigrator>().MigrateAsync("20261201235355_AddressTable", TestContext.Current.CancellationToken);
+        using var store = StoreFile.Existing(file);
+        for (var i = 0; i < saved.Count; i++)
+            store.Execute($"INSERT INTO Nodes (Id, Ring, Address, AddedAt) VALUES ({i + 1}, {saved[i].RingPosition}, '{saved[i].Value}', 1)");
+        Assert.Equal(1, store.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'IX_Nodes_Ring'"));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using (var h = await StartAsync())
+        {
+            Assert.Equal(300, h.Store.Count);
+            Assert.Equal(saved.Select(a => a.Value).Order(), (await KnownAsync(h.Store)).Order());
+            Assert.Equal(0, await h.Store.SaveAsync(saved.Take(10), TestContext.Current.CancellationToken)); // still unique by ring position
+            Assert.Equal(1, await h.Store.SaveAsync([A("ws://new.example")], TestContext.Current.CancellationToken));
+            Assert.Equal(10, (await h.Store.SampleAsync(10, TestContext.Current.CancellationToken)).Distinct().Count());
+            Assert.Equal(1, await h.Store.RemoveAsync([saved[0]], TestContext.Current.CancellationToken));
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Assert.Equal(0, store.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'IX_Nodes_Ring'"));
+        Assert.Equal(301, store.Scalar($"SELECT Id FROM Nodes WHERE Address = 'ws://new.example'")); // one past the largest
+        Assert.Equal(300, store.Scalar("SELECT COUNT(DISTINCT Ring) FROM Nodes"));
+        await using var again = await StartAsync(); // and it opens again as it was left
+        Assert.Equal(300, again.Store.Count);
+        Assert.Null(await again.Store.GetStatsAsync(saved[0], TestContext.Current.CancellationToken));
+        Assert.NotNull(await again.Store.GetStatsAsync(saved[1], TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Stop_CalledConcurrently_CommitsOnceAndLeavesAnEmptyLog()
     {
         var h = await StartAsync();

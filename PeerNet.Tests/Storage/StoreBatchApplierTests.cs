@@ -66,6 +66,72 @@ public sealed class StoreBatchApplierTests : IDisposable
     }
 
     [Fact]
+    public void SaveRemoveAndSaveAgain_InOneBatch_LeaveTheLastWord_InTheTableAndTheIndex()
+    {
+        var (changed, delta, _) = Apply(Now,
+            StoreWrite.Save(As("a", "b")),
+            StoreWrite.Remove(As("a")),
+            StoreWrite.Save(As("a", "c")),
+            StoreWrite.Remove(As("b")));
+
+        Assert.Equal([2, 1, 2, 1], changed);
+        Assert.Equal(2, delta);
+        Assert.Equal([A("a").Value, A("c").Value], Nodes());
+        Assert.Equal(2, _applier.Explicit.Count);
+        Assert.False(_applier.Explicit.TryGetId(A("b").RingPosition, out _));
+
+        // Removed from before the batch, saved again within it: known afterwards, under its new row.
+        Apply(Now, StoreWrite.Remove(As("c")), StoreWrite.Save(As("c")));
+        Assert.True(_applier.Explicit.TryGetId(A("c").RingPosition, out var id));
+        Assert.Equal(id, _file.Scalar($"SELECT Id FROM Nodes WHERE Address = '{A("c").Value}'"));
+        Assert.Equal([0], Apply(Now, StoreWrite.Save(As("a", "c"))).Changed);
+    }
+
+    [Fact]
+    public void AFailedBatch_LeavesTheIndexAsCommitted_AndItsIdsFree()
+    {
+        Apply(Now, StoreWrite.Save(As("a")));
+        using (var lockout = _file.Open())
+        using (var command = lockout.CreateCommand())
+        {
+            // Another connection holds the write lock: the batch cannot commit and is rolled back.
+            command.CommandText = "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE;";
+            command.ExecuteNonQuery();
+            using var busy = _connection.CreateCommand();
+            busy.CommandText = "PRAGMA busy_timeout = 0;";
+            busy.ExecuteNonQuery();
+            Assert.ThrowsAny<Microsoft.Data.Sqlite.SqliteException>(() => Apply(Now, StoreWrite.Save(As("b", "c"))));
+        }
+
+        Assert.Equal(1, _applier.Explicit.Count);
+        Assert.False(_applier.Explicit.TryGetId(A("b").RingPosition, out _));
+        Assert.Equal([2], Apply(Now, StoreWrite.Save(As("b", "c"))).Changed); // new after all
+        Assert.Equal([A("a").Value, A("b").Value, A("c").Value], Nodes());
+        Assert.Equal(3, _file.Scalar("SELECT MAX(Id) FROM Nodes")); // the failed batch's ids were handed out again
+    }
+
+    [Fact]
+    public void Load_ReadsTheIndexFromTheTable_DroppingRepeatedRingsAndForgottenOnes()
+    {
+        Apply(Now, StoreWrite.Save(As("a", "b", "me")));
+        using (var connection = _file.Open())
+        using (var command = connection.CreateCommand())
+        {
+            // No unique constraint in SQL: a repeated ring (which the writer never writes) is dropped at load.
+            command.CommandText = $"INSERT INTO Nodes (Id, Ring, Address, AddedAt) VALUES (99, {A("a").RingPosition}, '{A("a").Value}', 1)";
+            command.ExecuteNonQuery();
+        }
+
+        using var again = new StoreBatchApplier(_connection, LearnWrites.Table, terribleFailures: 3, forget: [A("me").RingPosition]);
+
+        Assert.Equal(2, again.Explicit.Count);
+        Assert.Equal([A("a").Value, A("b").Value], Nodes());
+        Assert.Equal(1, _file.Scalar($"SELECT COUNT(*) FROM Nodes WHERE Address = '{A("a").Value}'"));
+        Assert.Equal([1], again.Apply([StoreWrite.Save(As("c"))], Now, Now - 1000, Now - 100).Changed);
+        Assert.Equal(100, _file.Scalar($"SELECT Id FROM Nodes WHERE Address = '{A("c").Value}'")); // one past the largest id
+    }
+
+    [Fact]
     public void Learn_SkipsATombstoneNewerThanTheCutoff_SaveLiftsIt()
     {
         Apply(Now, StoreWrite.Remove(As("a", "b")));

@@ -63,9 +63,6 @@ namespace PeerNet.Storage.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Ring")
-                        .IsUnique();
-
                     b.ToTable("Nodes", (string)null);
                 });
 
