@@ -28,7 +28,9 @@ internal static class SimulateBench
         var hop = TimeSpan.FromMilliseconds(args.Double("latency", 50));
         var settings = fanout > 0
             ? new DisseminationSettings { Rule = DisseminationRule.RandomFanout, Fanout = fanout, MaxHops = args.Int("max-hops", ProtocolLimits.OriginalMaxHops) }
-            : new DisseminationSettings { MaxHops = args.Int("max-hops", 64), InitialEager = args.Int("initial-eager", new DisseminationSettings().InitialEager) };
+            : new DisseminationSettings { MaxHops = args.Int("max-hops", 64), InitialEager = args.Int("initial-eager", new DisseminationSettings().InitialEager),
+                GraftTimeout = TimeSpan.FromMilliseconds(args.Double("graft-timeout", new DisseminationSettings().GraftTimeout.TotalMilliseconds)),
+                PruneBackoff = TimeSpan.FromSeconds(args.Double("prune-backoff", new DisseminationSettings().PruneBackoff.TotalSeconds)) };
 
         var clock = Stopwatch.StartNew();
         var topologyRandom = new RandomSource(seed);

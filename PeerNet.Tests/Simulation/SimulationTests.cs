@@ -5,7 +5,7 @@ using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Tests.Simulation;
 
-/// <summary>Whole networks of real routers in virtual time (50 ms per hop, the default 400 ms GRAFT timeout).</summary>
+/// <summary>Whole networks of real routers in virtual time (50 ms per hop, the default 800 ms GRAFT timeout).</summary>
 public class SimulationTests
 {
     private static readonly TimeSpan Hop = TimeSpan.FromMilliseconds(50);

@@ -287,7 +287,7 @@ public class PlumtreeRuleTests
         Assert.Empty(a.Sent.Concat(b.Sent));
 
         _clock.RunUntilIdle(maxEvents: 1);
-        Assert.Equal(TimeSpan.FromMilliseconds(400), _clock.Now);
+        Assert.Equal(new DisseminationSettings().GraftTimeout, _clock.Now);
         var asked = a.Controls.Any() ? a : b;
         var graft = Assert.Single(asked.Controls);
         Assert.Equal(request.Id, Assert.Single(graft.Graft));
