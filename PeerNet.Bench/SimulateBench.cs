@@ -8,10 +8,12 @@ using PeerNet.Protocol.Wire;
 namespace PeerNet.Bench;
 
 /// <summary>
-/// <c>simulate --nodes N --degree D --fail P --runs R [--fanout K] [--seed S]</c>: the real PlumtreeRouter over the
-/// in-memory simulator (no sockets). Each node dials D random others; a share P of nodes is dead (sends to them are
-/// lost, nobody knows); R announces from random live nodes, one after another, each to quiescence.
-/// <c>--fanout K</c> selects the original's rule (K random peers, hop limit 15); without it the Plumtree defaults.
+/// <c>simulate --nodes N --degree D --fail P --runs R [--fanout K] [--initial-eager E] [--seed S]</c>: the real
+/// PlumtreeRule over the in-memory simulator (no sockets). Each node dials D random others; a share P of nodes is dead
+/// (sends to them are lost, nobody knows); R announces from random live nodes, one after another, each to quiescence.
+/// <c>--fanout K</c> selects the original's rule (K random peers, hop limit 15); without it the Plumtree defaults
+/// (<c>--initial-eager E</c> changes how many links start eager). Frames are per live node per announce, the first
+/// announce included; the peak working set is the process's.
 /// </summary>
 internal static class SimulateBench
 {
@@ -26,7 +28,9 @@ internal static class SimulateBench
         var hop = TimeSpan.FromMilliseconds(args.Double("latency", 50));
         var settings = fanout > 0
             ? new DisseminationSettings { Rule = DisseminationRule.RandomFanout, Fanout = fanout, MaxHops = args.Int("max-hops", ProtocolLimits.OriginalMaxHops) }
-            : new DisseminationSettings { MaxHops = args.Int("max-hops", 64) };
+            : new DisseminationSettings { MaxHops = args.Int("max-hops", 64), InitialEager = args.Int("initial-eager", new DisseminationSettings().InitialEager),
+                GraftTimeout = TimeSpan.FromMilliseconds(args.Double("graft-timeout", new DisseminationSettings().GraftTimeout.TotalMilliseconds)),
+                PruneBackoff = TimeSpan.FromSeconds(args.Double("prune-backoff", new DisseminationSettings().PruneBackoff.TotalSeconds)) };
 
         var clock = Stopwatch.StartNew();
         var topologyRandom = new RandomSource(seed);
@@ -43,7 +47,12 @@ internal static class SimulateBench
 
         var worst = (Reached: 0, Reachable: 0, Coverage: double.MaxValue);
         var maxHops = -1;
-        long copies = 0, control = 0, steadyCopies = 0;
+        long steadyCopies = 0;
+        var frames = default(FrameCounts);
+        var first = default(FrameCounts);
+        var firstDuration = TimeSpan.Zero;
+        var durations = TimeSpan.Zero;
+        var built = clock.Elapsed;
         var announceId = new RandomSource(seed + 2);
         for (var run = 0; run < runs; run++)
         {
@@ -57,20 +66,42 @@ internal static class SimulateBench
                 Data = Google.Protobuf.ByteString.CopyFromUtf8($"announce {run}"),
             };
             var result = network.Broadcast(source, request);
+            // A run's frames and timers outlive many young collections (the event queue holds them) and would pile
+            // up in the old generation until its next full collection: the peak working set then measures the
+            // collector's schedule more than the network. One full collection per run keeps it the network's state
+            // plus one announce's garbage.
+            GC.Collect();
             var coverage = result.Reached / (double)reachable;
             if (coverage < worst.Coverage)
                 worst = (result.Reached, reachable, coverage);
             maxHops = Math.Max(maxHops, result.MaxHops);
-            copies += result.CopiesSent;
-            control += result.ControlFramesSent;
-            if (run > 0)
+            frames += result.Frames;
+            durations += result.Duration;
+            if (run == 0)
+                (first, firstDuration) = (result.Frames, result.Duration);
+            else
                 steadyCopies += result.CopiesSent;
             Console.Error.WriteLine($"simulate: run {run + 1}/{runs}: {result.Reached}/{reachable} reached, max hops {result.MaxHops}, " +
-                                    $"{result.CopiesSent / (double)live.Length:0.00} copies and {result.ControlFramesSent / (double)live.Length:0.00} control frames per node, " +
-                                    $"{result.Duration.TotalSeconds:0.0} s virtual, {clock.Elapsed.TotalSeconds:0.0} s wall");
+                                    $"{result.CopiesSent / (double)live.Length:0.00} copies ({result.Frames.GraftAnswers / (double)live.Length:0.000} for GRAFTs) and " +
+                                    $"{result.ControlFramesSent / (double)live.Length:0.00} control frames per node ({result.Frames.Prunes / (double)live.Length:0.000} PRUNEs), " +
+                                    $"{result.Duration.TotalSeconds:0.0} s virtual, {clock.Elapsed.TotalSeconds:0.0} s wall, working set {Environment.WorkingSet / 1048576} MB");
         }
 
         var perAnnounce = (double)live.Length * runs;
+        double PerNode(long count, double announces = 1) => Math.Round(count / (live.Length * announces), 3);
+        object Kinds(FrameCounts f, double announces) => new
+        {
+            copies = PerNode(f.Copies, announces),
+            graftAnswers = PerNode(f.GraftAnswers, announces),
+            ihave = PerNode(f.IhaveFrames, announces),
+            ihaveIds = PerNode(f.IhaveIds, announces),
+            graft = PerNode(f.Grafts, announces),
+            lastResortGraft = PerNode(f.LastResortGrafts, announces),
+            prune = PerNode(f.Prunes, announces),
+            nack = PerNode(f.Nacks, announces),
+            all = PerNode(f.All, announces),
+        };
+        using var self = Process.GetCurrentProcess();
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             bench = "simulate",
@@ -80,16 +111,27 @@ internal static class SimulateBench
             reached = worst.Reached,
             coverage = Math.Round(worst.Coverage, 4),
             maxHops,
-            copiesPerNode = Math.Round(copies / perAnnounce, 3),
-            messagesPerNode = Math.Round((copies + control) / perAnnounce, 3),
+            copiesPerNode = Math.Round(frames.Copies / perAnnounce, 3),
+            messagesPerNode = Math.Round(frames.All / perAnnounce, 3),
             ms = clock.ElapsedMilliseconds,
+            buildMs = (long)built.TotalMilliseconds,
+            peakWorkingSetMb = self.PeakWorkingSet64 / 1048576,
+            liveHeapMb = GC.GetTotalMemory(forceFullCollection: true) / 1048576, // what the network holds after the runs
+            initialEager = settings.Rule == DisseminationRule.Tree ? settings.InitialEager : 0,
             rule = settings.Rule.ToString(),
             degree,
             fail,
             runs,
             steadyCopiesPerNode = runs > 1 ? Math.Round(steadyCopies / ((double)live.Length * (runs - 1)), 3) : 0,
-            controlPerNode = Math.Round(control / perAnnounce, 3),
+            controlPerNode = Math.Round(frames.Control / perAnnounce, 3),
+            frames = Kinds(frames, runs),
+            firstAnnounce = Kinds(first, 1),
+            firstAnnounceSeconds = Math.Round(firstDuration.TotalSeconds, 2),
+            meanAnnounceSeconds = Math.Round(durations.TotalSeconds / runs, 2),
         }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        // --hold S: keep the network S seconds for a heap dump (dotnet-gcdump collect -p PID).
+        Thread.Sleep(TimeSpan.FromSeconds(args.Double("hold", 0)));
+        GC.KeepAlive(network); // the live heap above is the network's
         return 0;
     }
 

@@ -54,10 +54,10 @@ public sealed class PeerNetOptions
 
     /// <summary>
     /// Milliseconds a node waits after hearing of an announce it lacks (an IHAVE) before it asks for it (a GRAFT);
-    /// about 8 one-hop latencies. Default 400.
+    /// about 16 one-hop latencies. Default 800.
     /// </summary>
     [Range(10, 60_000)]
-    public int GraftTimeout { get; set; } = 400;
+    public int GraftTimeout { get; set; } = 800;
 
     /// <summary>
     /// Milliseconds IHAVEs wait (jittered up to twice that) before they go out, gathered per peer into one frame.

@@ -8,4 +8,8 @@ namespace PeerNet.Simulation;
 /// <param name="CopiesSent">Full announce frames sent (sends to dead peers and GRAFT answers included).</param>
 /// <param name="ControlFramesSent">Control frames sent.</param>
 /// <param name="Duration">Virtual time from publish to the last event.</param>
-public readonly record struct BroadcastResult(int Reached, int Duplicated, int MaxHops, long CopiesSent, long ControlFramesSent, TimeSpan Duration);
+public readonly record struct BroadcastResult(int Reached, int Duplicated, int MaxHops, long CopiesSent, long ControlFramesSent, TimeSpan Duration)
+{
+    /// <summary>The frames sent, by kind.</summary>
+    public FrameCounts Frames { get; init; }
+}

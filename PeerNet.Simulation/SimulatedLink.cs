@@ -3,20 +3,14 @@ using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Simulation;
 
-/// <summary>One end of a simulated link: how <see cref="Owner"/>'s router sees <see cref="Peer"/>.</summary>
+/// <summary>One end of a simulated link: how <see cref="Node"/>'s router sees <see cref="Peer"/>.</summary>
+/// <remarks>Two references and the rule's state: a million-node network holds ten million of these.</remarks>
 public sealed class SimulatedLink : GossipLink
 {
-    private readonly SimulatedNetwork _network;
-
-    internal SimulatedLink(SimulatedNetwork network, SimulatedNode owner, SimulatedNode peer)
-    {
-        _network = network;
-        Owner = owner;
-        Peer = peer;
-    }
+    internal SimulatedLink(SimulatedNode peer) => Peer = peer;
 
     /// <summary>The node whose router holds this link.</summary>
-    public SimulatedNode Owner { get; }
+    public SimulatedNode Node => Reverse.Peer;
 
     /// <summary>The node at the other end.</summary>
     public SimulatedNode Peer { get; }
@@ -30,9 +24,9 @@ public sealed class SimulatedLink : GossipLink
     /// <summary>Always accepted: a send to a dead peer is lost on the way, and the sender never learns.</summary>
     public override bool TrySend(Message message, bool own)
     {
-        _network.Carry(this, message);
+        Peer.Network.Carry(this, message);
         return true;
     }
 
-    internal void Receive(Message message) => _network.Arrive(this, message);
+    internal void Receive(Message message) => Peer.Network.Arrive(this, message);
 }

@@ -12,6 +12,8 @@ public sealed class SimulatedNetwork
 {
     private readonly List<SimulatedNode> _nodes = new();
     private readonly RandomSource _random;
+    private readonly SharedFrames _frames = new(); // one forwarded frame per hop count, not one per node
+    private FrameCounts _sent;
     private int[] _receipts = [];
     private long _maxHops = -1;
 
@@ -33,10 +35,13 @@ public sealed class SimulatedNetwork
     public IReadOnlyList<SimulatedNode> Nodes => _nodes;
 
     /// <summary>Full announce frames sent by every node (sends to dead peers included).</summary>
-    public long CopiesSent { get; private set; }
+    public long CopiesSent => _sent.Copies;
 
     /// <summary>Control frames sent by every node.</summary>
-    public long ControlFramesSent { get; private set; }
+    public long ControlFramesSent => _sent.Control;
+
+    /// <summary>Frames sent by every node, by kind; <see cref="FrameCounts.GraftAnswers"/> as of the last broadcast.</summary>
+    public FrameCounts Sent => _sent;
 
     /// <summary>Frames lost because the receiver is dead.</summary>
     public long Lost { get; private set; }
@@ -54,8 +59,8 @@ public sealed class SimulatedNetwork
     public SimulatedNode AddNode(DisseminationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var router = IDisseminationRule.Create(settings, Scheduler, _random);
-        var node = new SimulatedNode(_nodes.Count, router, settings.MaxHops, isOriginal: false);
+        var router = IDisseminationRule.Create(settings, Scheduler, _random, _frames);
+        var node = new SimulatedNode(this, _nodes.Count, router, settings.MaxHops, isOriginal: false);
         _nodes.Add(node);
         return node;
     }
@@ -69,7 +74,7 @@ public sealed class SimulatedNetwork
             Fanout = 3,
             MaxHops = ProtocolLimits.OriginalMaxHops,
         };
-        var node = new SimulatedNode(_nodes.Count, IDisseminationRule.Create(settings, Scheduler, _random), settings.MaxHops, isOriginal: true);
+        var node = new SimulatedNode(this, _nodes.Count, IDisseminationRule.Create(settings, Scheduler, _random, _frames), settings.MaxHops, isOriginal: true);
         _nodes.Add(node);
         return node;
     }
@@ -81,8 +86,8 @@ public sealed class SimulatedNetwork
             return false;
         var left = _nodes[a];
         var right = _nodes[b];
-        var forward = new SimulatedLink(this, left, right);
-        var backward = new SimulatedLink(this, right, left) { Reverse = forward };
+        var forward = new SimulatedLink(right);
+        var backward = new SimulatedLink(left) { Reverse = forward };
         forward.Reverse = backward;
         left.Links.Add(forward);
         right.Links.Add(backward);
@@ -155,8 +160,8 @@ public sealed class SimulatedNetwork
         else
             Array.Clear(_receipts);
         _maxHops = -1;
-        var copies = CopiesSent;
-        var control = ControlFramesSent;
+        _frames.Clear();
+        var before = _sent;
         var started = Scheduler.Now;
 
         _receipts[source] = 1;
@@ -169,7 +174,17 @@ public sealed class SimulatedNetwork
             if (count > 0) reached++;
             if (count > 1) duplicated++;
         }
-        return new BroadcastResult(reached, duplicated, (int)_maxHops, CopiesSent - copies, ControlFramesSent - control, Scheduler.Now - started);
+        _sent = _sent with { GraftAnswers = GraftsServed() };
+        var frames = _sent - before;
+        return new BroadcastResult(reached, duplicated, (int)_maxHops, frames.Copies, frames.Control, Scheduler.Now - started) { Frames = frames };
+    }
+
+    private long GraftsServed()
+    {
+        long served = 0;
+        foreach (var node in _nodes)
+            served += node.Router.Counters.GraftsServed;
+        return served;
     }
 
     /// <summary>How many times the router of <paramref name="node"/> accepted a request as new in the last broadcast.</summary>
@@ -177,16 +192,9 @@ public sealed class SimulatedNetwork
 
     internal void Carry(SimulatedLink link, Message message)
     {
-        if (message.KindCase == Message.KindOneofCase.Request)
-        {
-            CopiesSent++;
-        }
-        else
-        {
-            ControlFramesSent++;
-            if (link.Peer.IsOriginal)
-                ControlFramesToOriginals++;
-        }
+        _sent = FrameCounts.Add(_sent, message);
+        if (message.KindCase != Message.KindOneofCase.Request && link.Peer.IsOriginal)
+            ControlFramesToOriginals++;
         if (!link.Peer.IsAlive)
         {
             Lost++;
@@ -197,7 +205,7 @@ public sealed class SimulatedNetwork
 
     internal void Arrive(SimulatedLink link, Message message)
     {
-        var node = link.Owner;
+        var node = link.Node;
         switch (message.KindCase)
         {
             case Message.KindOneofCase.Request:

@@ -4,13 +4,17 @@ namespace PeerNet.Simulation;
 /// <summary>One simulated node: its router, its links and whether it is alive.</summary>
 public sealed class SimulatedNode
 {
-    internal SimulatedNode(int index, IDisseminationRule router, int maxHops, bool isOriginal)
+    internal SimulatedNode(SimulatedNetwork network, int index, IDisseminationRule router, int maxHops, bool isOriginal)
     {
+        Network = network;
         Index = index;
         Router = router;
         MaxHops = maxHops;
         IsOriginal = isOriginal;
     }
+
+    /// <summary>The network the node is in.</summary>
+    public SimulatedNetwork Network { get; }
 
     /// <summary>Position in the network.</summary>
     public int Index { get; }

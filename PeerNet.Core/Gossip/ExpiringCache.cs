@@ -11,14 +11,18 @@ namespace PeerNet.Gossip;
 /// holds no reference to a session). Once the cache is full, an owner holding its share or more evicts its own
 /// oldest entry; any other insert evicts the oldest entry of an owner over its share if there is one, else the
 /// cache's oldest. So one peer's flood cannot push out other peers' entries (threat H6). All of it stays O(1) per
-/// call (amortised; at most Capacity / OwnerShare owners can be over their share at once).
+/// call (amortised; at most Capacity / OwnerShare owners can be over their share at once). Until the cache first
+/// fills, nothing can be evicted, so the per-owner logs are made only then, from the entries in order: a cache that
+/// never fills (a simulated node's, holding a few ids) carries none.
+/// <para><paramref name="presize"/> is how many entries room is made for at once (at most the capacity): a node's
+/// busy caches skip the early resizes; a rule in a simulation of a million nodes, holding a few ids, passes 0.</para>
 /// </remarks>
-internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) where TKey : notnull
+internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl, int presize = 1024) where TKey : notnull
 {
-    private readonly Dictionary<TKey, (TValue Value, long Stamp, int Owner)> _entries = new(Math.Min(capacity, 1024));
+    private readonly Dictionary<TKey, (TValue Value, long Stamp, int Owner)> _entries = new(Math.Clamp(presize, 0, capacity));
     private readonly Queue<(TKey Key, long Stamp, TimeSpan Expires)> _order = new();
-    private readonly Dictionary<int, OwnerLog> _owners = new();
-    private readonly List<int> _heavy = new(); // owners that reached their share (some may have fallen back under it)
+    private Dictionary<int, OwnerLog>? _owners; // made when the cache first fills
+    private List<int>? _heavy; // owners that reached their share (some may have fallen back under it)
     private long _stamp;
 
     public int Count => _entries.Count;
@@ -38,7 +42,17 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
     public int OwnerShare { get; init; }
 
     /// <summary>Entries held by <paramref name="owner"/> (0 when it has none, or owners are off).</summary>
-    public int CountOf(int owner) => owner != 0 && _owners.TryGetValue(owner, out var log) ? log.Count : 0;
+    public int CountOf(int owner)
+    {
+        if (owner == 0 || OwnerShare <= 0)
+            return 0;
+        if (_owners is not null)
+            return _owners.TryGetValue(owner, out var log) ? log.Count : 0;
+        var count = 0; // not full yet: a walk (diagnostics only)
+        foreach (var entry in _entries.Values)
+            count += entry.Owner == owner ? 1 : 0;
+        return count;
+    }
 
     public bool Contains(TKey key, TimeSpan now)
     {
@@ -75,6 +89,8 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
             Release(old.Owner);
         else if (_entries.Count >= Capacity)
         {
+            if (OwnerShare > 0 && _owners is null)
+                TrackOwners();
             if (!RemoveOldestOf(owner) && !RemoveOldestOfHeavy())
                 RemoveOldest();
             Evictions++;
@@ -83,7 +99,7 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
         var stamp = ++_stamp;
         _entries[key] = (value, stamp, owner);
         _order.Enqueue((key, stamp, now + ttl));
-        if (owner != 0)
+        if (owner != 0 && _owners is not null)
             Claim(owner, key, stamp);
         // Renewals leave stale queue entries behind; compact before they outgrow the map.
         if (_order.Count > 2 * Capacity)
@@ -118,7 +134,7 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
     /// <summary>An owner at or over its share makes room from its own entries; false when it is under it.</summary>
     private bool RemoveOldestOf(int owner)
     {
-        if (owner == 0 || !_owners.TryGetValue(owner, out var log) || log.Count < OwnerShare)
+        if (owner == 0 || _owners is null || !_owners.TryGetValue(owner, out var log) || log.Count < OwnerShare)
             return false;
         while (log.Order.TryDequeue(out var head))
         {
@@ -138,6 +154,8 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
     /// <summary>Makes room from an owner over its share, if any is (dropping the ones that fell back under it).</summary>
     private bool RemoveOldestOfHeavy()
     {
+        if (_heavy is null)
+            return false;
         for (var i = _heavy.Count - 1; i >= 0; i--)
         {
             if (RemoveOldestOf(_heavy[i]))
@@ -153,11 +171,23 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
         Release(owner);
     }
 
+    /// <summary>Makes the owners' logs from the live entries, oldest first: the cache is full for the first time.</summary>
+    private void TrackOwners()
+    {
+        _owners = new Dictionary<int, OwnerLog>();
+        foreach (var item in _order)
+        {
+            if (_entries.TryGetValue(item.Key, out var entry) && entry.Stamp == item.Stamp && entry.Owner != 0)
+                Claim(entry.Owner, item.Key, item.Stamp);
+        }
+    }
+
     private void Claim(int owner, TKey key, long stamp)
     {
-        if (!_owners.TryGetValue(owner, out var log))
-            _owners[owner] = log = new OwnerLog();
-        if (++log.Count == OwnerShare && !_heavy.Contains(owner))
+        var owners = _owners ??= new Dictionary<int, OwnerLog>();
+        if (!owners.TryGetValue(owner, out var log))
+            owners[owner] = log = new OwnerLog();
+        if (++log.Count == OwnerShare && !(_heavy ??= new List<int>()).Contains(owner))
             _heavy.Add(owner);
         log.Order.Enqueue((key, stamp));
         // Entries that left by age or by the cache-wide order stay in the owner's queue; compact before they pile up.
@@ -175,7 +205,7 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl) wh
 
     private void Release(int owner)
     {
-        if (owner == 0 || !_owners.TryGetValue(owner, out var log))
+        if (owner == 0 || _owners is null || !_owners.TryGetValue(owner, out var log))
             return;
         if (--log.Count == 0)
             _owners.Remove(owner); // an owner with nothing left costs nothing (sessions come and go)

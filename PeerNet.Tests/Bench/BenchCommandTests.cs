@@ -35,10 +35,21 @@ public sealed class BenchCommandTests
         Assert.Equal(figures.GetProperty("reachable").GetInt32(), figures.GetProperty("reached").GetInt32());
         Assert.Equal(1.0, figures.GetProperty("coverage").GetDouble());
         Assert.InRange(figures.GetProperty("maxHops").GetInt32(), 1, 64);
-        // The mean includes the first announce, which floods while the tree forms (and links to dead nodes are found).
-        Assert.InRange(figures.GetProperty("copiesPerNode").GetDouble(), 1.0, 2.0);
-        Assert.InRange(figures.GetProperty("steadyCopiesPerNode").GetDouble(), 1.0, figures.GetProperty("copiesPerNode").GetDouble());
-        Assert.True(figures.GetProperty("messagesPerNode").GetDouble() >= figures.GetProperty("copiesPerNode").GetDouble());
+        // The mean includes the first announce, which builds the tree over InitialEager links (and finds the links
+        // to dead nodes); per live node, and a live node cut off by dead ones gets nothing, so later ones may cost
+        // a little under one copy.
+        var copies = figures.GetProperty("copiesPerNode").GetDouble();
+        Assert.InRange(copies, 1.0, 1.3);
+        Assert.InRange(figures.GetProperty("steadyCopiesPerNode").GetDouble(), 0.95, copies);
+        Assert.True(figures.GetProperty("messagesPerNode").GetDouble() >= copies);
+        // Every frame kind, for all runs and for the first announce.
+        var frames = figures.GetProperty("frames");
+        Assert.Equal(copies, frames.GetProperty("copies").GetDouble());
+        Assert.True(frames.GetProperty("ihave").GetDouble() > 0 && frames.GetProperty("prune").GetDouble() > 0);
+        foreach (var kind in new[] { "graftAnswers", "ihaveIds", "graft", "lastResortGraft", "nack", "all" })
+            Assert.True(frames.TryGetProperty(kind, out _), kind);
+        Assert.InRange(figures.GetProperty("firstAnnounce").GetProperty("copies").GetDouble(), copies, 5.0);
+        Assert.True(figures.GetProperty("peakWorkingSetMb").GetInt64() > 0);
         Assert.True(figures.TryGetProperty("ms", out _));
     }
 

@@ -48,7 +48,7 @@ public sealed class PeerNetOptionsTests : IDisposable
         Assert.Equal(16, o.Fanout);
         Assert.Equal(64, o.MaxHops);
         Assert.Equal(PeerNet.Gossip.Dissemination.DisseminationRule.Tree, o.Dissemination);
-        Assert.Equal(400, o.GraftTimeout);
+        Assert.Equal(800, o.GraftTimeout);
         Assert.Equal(50, o.IhaveDelay);
         Assert.False(o.Debug);
         Assert.Empty(o.Seeds);

@@ -161,6 +161,37 @@ public sealed class ExpiringCacheTests
     }
 
     [Fact]
+    public void OwnerShares_CountedBeforeTheCacheFills_HoldOnceItIsFull()
+    {
+        // Until it first fills the cache keeps no per-owner logs (nothing can be evicted yet); they are made then,
+        // from the entries in order, renewals included.
+        var cache = new ExpiringCache<string, int>(6, Ttl, presize: 0) { OwnerShare = 2 };
+        cache.Set("a", 0, Now, owner: 1);
+        cache.Set("a", 0, Now, owner: 2); // renewed: now owner 2's
+        cache.Set("old", 0, Now, owner: 1);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        cache.Set("b", 0, Now, owner: 4);
+        cache.Set("f1", 0, Now, owner: 3);
+        cache.Set("f2", 0, Now, owner: 3);
+        cache.Set("f3", 0, Now, owner: 3);
+        Assert.Equal(1, cache.CountOf(1));
+        Assert.Equal(1, cache.CountOf(2));
+        Assert.Equal(3, cache.CountOf(3));
+
+        cache.Set("f4", 0, Now, owner: 3); // full: owner 3 is over its share and evicts its own oldest
+        Assert.Equal(["a", "old", "b", "f2", "f3", "f4"], Present(cache, Now, "a", "old", "b", "f1", "f2", "f3", "f4"));
+        cache.Set("c", 0, Now, owner: 5); // under its share: the over-share owner's oldest goes, not the cache's
+        Assert.Equal(["a", "old", "b", "f3", "f4", "c"], Present(cache, Now, "a", "old", "b", "f2", "f3", "f4", "c"));
+        Assert.Equal(2, cache.CountOf(3));
+
+        _time.Advance(Ttl - TimeSpan.FromSeconds(1)); // "a" and "old" age out and release their owners
+        Assert.Empty(Present(cache, Now, "a", "old"));
+        Assert.Equal(0, cache.CountOf(1));
+        Assert.Equal(0, cache.CountOf(2));
+        Assert.Equal(2, cache.CountOf(3));
+    }
+
+    [Fact]
     public void WithoutOwnerShares_OwnersAreIgnored_AndTheOldestGoes()
     {
         var cache = new ExpiringCache<string, int>(2, Ttl);

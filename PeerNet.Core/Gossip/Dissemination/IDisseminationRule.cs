@@ -45,11 +45,15 @@ public interface IDisseminationRule
     void OnControl(GossipLink from, Control control);
 
     /// <summary>The rule <paramref name="settings"/> name.</summary>
-    static IDisseminationRule Create(DisseminationSettings settings, IGossipScheduler scheduler, RandomSource random)
+    static IDisseminationRule Create(DisseminationSettings settings, IGossipScheduler scheduler, RandomSource random) =>
+        Create(settings, scheduler, random, frames: null);
+
+    /// <summary>The rule <paramref name="settings"/> name, forwarding the frames of <paramref name="frames"/> (a simulation's).</summary>
+    internal static IDisseminationRule Create(DisseminationSettings settings, IGossipScheduler scheduler, RandomSource random, SharedFrames? frames)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return settings.Rule == DisseminationRule.Tree
-            ? new PlumtreeRule(settings, scheduler, random)
-            : new RandomFanoutRule(settings, scheduler, random);
+            ? new PlumtreeRule(settings, scheduler, random, frames)
+            : new RandomFanoutRule(settings, scheduler, random, frames);
     }
 }

@@ -36,7 +36,14 @@ internal sealed class LinkState(GossipLink link)
     /// <summary>When the first push to a never-heard peer went out; <see cref="TimeSpan.MinValue"/> for none.</summary>
     public TimeSpan UnansweredSince { get; set; } = TimeSpan.MinValue;
 
-    /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
+    // Lists of queued ids are lent from a per-thread pool while a peer has IHAVEs queued and go back when they are
+    // sent: a peer holds none between flushes, and the million rules of a simulation, on one thread, share a few.
+    [ThreadStatic]
+    private static Stack<List<Google.Protobuf.ByteString>>? t_idLists;
+
+    private const int PooledIdLists = 256;
+
+    /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>); null when none.</summary>
     public List<Google.Protobuf.ByteString>? PendingIhaves { get; private set; }
 
     /// <summary>Encoded size of <see cref="PendingIhaves"/> in an IHAVE frame.</summary>
@@ -45,7 +52,7 @@ internal sealed class LinkState(GossipLink link)
     /// <summary>Adds <paramref name="id"/> to the next IHAVE frame; true when that frame is full (by ids or bytes).</summary>
     public bool AddPendingIhave(Google.Protobuf.ByteString id)
     {
-        (PendingIhaves ??= new()).Add(id);
+        (PendingIhaves ??= t_idLists is { Count: > 0 } pool ? pool.Pop() : new()).Add(id);
         PendingIhaveBytes += ControlFrames.IhaveIdBytes(id);
         return PendingIhaves.Count >= ControlFrameValidator.MaxIdsPerList || PendingIhaveBytes >= ControlFrames.MaxIhaveFrameBytes;
     }
@@ -57,10 +64,17 @@ internal sealed class LinkState(GossipLink link)
             PendingIhaveBytes -= ControlFrames.IhaveIdBytes(id);
     }
 
-    /// <summary>Empties the next IHAVE frame (sent, or the link went).</summary>
+    /// <summary>Empties the next IHAVE frame (sent, or the link went) and hands its list back to the pool.</summary>
     public void ClearPendingIhaves()
     {
-        PendingIhaves?.Clear();
+        if (PendingIhaves is { } list)
+        {
+            list.Clear();
+            var pool = t_idLists ??= new();
+            if (pool.Count < PooledIdLists)
+                pool.Push(list);
+            PendingIhaves = null;
+        }
         PendingIhaveBytes = 0;
     }
 

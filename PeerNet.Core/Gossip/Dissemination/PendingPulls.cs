@@ -11,8 +11,9 @@ namespace PeerNet.Gossip.Dissemination;
 internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound = null)
 {
     private readonly int _share = Math.Max(1, capacity / PeerNetLimits.PeerCacheShareDivisor);
-    private readonly Dictionary<int, Chain> _owners = new();
-    private readonly List<int> _heavy = new(); // owners that reached their share (some may have fallen back under it)
+    // Made at the first owned pull: most simulated nodes never pull.
+    private Dictionary<int, Chain>? _owners;
+    private List<int>? _heavy; // owners that reached their share (some may have fallen back under it)
 
     // Keyed by the seeded id hash like every id cache: ByteString's own hash is unseeded, so chosen ids could collide.
     private readonly Dictionary<UInt128, PendingPull> _byId = new();
@@ -37,7 +38,7 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
     public PendingPull GetOrAdd(ByteString id, TimeSpan now, out bool created) => GetOrAdd(id, now, owner: 0, out created);
 
     /// <summary>Pulls opened by <paramref name="owner"/> and still pending.</summary>
-    public int CountOf(int owner) => _owners.TryGetValue(owner, out var chain) ? chain.Count : 0;
+    public int CountOf(int owner) => _owners is not null && _owners.TryGetValue(owner, out var chain) ? chain.Count : 0;
 
     /// <summary>The pull for <paramref name="id"/>, made on behalf of <paramref name="owner"/> (0: nobody) when missing.</summary>
     public PendingPull GetOrAdd(ByteString id, TimeSpan now, int owner, out bool created)
@@ -87,7 +88,7 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
         if (pull.Older is null) _oldest = pull.Newer; else pull.Older.Newer = pull.Newer;
         if (pull.Newer is null) _newest = pull.Older; else pull.Newer.Older = pull.Older;
         pull.Older = pull.Newer = null;
-        if (pull.Owner != 0 && _owners.TryGetValue(pull.Owner, out var chain))
+        if (pull.Owner != 0 && _owners is not null && _owners.TryGetValue(pull.Owner, out var chain))
         {
             if (pull.OwnerOlder is null) chain.Oldest = pull.OwnerNewer; else pull.OwnerOlder.OwnerNewer = pull.OwnerNewer;
             if (pull.OwnerNewer is null) chain.Newest = pull.OwnerOlder; else pull.OwnerNewer.OwnerOlder = pull.OwnerOlder;
@@ -99,24 +100,27 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
 
     private void Claim(PendingPull pull)
     {
-        if (!_owners.TryGetValue(pull.Owner, out var chain))
-            _owners[pull.Owner] = chain = new Chain();
+        var owners = _owners ??= new Dictionary<int, Chain>();
+        if (!owners.TryGetValue(pull.Owner, out var chain))
+            owners[pull.Owner] = chain = new Chain();
         pull.OwnerOlder = chain.Newest;
         if (chain.Newest is null)
             chain.Oldest = pull;
         else
             chain.Newest.OwnerNewer = pull;
         chain.Newest = pull;
-        if (++chain.Count == _share && !_heavy.Contains(pull.Owner))
+        if (++chain.Count == _share && !(_heavy ??= new List<int>()).Contains(pull.Owner))
             _heavy.Add(pull.Owner);
     }
 
     /// <summary>The oldest pull of an owner at or over its share; null when it is under it.</summary>
     private PendingPull? OldestOf(int owner) =>
-        owner != 0 && _owners.TryGetValue(owner, out var chain) && chain.Count >= _share ? chain.Oldest : null;
+        owner != 0 && _owners is not null && _owners.TryGetValue(owner, out var chain) && chain.Count >= _share ? chain.Oldest : null;
 
     private PendingPull? OldestOfHeavy()
     {
+        if (_heavy is null)
+            return null;
         for (var i = _heavy.Count - 1; i >= 0; i--)
         {
             if (OldestOf(_heavy[i]) is { } pull)

@@ -23,7 +23,7 @@ public sealed partial class PlumtreeRule
             _ihaveFlushArmed = true;
             // Jittered (1 to 2 delays): of two neighbours that both got the id, the one that flushes first usually
             // reaches the other before its own flush, which then leaves the id out.
-            _scheduler.Schedule(_settings.IhaveDelay * (1 + _random.NextDouble()), FlushIhaves);
+            _scheduler.Schedule(_settings.IhaveDelay * (1 + _random.NextDouble()), _flushIhaves);
         }
     }
 
@@ -41,9 +41,7 @@ public sealed partial class PlumtreeRule
 
     private void FlushIhaves(LinkState peer)
     {
-        if (peer.PendingIhaves is not { Count: > 0 } pending)
-            return;
-        if (peer.Attached)
+        if (peer.PendingIhaves is { Count: > 0 } pending && peer.Attached)
         {
             SendControl(peer, ControlFrames.Ihave(pending));
             Counters.IhaveSent += pending.Count;

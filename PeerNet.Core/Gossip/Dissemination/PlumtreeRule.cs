@@ -19,26 +19,36 @@ public sealed partial class PlumtreeRule : IDisseminationRule
     private readonly ExpiringCache<UInt128, bool> _seen;
     private readonly ExpiringCache<UInt128, CachedPayload> _payloads;
     private readonly PendingPulls _pulls;
+    private readonly SharedFrames? _frames;
     private readonly List<LinkState> _ihaveQueue = new();
+    private readonly Action _flushIhaves; // one delegate, not one per flush
     private bool _ihaveFlushArmed;
     private int _eagerControlLinks;
     private int _stamp;
 
     /// <summary>A rule with no links yet.</summary>
     public PlumtreeRule(DisseminationSettings settings, IGossipScheduler scheduler, RandomSource random)
+        : this(settings, scheduler, random, frames: null)
     {
+    }
+
+    /// <summary>A rule with no links yet that takes its forwarded frames from <paramref name="frames"/> (a simulation's).</summary>
+    internal PlumtreeRule(DisseminationSettings settings, IGossipScheduler scheduler, RandomSource random, SharedFrames? frames)
+    {
+        _frames = frames;
+        _flushIhaves = FlushIhaves;
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         _settings = settings;
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _random = random ?? throw new ArgumentNullException(nameof(random));
         // Each peer has a share of the id caches: one peer's flood evicts its own entries, not the others' (H6).
-        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl)
+        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl, presize: 0)
         {
             Bound = settings.Limits?.SeenIds,
             OwnerShare = Math.Max(1, settings.SeenCapacity / PeerNetLimits.PeerCacheShareDivisor),
         };
-        _payloads = new ExpiringCache<UInt128, CachedPayload>(settings.PayloadCapacity, settings.PayloadTtl)
+        _payloads = new ExpiringCache<UInt128, CachedPayload>(settings.PayloadCapacity, settings.PayloadTtl, presize: 0)
         {
             Bound = settings.Limits?.Payloads,
             OwnerShare = Math.Max(1, settings.PayloadCapacity / PeerNetLimits.PeerCacheShareDivisor),
@@ -67,11 +77,19 @@ public sealed partial class PlumtreeRule : IDisseminationRule
     /// <summary>True when <paramref name="link"/> gets full copies (always for an original peer).</summary>
     public bool IsEager(GossipLink link) => link.Dissemination is { } peer && (peer.IsEager || !peer.TakesControl);
 
-    /// <summary>A new handshaken peer. It starts eager: the first announce floods, and duplicates prune the extra links.</summary>
+    /// <summary>
+    /// A new handshaken peer: eager while this node has fewer than <see cref="DisseminationSettings.InitialEager"/>
+    /// eager links to PeerNet peers, else lazy (a first copy over it or its GRAFT makes it eager). Original peers are
+    /// always eager.
+    /// </summary>
     public void AddLink(GossipLink link)
     {
-        if (_peers.Add(link) is { TakesControl: true })
+        if (_peers.Add(link) is not { TakesControl: true } peer)
+            return;
+        if (_eagerControlLinks < Math.Min(_settings.InitialEager, _settings.Fanout))
             _eagerControlLinks++;
+        else
+            peer.IsEager = false;
     }
 
     /// <summary>A peer that went away: out of the eager and lazy sets and every announcer list.</summary>
@@ -175,7 +193,8 @@ public sealed partial class PlumtreeRule : IDisseminationRule
             return true;
         }
 
-        PushTree(id, key, new Message { Request = Forwarded.Of(request) }, peer, pull, now, own: false);
+        var frame = _frames?.Forward(key, request) ?? new Message { Request = Forwarded.Of(request) };
+        PushTree(id, key, frame, peer, pull, now, own: false);
         return true;
     }
 

@@ -15,17 +15,25 @@ public sealed class RandomFanoutRule : IDisseminationRule
     private readonly LinkSet _links = new();
     private readonly List<LinkState> _candidates = new();
     private readonly ExpiringCache<UInt128, bool> _seen;
+    private readonly SharedFrames? _frames;
 
     /// <summary>A rule with no links yet.</summary>
     public RandomFanoutRule(DisseminationSettings settings, IGossipScheduler scheduler, RandomSource random)
+        : this(settings, scheduler, random, frames: null)
     {
+    }
+
+    /// <summary>A rule with no links yet that takes its forwarded frames from <paramref name="frames"/> (a simulation's).</summary>
+    internal RandomFanoutRule(DisseminationSettings settings, IGossipScheduler scheduler, RandomSource random, SharedFrames? frames)
+    {
+        _frames = frames;
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         _settings = settings;
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _random = random ?? throw new ArgumentNullException(nameof(random));
         // Each peer has a share of the seen ids: one peer's flood evicts its own entries, not the others' (H6).
-        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl)
+        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl, presize: 0)
         {
             Bound = settings.Limits?.SeenIds,
             OwnerShare = Math.Max(1, settings.SeenCapacity / PeerNetLimits.PeerCacheShareDivisor),
@@ -114,7 +122,7 @@ public sealed class RandomFanoutRule : IDisseminationRule
         }
         if (_candidates.Count == 0)
             return true;
-        var frame = new Message { Request = Forwarded.Of(request) };
+        var frame = _frames?.Forward(key, request) ?? new Message { Request = Forwarded.Of(request) };
         var count = PickTargets(_candidates, _settings.Fanout, _random);
         for (var i = 0; i < count; i++)
             Send(_candidates[i], frame, own: false);

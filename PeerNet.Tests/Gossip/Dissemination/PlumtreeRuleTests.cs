@@ -287,7 +287,7 @@ public class PlumtreeRuleTests
         Assert.Empty(a.Sent.Concat(b.Sent));
 
         _clock.RunUntilIdle(maxEvents: 1);
-        Assert.Equal(TimeSpan.FromMilliseconds(400), _clock.Now);
+        Assert.Equal(new DisseminationSettings().GraftTimeout, _clock.Now);
         var asked = a.Controls.Any() ? a : b;
         var graft = Assert.Single(asked.Controls);
         Assert.Equal(request.Id, Assert.Single(graft.Graft));
@@ -450,17 +450,64 @@ public class PlumtreeRuleTests
     }
 
     [Fact]
-    public void EagerCap_DemotesTheExtraColdStartLinks()
+    public void NewLinks_StartEagerUpToInitialEager_TheRestLazy_AndOriginalPeersAlwaysEager()
+    {
+        var links = Enumerable.Range(0, 6).Select(i => new RecordingLink("l" + i)).ToArray();
+        RecordingLink original = new("original", takesControlFrames: false);
+        var router = Router(new DisseminationSettings { InitialEager = 3 }, [.. links.Take(3), original, .. links.Skip(3)]);
+        Assert.Equal(3, router.EagerControlLinks);
+        Assert.All(links.Take(3), l => Assert.True(router.IsEager(l)));
+        Assert.All(links.Skip(3), l => Assert.False(router.IsEager(l)));
+        Assert.True(router.IsEager(original));
+
+        // The source's own announce: copies over the eager links, IHAVEs (at once) to the lazy ones.
+        var own = Announces.New();
+        router.Publish(own);
+        Assert.All(links.Take(3).Append(original), l => Assert.Single(l.Copies));
+        Assert.All(links.Skip(3), l => Assert.Equal(own.Id, Assert.Single(Assert.Single(l.Controls).Ihave)));
+
+        // A first copy over a lazy link puts it on the tree.
+        var request = Announces.New();
+        router.OnRequest(links[4], request);
+        Assert.True(router.IsEager(links[4]));
+        Assert.Equal(4, router.EagerControlLinks);
+
+        // Links that go free their places: the next new one starts eager again, the one after that lazy.
+        router.RemoveLink(links[0]);
+        router.RemoveLink(links[1]);
+        Assert.Equal(2, router.EagerControlLinks);
+        RecordingLink late = new("late"), later = new("later");
+        router.AddLink(late);
+        router.AddLink(later);
+        Assert.True(router.IsEager(late));
+        Assert.False(router.IsEager(later));
+        Assert.Equal(3, router.EagerControlLinks);
+    }
+
+    [Fact]
+    public void InitialEager_PastFanout_CountsAsFanout()
+    {
+        var links = Enumerable.Range(0, 20).Select(i => new RecordingLink("l" + i)).ToArray();
+        var router = Router(new DisseminationSettings { Fanout = 8, InitialEager = 64 }, links);
+        Assert.Equal(8, router.EagerControlLinks);
+    }
+
+    [Fact]
+    public void EagerCap_HoldsWhenFirstCopiesComeOverLazyLinks()
     {
         var links = Enumerable.Range(0, 40).Select(i => new RecordingLink("l" + i)).ToArray();
-        var router = Router(new DisseminationSettings { Fanout = 16 }, links);
-        Assert.Equal(40, router.EagerControlLinks);
-        router.OnRequest(links[0], Announces.New());
-        FlushIhaves();
+        var router = Router(new DisseminationSettings { Fanout = 16, InitialEager = 16 }, links);
         Assert.Equal(16, router.EagerControlLinks);
-        Assert.True(router.IsEager(links[0]));
-        Assert.Equal(15, links.Count(l => l.Copies.Any()));
-        Assert.Equal(24, links.Count(l => l.GotPrune && l.Controls.Any(c => c.Ihave.Count == 1)));
+        for (var i = 16; i < 40; i++)
+        {
+            // Each first copy makes its sender's link eager (17), and the push that follows demotes one other.
+            router.OnRequest(links[i], Announces.New());
+            Assert.Equal(16, router.EagerControlLinks);
+            Assert.True(router.IsEager(links[i]));
+        }
+        FlushIhaves();
+        Assert.Equal(24, router.Counters.CapDemotions);
+        Assert.Equal(24, links.Count(l => l.GotPrune));
     }
 
     [Fact]
