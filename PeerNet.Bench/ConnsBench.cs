@@ -8,7 +8,8 @@ namespace PeerNet.Bench;
 /// <c>conns --count N [--warm K]</c>: memory per idle handshaken connection. One full host runs in this process; a
 /// child process (<see cref="ConnsClient"/>) opens K connections first (paths JIT-compiled, pools primed), then the
 /// rest. The figure is the host's working-set growth (after full collections) divided by the N - K later connections.
-/// <c>--hold S</c> keeps the connections open S seconds after measuring (for a heap snapshot of the host).
+/// <c>--settle S</c> waits S seconds (collecting) before the second measurement; <c>--hold S</c> keeps the connections
+/// open S seconds after measuring (for a heap snapshot of the host).
 /// </summary>
 internal static class ConnsBench
 {
@@ -46,6 +47,14 @@ internal static class ConnsBench
             await client.StandardInput.FlushAsync();
             await ExpectAsync(client, "done");
             await BenchWait.UntilAsync(() => host.Node.ConnectionCount == count, seconds: 120);
+            // The GC hands freed regions back to the OS over later collections, not at once: --settle S measures an
+            // idle node S seconds on (collecting every 5 s), not the one that has just taken the connection burst.
+            var settle = Stopwatch.StartNew();
+            while (settle.Elapsed.TotalSeconds < args.Int("settle", 0))
+            {
+                await Task.Delay(5000);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            }
             var (after, managedAfter) = await MeasureAsync();
             Console.Error.WriteLine($"conns: {count} connections, working set {after / 1048576.0:0.0} MiB, managed {managedAfter / 1048576.0:0.0} MiB");
 
@@ -63,6 +72,7 @@ internal static class ConnsBench
                 bytesPerConnection = Math.Round((after - baseline) / (double)added),
                 managedBytesPerConnection = Math.Round((managedAfter - managedBaseline) / (double)added),
                 warm,
+                settleSeconds = args.Int("settle", 0),
             }));
             return 0;
         }

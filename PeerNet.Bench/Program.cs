@@ -31,7 +31,7 @@ static int Usage()
           pingpong --count N [--window W] [--warmup S] [--allocations 1]   announce->answer round trips between two hosts over a loopback WebSocket, W in flight (1: list what it allocates)
           wsecho --count N [--window W]   the bare stack's limit for pingpong's frames: a Kestrel WebSocket echo, same batching
           fanout --nodes N --degree D --runs R [--warmup W] [--seed S]   real nodes over loopback WebSockets: coverage, time and frames per announce
-          conns --count N [--warm K]   host working set per idle handshaken connection, opened by a child process
+          conns --count N [--warm K] [--settle S] [--hold S]   host working set per idle handshaken connection, opened by a child process (--settle: measured S s later; --hold: kept S s for a heap dump)
           flood --peers P --seconds S [--hops H]   P peers sending fresh request ids as fast as they can: the host's memory under flood
           compare BASE [--benches pingpong,wsecho,fanout,store,simulate,conns] [--rounds R] [--quick 1]   build BASE and the working tree, run the headline benches back to back, print each figure with head/base
           topics --nodes N --members M [--degree D] [--runs R]   topic lookups with max M on real nodes: time and frames, first and cached, next to an announce's
