@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace PeerNet.Bench;
@@ -7,7 +8,8 @@ namespace PeerNet.Bench;
 /// dials A; A announces with W announces in flight at once; B's application answers each through its subscription.
 /// After a warm-up, times N completed announce-to-answer round trips (repeated until at least 2 s are measured).
 /// <c>--warmup S</c> sets the warm-up's seconds (default 4); <c>--allocations 1</c> also lists the types the timed
-/// part allocates most (stderr).
+/// part allocates most (stderr); <c>--signed 1</c> signs every announce and answer (each side signs its own and checks
+/// the other's: what signed messages cost).
 /// </summary>
 internal static class PingPongBench
 {
@@ -21,6 +23,10 @@ internal static class PingPongBench
         var count = args.Int("count", 200_000);
         var window = args.Int("window", 1_000);
         var warmUpTime = TimeSpan.FromSeconds(args.Int("warmup", DefaultWarmUpSeconds));
+        var signed = args.Int("signed", 0) != 0;
+        var request = signed ? PingPayload.Request with { Sign = true } : PingPayload.Request;
+        var reply = signed ? PingPayload.Reply with { Sign = true } : PingPayload.Reply;
+        var unsigned = new StrongBox<long>(); // signed runs: requests or answers that arrived without a signature
         // The node's own announces wait for room in the send queue; answers and the subscriber buffer hold the rest.
         var settings = new Dictionary<string, string?> { ["PeerNet:SendQueueCapacity"] = Math.Max(1024, window * 2).ToString(System.Globalization.CultureInfo.InvariantCulture) };
         await using var a = await BenchHost.StartAsync(settings);
@@ -31,7 +37,7 @@ internal static class PingPongBench
 
         using var stop = new CancellationTokenSource();
         using var subscription = b.Node.SubscribeRequests(PingPayload.Type);
-        var answering = AnswerAllAsync(subscription, stop.Token);
+        var answering = AnswerAllAsync(subscription, reply, signed, unsigned, stop.Token);
         var lost = 0L;
 
         async Task<long> Batch(int n)
@@ -44,11 +50,15 @@ internal static class PingPongBench
                 // out here rather than as an awaited method per round trip, so the harness adds no allocation of its own.
                 while (Interlocked.Decrement(ref remaining) >= 0)
                 {
-                    var stream = a.Node.AnnounceAsync(PingPayload.Request, AnswerTimeout).GetAsyncEnumerator();
+                    var stream = a.Node.AnnounceAsync(request, AnswerTimeout).GetAsyncEnumerator();
                     try
                     {
                         if (await stream.MoveNextAsync().ConfigureAwait(false))
+                        {
                             Interlocked.Increment(ref completed);
+                            if (signed && stream.Current.Signer.IsEmpty)
+                                Interlocked.Increment(ref unsigned.Value);
+                        }
                         else
                             Interlocked.Increment(ref lost);
                     }
@@ -81,6 +91,8 @@ internal static class PingPongBench
         stop.Cancel();
         await answering;
         Console.Error.WriteLine($"pingpong: lost {lost}, subscriber drops {subscription.Dropped}");
+        if (unsigned.Value > 0)
+            throw new InvalidOperationException($"{unsigned.Value} requests or answers arrived unsigned in a signed run");
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             bench = "pingpong",
@@ -91,16 +103,22 @@ internal static class PingPongBench
             lost,
             cpuMicrosPerRoundTrip = Math.Round(cpuMicros, 2),
             allocatedBytesPerRoundTrip = Math.Round(allocatedBytes),
+            signed,
         }));
         return 0;
     }
 
-    private static async Task AnswerAllAsync(Gossip.Announcing.RequestSubscription subscription, CancellationToken cancellationToken)
+    private static async Task AnswerAllAsync(Gossip.Announcing.RequestSubscription subscription, Gossip.Announcing.ReplyMessage reply,
+        bool signed, StrongBox<long> unsigned, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var request in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                await request.ReplyAsync(PingPayload.Reply, cancellationToken).ConfigureAwait(false);
+            {
+                if (signed && request.Signer.IsEmpty)
+                    unsigned.Value++;
+                await request.ReplyAsync(reply, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -28,7 +28,7 @@ static int Usage()
         usage: dotnet run -c Release --project PeerNet.Bench -- <command> [options]
           store --addresses N [--batch B] [--samples S] [--size K]   save N addresses in batches of B, then time random samples of K
           simulate --nodes N --degree D --fail P --runs R [--fanout K] [--max-hops H] [--latency MS] [--seed S] [--initial-eager E] [--graft-timeout MS] [--prune-backoff S] [--hold S]   announce dissemination in virtual time (Plumtree; --fanout K: the original's rule; --hold: keep the network S seconds for a heap dump)
-          pingpong --count N [--window W] [--warmup S] [--allocations 1]   announce->answer round trips between two hosts over a loopback WebSocket, W in flight (1: list what it allocates)
+          pingpong --count N [--window W] [--warmup S] [--allocations 1] [--signed 1]   announce->answer round trips between two hosts over a loopback WebSocket, W in flight (--allocations: list what it allocates; --signed: every announce and answer signed and checked)
           wsecho --count N [--window W]   the bare stack's limit for pingpong's frames: a Kestrel WebSocket echo, same batching
           fanout --nodes N --degree D --runs R [--warmup W] [--seed S]   real nodes over loopback WebSockets: coverage, time and frames per announce
           conns --count N [--warm K] [--settle S] [--hold S]   host working set per idle handshaken connection, opened by a child process (--settle: measured S s later; --hold: kept S s for a heap dump)

@@ -86,6 +86,16 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public async Task PingPong_Signed_SignsAndChecksEveryAnnounceAndAnswer()
+    {
+        // The bench fails (no JSON, exit code 1) when a request or an answer arrives without its signature.
+        var figures = await RunAsync("pingpong", "--count", "500", "--window", "50", "--warmup", "0", "--signed", "1");
+        Assert.True(figures.GetProperty("signed").GetBoolean());
+        Assert.Equal(0, figures.GetProperty("lost").GetInt64());
+        Assert.True(figures.GetProperty("count").GetInt64() >= 500);
+    }
+
+    [Fact]
     public async Task WsEcho_ReportsTheBareStacksRate()
     {
         var figures = await RunAsync("wsecho", "--count", "20000", "--window", "100");
