@@ -11,10 +11,14 @@ namespace PeerNet.Tests.Host;
 /// <c>/client/</c>, joined over a WebSocket to <c>/peer</c>, announcing to and answering .NET nodes' sidecars, and two
 /// pages joined by a WebRTC data channel signalled through a host.
 /// </summary>
+[Collection(Chromium.Collection)]
 public sealed class BrowserClientTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TimeSpan Patience = TestCluster.Patience;
+    // ICE and the DTLS handshake of a data channel, in a browser sharing two cores with the rest of the suite: seconds
+    // alone, and one CI run in five took over 15 s.
+    private static readonly TimeSpan ChannelPatience = TimeSpan.FromSeconds(60);
     private readonly TestCluster _cluster = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -104,7 +108,7 @@ public sealed class BrowserClientTests : IAsyncLifetime
 
         var channel = await first.EvaluateAsync<string>("() => window.pn.peer('webrtc')");
         Assert.Equal($"webrtc:{second.Id}", channel);
-        await _cluster.UntilAsync(async () => (await second.ConnectionsAsync()).Contains($"webrtc:{first.Id}"), "the answering page has the channel");
+        await _cluster.UntilAsync(async () => (await second.ConnectionsAsync()).Contains($"webrtc:{first.Id}"), "the answering page has the channel", ChannelPatience);
         // Both clients send the identity extension: each proved its node id to the other over the channel.
         foreach (var (page, other) in new[] { (first, second), (second, first) })
             Assert.True(await page.EvaluateAsync<bool>("(id) => window.pn.peers().find((p) => p.nodeId === id).verified", other.Id));
@@ -175,7 +179,7 @@ public sealed class BrowserClientTests : IAsyncLifetime
 
         // The answering client treats the channel as a peer connection: its first frame is its _hello request.
         await _cluster.UntilAsync(async () => await dialler.EvaluateAsync<bool>(
-            "() => new TextDecoder().decode(new Uint8Array(window.rawBytes)).includes('_hello')"), "the page's _hello arrives over the channel");
+            "() => new TextDecoder().decode(new Uint8Array(window.rawBytes)).includes('_hello')"), "the page's _hello arrives over the channel", ChannelPatience);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace PeerNet.Tests.Host;
 
 /// <summary>The dashboard at <c>/</c> in a real browser (Debian's headless Chromium, driven by Playwright) on a three-host network.</summary>
+[Collection(Chromium.Collection)]
 public sealed class DashboardPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

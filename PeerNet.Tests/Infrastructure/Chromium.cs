@@ -10,6 +10,9 @@ public sealed class Chromium : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
+    /// <summary>The xunit collection of the classes that launch Chromium: one browser at a time, not one per class at once.</summary>
+    public const string Collection = "Chromium";
+
     private static readonly string[] Args =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
