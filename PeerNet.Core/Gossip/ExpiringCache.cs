@@ -14,8 +14,9 @@ namespace PeerNet.Gossip;
 /// call (amortised; at most Capacity / OwnerShare owners can be over their share at once). Until the cache first
 /// fills, nothing can be evicted, so the per-owner logs are made only then, from the entries in order: a cache that
 /// never fills (a simulated node's, holding a few ids) carries none.
-/// <para><paramref name="presize"/> is how many entries room is made for at once (at most the capacity): a node's
-/// busy caches skip the early resizes; a rule in a simulation of a million nodes, holding a few ids, passes 0.</para>
+/// <para><paramref name="presize"/> is how many entries room is made for at once (at most the capacity). The
+/// dissemination rules pass 0: a busy node grows its caches in a few doublings, while a simulation of a million
+/// nodes, each holding a few ids, cannot reserve 1024 entries a node.</para>
 /// </remarks>
 internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl, int presize = 1024) where TKey : notnull
 {

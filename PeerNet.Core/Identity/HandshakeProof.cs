@@ -12,7 +12,8 @@ internal sealed class HandshakeProof
 {
     private byte[]? _peerKey;
     private byte[]? _peerChallenge;
-    private ByteString? _confirmation;
+    private byte[]? _confirmationSignature; // its 64 bytes only: the frame the answer slices is not kept
+    private int _confirmationLength;
 
     /// <summary>The challenge this side sent in its own _hello request.</summary>
     public byte[] OwnChallenge { get; } = HelloProof.NewChallenge();
@@ -42,8 +43,14 @@ internal sealed class HandshakeProof
         return null;
     }
 
-    /// <summary>Keeps the data of the confirming _hello response (the first answer to our request).</summary>
-    public void OnConfirmation(ByteString data) => _confirmation = data;
+    /// <summary>Keeps the signature of the confirming _hello response (the first answer to our request), if it has one.</summary>
+    public void OnConfirmation(ByteString data)
+    {
+        _confirmationLength = data.Length;
+        _confirmationSignature = data.Length >= HelloProof.ResponseLength
+            ? data.Span.Slice(HelloProof.IdentityOffset, NodeKey.SignatureLength).ToArray()
+            : null;
+    }
 
     /// <summary>
     /// At handshake completion: null when the peer proved its claim (<see cref="VerifiedKey"/> set) or claimed nothing;
@@ -51,16 +58,15 @@ internal sealed class HandshakeProof
     /// </summary>
     public string? Check()
     {
+        var signature = _confirmationSignature;
+        _confirmationSignature = null;
         if (_peerKey is null)
             return null;
-        var data = _confirmation is { } c ? c.Span : default;
-        if (data.Length < HelloProof.ResponseLength)
-            return $"its _hello answer has {data.Length} bytes, no signature";
-        var signature = data.Slice(HelloProof.IdentityOffset, NodeKey.SignatureLength);
+        if (signature is null)
+            return $"its _hello answer has {_confirmationLength} bytes, no signature";
         if (!HelloProof.Verify(_peerKey, signature, OwnChallenge, _peerChallenge))
             return "its _hello answer's signature does not verify over this connection's challenges";
         VerifiedKey = _peerKey;
-        _confirmation = null; // the frame it slices may go
         return null;
     }
 }

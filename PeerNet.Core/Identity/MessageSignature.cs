@@ -45,7 +45,10 @@ internal static class MessageSignature
     }
 
     /// <summary>The node id of a signed message's signer (SHA-256 of the key, first 16 bytes); null when unsigned.</summary>
-    public static NodeId? SignerId(ByteString signer) => signer.IsEmpty ? null : NodeKey.IdOf(signer.Span);
+    public static NodeId? SignerId(ByteString signer) => SignerId(signer.Span);
+
+    /// <inheritdoc cref="SignerId(ByteString)"/>
+    public static NodeId? SignerId(ReadOnlySpan<byte> signer) => signer.IsEmpty ? null : NodeKey.IdOf(signer);
 
     /// <summary>
     /// Writes the signed bytes of <paramref name="message"/> into <paramref name="destination"/>; the length written,

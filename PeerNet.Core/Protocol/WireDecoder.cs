@@ -123,7 +123,9 @@ internal static class WireDecoder
             {
                 case 1: announce.Id = UnsafeByteOperations.UnsafeWrap(slice); break;
                 case 3: announce.Reply = UnsafeByteOperations.UnsafeWrap(slice); break;
-                case 4: announce.Type = InternedTypes.Of(slice.Span); break; // a few types recur: shared, not one per frame
+                case 4: // a few types recur: shared, not one per frame; one past the limit (discarded later) is never interned
+                    announce.Type = slice.Length <= ProtocolLimits.MaxTypeLength ? InternedTypes.Of(slice.Span) : UnsafeByteOperations.UnsafeWrap(slice);
+                    break;
                 case 5: announce.Data = UnsafeByteOperations.UnsafeWrap(slice); break;
                 case 8: announce.Signer = UnsafeByteOperations.UnsafeWrap(slice); break;
                 default: announce.Signature = UnsafeByteOperations.UnsafeWrap(slice); break;

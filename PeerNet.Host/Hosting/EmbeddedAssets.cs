@@ -25,9 +25,6 @@ internal sealed class EmbeddedAssets(string prefix)
     /// <summary>The asset named <paramref name="name"/> (a file name, e.g. <c>dashboard.js</c>), or null.</summary>
     public Asset? Find(string name) => _all.Value.GetValueOrDefault(name);
 
-    /// <summary>The names of all assets.</summary>
-    public IEnumerable<string> Names => _all.Value.Keys;
-
     private static FrozenDictionary<string, Asset> Load(string prefix)
     {
         var assembly = typeof(EmbeddedAssets).Assembly;

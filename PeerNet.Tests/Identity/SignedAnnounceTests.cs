@@ -133,10 +133,8 @@ public sealed class SignedAnnounceTests : IAsyncLifetime
     [Fact]
     public async Task APeerSendingMaxForgeriesPerSession_IsClosed()
     {
-        var host = await StartAsync(tcp: true);
-        await using var peer = await IdentityPeer.TcpAsync(host);
-        await peer.HandshakeAsync();
-        await Wait.UntilAsync(() => host.Node.Connections().Count == 1, Patience, "handshaken");
+        var (host, peer) = await HandshakenPeerAsync();
+        await using var _ = peer;
         using var forged = host.Services.Collect("peernet.announces.forged");
         for (var i = 0; i < PeerNetLimits.MaxForgeriesPerSession; i++)
         {
@@ -149,12 +147,32 @@ public sealed class SignedAnnounceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignedResponsesToNoRequest_AreDroppedUnchecked_AndNeverCountAsForgeries()
+    {
+        // A check costs ~37 µs on the router's loop: responses that answer nothing this node knows are dropped first,
+        // so a peer cannot make the node check signatures of junk (nor get closed for junk it did not forge to harm).
+        var (host, peer) = await HandshakenPeerAsync();
+        await using var _ = peer;
+        using var forged = host.Services.Collect("peernet.announces.forged");
+        using var dropped = host.Services.Collect("peernet.responses.dropped");
+        var junk = PeerNetLimits.MaxForgeriesPerSession * 2;
+        for (var i = 0; i < junk; i++)
+        {
+            var response = new Announce { Id = ByteString.CopyFromUtf8($"j{i}"), Hops = 0, Reply = ByteString.CopyFromUtf8($"nothing-{i}"),
+                Type = ByteString.CopyFromUtf8("chat"), Signer = ByteString.CopyFrom(new byte[32]), Signature = ByteString.CopyFrom(new byte[64]) };
+            await peer.SendAsync(new Message { Response = response });
+        }
+
+        await Wait.UntilAsync(() => dropped.Sum("reason", "no_route") == junk, Patience, "every junk response dropped as unroutable");
+        Assert.Equal(0, forged.Sum());
+        Assert.Single(host.Node.Connections());
+    }
+
+    [Fact]
     public async Task ForgedReply_IsDroppedAndCounted_AGoodSignedReplyArrivesWithItsSigner()
     {
-        var host = await StartAsync(tcp: true);
-        await using var peer = await IdentityPeer.TcpAsync(host);
-        await peer.HandshakeAsync();
-        await Wait.UntilAsync(() => host.Node.Connections().Count == 1, Patience, "handshaken");
+        var (host, peer) = await HandshakenPeerAsync();
+        await using var _ = peer;
         using var forged = host.Services.Collect("peernet.announces.forged");
         using var key = NodeKey.Create();
 
@@ -175,5 +193,15 @@ public sealed class SignedAnnounceTests : IAsyncLifetime
         var answer = Assert.Single(await announce.ToEndAsync(Patience));
         Assert.Equal(("me, signed", key.Id.ToString()), (Text(answer, "data"), Text(answer, "signerId")));
         Assert.Equal(1, forged.Sum("kind", "response"));
+    }
+
+    /// <summary>A host with a tcp listener and a scripted identity peer handshaken with it.</summary>
+    private async Task<(TestNode Host, ScriptedPeer Peer)> HandshakenPeerAsync()
+    {
+        var host = await StartAsync(tcp: true);
+        var peer = await IdentityPeer.TcpAsync(host);
+        await peer.HandshakeAsync();
+        await Wait.UntilAsync(() => host.Node.Connections().Count == 1, Patience, "handshaken");
+        return (host, peer);
     }
 }

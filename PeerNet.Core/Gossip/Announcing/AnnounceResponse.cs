@@ -24,7 +24,7 @@ public readonly record struct AnnounceResponse(ReadOnlyMemory<byte> Id, ReadOnly
     public ReadOnlyMemory<byte> Signer { get; init; }
 
     /// <summary>The node id of <see cref="Signer"/>; null when unsigned.</summary>
-    public NodeId? SignerId => Signer.IsEmpty ? null : Identity.NodeKey.IdOf(Signer.Span);
+    public NodeId? SignerId => Identity.MessageSignature.SignerId(Signer.Span);
 
     internal static AnnounceResponse FromWire(Announce response) =>
         new(response.Id.Memory, response.Reply.Memory, response.Type.Memory, response.Data.Memory, response.Hops, response.Limit) { Signer = response.Signer.Memory };

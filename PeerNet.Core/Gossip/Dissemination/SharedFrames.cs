@@ -40,5 +40,6 @@ internal sealed class SharedFrames
     private static bool SameForward(Announce forwarded, Announce request) =>
         forwarded.Id.Equals(request.Id) && forwarded.Limit == request.Limit && forwarded.Report == request.Report
         && forwarded.HasType == request.HasType && forwarded.Type.Equals(request.Type)
-        && forwarded.HasData == request.HasData && forwarded.Data.Equals(request.Data);
+        && forwarded.HasData == request.HasData && forwarded.Data.Equals(request.Data)
+        && forwarded.HasSigner == request.HasSigner && forwarded.Signer.Equals(request.Signer) && forwarded.Signature.Equals(request.Signature);
 }

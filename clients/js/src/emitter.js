@@ -34,7 +34,6 @@ export class Emitter {
     return true;
   }
 
-  listenerCount(name) { return this.#listeners.get(name)?.length ?? 0; }
 }
 
 /**
