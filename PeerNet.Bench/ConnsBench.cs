@@ -102,6 +102,9 @@ internal static class ConnsBench
             GC.WaitForPendingFinalizers();
         }
         using var self = Process.GetCurrentProcess();
+        // Committed beyond the heap is what the collector keeps for later allocations (see PeerNet.Host.csproj).
+        var info = GC.GetGCMemoryInfo();
+        Console.Error.WriteLine($"conns: GC committed {info.TotalCommittedBytes / 1048576.0:0.0} MiB, heap {info.HeapSizeBytes / 1048576.0:0.0} MiB, fragmented {info.FragmentedBytes / 1048576.0:0.0} MiB, pinned objects {info.PinnedObjectsCount}");
         return (self.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
     }
 }

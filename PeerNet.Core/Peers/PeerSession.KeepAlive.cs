@@ -15,16 +15,27 @@ internal sealed partial class PeerSession
         try
         {
             var handshake = _handshake.Task;
-            var deadline = Task.Delay(TimeSpan.FromMilliseconds(options.HandshakeTimeout), time, _closing.Token);
-            if (await Task.WhenAny(handshake, deadline).ConfigureAwait(false) == deadline && !handshake.IsCompleted)
+            try
             {
-                await deadline.ConfigureAwait(false); // throws when closing
+                // WaitAsync drops its timer and token registration once the handshake is done: a Task.Delay raced
+                // against it kept both alive for the rest of the timeout on every connection (~300 B each).
+                await handshake.WaitAsync(TimeSpan.FromMilliseconds(options.HandshakeTimeout), time, _closing.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (!handshake.IsCompleted)
+            {
                 _failure = PeerConnectFailure.Timeout;
                 _ = CloseAsync($"handshake timeout: no handshake within {options.HandshakeTimeout} ms");
                 return;
             }
+            catch (PeerConnectException)
+            {
+                return; // closed before the handshake
+            }
             if (!handshake.IsCompletedSuccessfully || _connection.KeepAlive != KeepAliveMode.Frames)
+            {
+                _watchdog = null; // nothing left to watch: RunAsync need not wait for (or keep) this task
                 return;
+            }
 
             var interval = TimeSpan.FromMilliseconds(options.KeepAliveInterval);
             using var timer = new PeriodicTimer(interval, time);

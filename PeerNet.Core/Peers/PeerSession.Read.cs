@@ -20,7 +20,9 @@ internal sealed partial class PeerSession
             ReadResult result;
             try
             {
-                result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
+                // No token: closing cancels this read (CancelPendingRead in CloseCoreAsync). A token would keep a
+                // registration on the closing source alive through every idle wait, one more object per peer.
+                result = await input.ReadAsync().ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -36,6 +38,11 @@ internal sealed partial class PeerSession
             }
 
             var buffer = result.Buffer;
+            if (result.IsCanceled && _closing.IsCancellationRequested)
+            {
+                input.AdvanceTo(buffer.Start);
+                return CloseReason ?? "closed"; // closing: what is still buffered is not handled, as before a close
+            }
             string? end = null;
             try
             {

@@ -28,6 +28,7 @@ internal sealed partial class PeerSession
     private readonly int _maxHops;
     private Task? _closed;
     private Task? _writer;
+    private Task? _watchdog;
     private PeerConnectFailure _failure = PeerConnectFailure.HandshakeFailed;
 
     internal PeerSession(PeerConnection connection, PeerDirection direction, PeerAddress? address, SessionContext context, IPeerAdmission admission,
@@ -94,7 +95,9 @@ internal sealed partial class PeerSession
     {
         _writer = WriteLoopAsync();
         _queue.Writer.TryWrite(Identity.HelloProof.Request(_helloId, _context.Key, _context.Extension, _proof.OwnChallenge));
-        var watchdog = WatchAsync();
+        // In a field the watchdog clears when it ends early (WebSocket peers, right after the handshake): a local would
+        // keep its finished task alive in this method's state for the whole connection.
+        _watchdog = WatchAsync();
         string reason;
         try
         {
@@ -106,7 +109,8 @@ internal sealed partial class PeerSession
             Log.ReadFailed(_context.Logger, ex, this);
         }
         await CloseAsync(reason).ConfigureAwait(false);
-        await watchdog.ConfigureAwait(false);
+        if (_watchdog is { } watchdog)
+            await watchdog.ConfigureAwait(false);
     }
 
     /// <summary>Closes the session (first caller's reason wins); later callers wait for the same close.</summary>
@@ -130,6 +134,7 @@ internal sealed partial class PeerSession
         Log.Closing(_context.Logger, this, reason);
         _queue.Writer.TryComplete();
         _closing.Cancel();
+        _connection.Pipe.Input.CancelPendingRead(); // the read loop waits without a token
         if (_handshake.TrySetException(new PeerConnectException(Address?.Value ?? "inbound peer", _failure, reason)))
             _context.Metrics.Handshake(FailureTag(_failure));
         _handshake.Task.Exception?.Handle(_ => true); // observed here: nobody may be awaiting an inbound handshake
