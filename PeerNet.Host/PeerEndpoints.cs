@@ -54,7 +54,9 @@ internal static class PeerEndpoints
         });
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
         var scheme = context.Request.IsHttps ? "wss" : "ws";
-        await node.AcceptAsync(new WebSocketConnection(socket, scheme, remote), context.RequestAborted);
+        // Not RequestAborted: asking for it makes Kestrel a token source per request, and the session's registration
+        // on it one more object per idle peer. An aborted request closes its transport, which ends the session's reads.
+        await node.AcceptAsync(new WebSocketConnection(socket, scheme, remote), CancellationToken.None);
         return Results.Empty;
     }
 }

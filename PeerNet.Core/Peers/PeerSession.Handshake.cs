@@ -38,7 +38,7 @@ internal sealed partial class PeerSession
             return $"dialled itself: the peer's node id {RemoteId} is this node's";
         }
 
-        _queue.Writer.TryWrite(Identity.HelloProof.Response(Messages.NewId(_context.Random), hello.Id, _context.Key, _context.Extension,
+        _queue.TryWrite(Identity.HelloProof.Response(Messages.NewId(_context.Random), hello.Id, _context.Key, _context.Extension,
             _proof.PeerChallenge, _proof.OwnChallenge));
         return CompleteHandshakeIfReady();
     }

@@ -19,10 +19,9 @@ internal sealed partial class PeerSession
     /// </summary>
     public bool TrySend(Message message)
     {
-        // Reader.Count is exact for a bounded channel; it is read only for forwarded requests.
-        if (message.KindCase == Message.KindOneofCase.Request && _queue.Reader.Count >= _requestRoom)
+        if (message.KindCase == Message.KindOneofCase.Request && _queue.Count >= _requestRoom)
             return Dropped(); // past the request room: the send queue is full for forwarded requests
-        return _queue.Writer.TryWrite(message) || Dropped();
+        return _queue.TryWrite(message) || Dropped();
     }
 
     private bool Dropped()
@@ -38,7 +37,7 @@ internal sealed partial class PeerSession
     }
 
     /// <summary>Queues a message when there is room, without counting a drop when there is none.</summary>
-    public bool TryEnqueue(Message message) => _queue.Writer.TryWrite(message);
+    public bool TryEnqueue(Message message) => _queue.TryWrite(message);
 
     /// <summary>
     /// Queues the node's own traffic, waiting for room at most <see cref="PeerNetLimits.OwnSendDeadline"/>; false when
@@ -47,7 +46,7 @@ internal sealed partial class PeerSession
     public ValueTask<bool> SendAsync(Message message, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return _queue.Writer.TryWrite(message) ? new ValueTask<bool>(true) : WaitForRoomAsync(message, cancellationToken);
+        return _queue.TryWrite(message) ? new ValueTask<bool>(true) : WaitForRoomAsync(message, cancellationToken);
     }
 
     private async ValueTask<bool> WaitForRoomAsync(Message message, CancellationToken cancellationToken)
@@ -58,7 +57,7 @@ internal sealed partial class PeerSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            await _queue.Writer.WriteAsync(message, linked.Token).ConfigureAwait(false);
+            await _queue.WriteAsync(message, linked.Token).ConfigureAwait(false);
             return true;
         }
         catch (ChannelClosedException)
@@ -76,16 +75,14 @@ internal sealed partial class PeerSession
     private async Task WriteLoopAsync()
     {
         var output = _connection.Pipe.Output;
-        var reader = _queue.Reader;
         try
         {
-            // No token: closing completes the queue, which ends this wait as cancelling it would. A wait that can be
-            // cancelled costs the channel an operation object each time (it reuses one only for waits that cannot).
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            // No token: closing completes the queue, which ends this wait as cancelling it would.
+            while (await _queue.WaitToReadAsync().ConfigureAwait(false))
             {
                 var frames = 0;
                 long bytes = 0;
-                while (frames < PeerNetLimits.MaxFramesPerFlush && reader.TryRead(out var message))
+                while (frames < PeerNetLimits.MaxFramesPerFlush && _queue.TryRead(out var message))
                 {
                     bytes += FrameWriter.Write(output, message);
                     frames++;

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Google.Protobuf;
 using PeerNet.Addressing;
 using PeerNet.Protocol;
@@ -18,7 +17,7 @@ internal sealed partial class PeerSession
     private readonly PeerConnection _connection;
     private readonly SessionContext _context;
     private readonly IPeerAdmission _admission;
-    private readonly Channel<Message> _queue;
+    private readonly SendQueue<Message> _queue;
     private readonly int _requestRoom; // of the send queue, what forwarded requests may fill (the rest: responses, control)
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,11 +41,7 @@ internal sealed partial class PeerSession
         var options = context.Options;
         _maxFrameLength = options.MaxFrameLength;
         _maxHops = options.MaxHops;
-        _queue = Channel.CreateBounded<Message>(new BoundedChannelOptions(options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new SendQueue<Message>(options.SendQueueCapacity);
         _requestRoom = options.SendQueueCapacity - options.SendQueueCapacity / PeerNetLimits.ResponseLaneDivisor;
         _helloId = Messages.NewOwnedId(context.Random);
         ConnectedAt = context.Time.GetUtcNow();
@@ -94,7 +89,7 @@ internal sealed partial class PeerSession
     internal async Task RunAsync()
     {
         _writer = WriteLoopAsync();
-        _queue.Writer.TryWrite(Identity.HelloProof.Request(_helloId, _context.Key, _context.Extension, _proof.OwnChallenge));
+        _queue.TryWrite(Identity.HelloProof.Request(_helloId, _context.Key, _context.Extension, _proof.OwnChallenge));
         // In a field the watchdog clears when it ends early (WebSocket peers, right after the handshake): a local would
         // keep its finished task alive in this method's state for the whole connection.
         _watchdog = WatchAsync();
@@ -132,7 +127,7 @@ internal sealed partial class PeerSession
     {
         CloseReason = reason;
         Log.Closing(_context.Logger, this, reason);
-        _queue.Writer.TryComplete();
+        _queue.TryComplete();
         _closing.Cancel();
         _connection.Pipe.Input.CancelPendingRead(); // the read loop waits without a token
         if (_handshake.TrySetException(new PeerConnectException(Address?.Value ?? "inbound peer", _failure, reason)))
@@ -148,7 +143,7 @@ internal sealed partial class PeerSession
                 await _writer.ConfigureAwait(false);
             // What the writer never sent goes now: a closed session referenced for a while (a reply handle, an
             // IncomingRequest) must not keep up to a queue's worth of messages alive with it (threat M5).
-            while (_queue.Reader.TryRead(out _))
+            while (_queue.TryRead(out _))
             {
             }
             await _connection.DisposeAsync().ConfigureAwait(false);

@@ -37,7 +37,6 @@ public sealed class WebSocketConnection : PeerConnection
     private readonly Pipe _input;
     private readonly SocketWriter _output;
     private readonly IDuplexPipe _pipe;
-    private readonly CancellationTokenSource _abort = new();
     private readonly Task _receiving;
     private int _disposed;
 
@@ -68,8 +67,11 @@ public sealed class WebSocketConnection : PeerConnection
     /// <inheritdoc />
     public override void Abort()
     {
-        _abort.Cancel();
+        // Aborting the socket fails its pending receive and send (no token is passed to them: a registration per
+        // receive, and a token source per connection, for what the abort does anyway); a receive stuck on backpressure
+        // is let go here.
         _socket.Abort();
+        _input.Writer.CancelPendingFlush();
     }
 
     /// <inheritdoc />
@@ -98,7 +100,6 @@ public sealed class WebSocketConnection : PeerConnection
         Abort();
         await _input.Reader.CompleteAsync().ConfigureAwait(false);
         _socket.Dispose();
-        _abort.Dispose();
     }
 
     private async Task ReceiveAsync()
@@ -110,13 +111,13 @@ public sealed class WebSocketConnection : PeerConnection
             {
                 // A zero-byte receive first, as SignalR's WebSocket transport does: an idle peer holds no pipe segment
                 // while it says nothing (most peers are idle most of the time). It returns once a frame has arrived.
-                var result = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     if (result.EndOfMessage)
                         continue; // an empty message: nothing to read
                     var memory = _input.Writer.GetMemory(ReceiveChunk);
-                    result = await _socket.ReceiveAsync(memory, _abort.Token).ConfigureAwait(false);
+                    result = await _socket.ReceiveAsync(memory, CancellationToken.None).ConfigureAwait(false);
                 }
                 if (result.MessageType == WebSocketMessageType.Close)
                     break;
@@ -130,9 +131,9 @@ public sealed class WebSocketConnection : PeerConnection
                     return;
                 }
                 _input.Writer.Advance(result.Count);
-                var flush = await _input.Writer.FlushAsync(_abort.Token).ConfigureAwait(false);
-                if (flush.IsCompleted)
-                    break;
+                var flush = await _input.Writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                    break; // the session stopped reading, or the connection was aborted
             }
         }
         catch (Exception ex) when (IsConnectionEnd(ex))
@@ -145,8 +146,7 @@ public sealed class WebSocketConnection : PeerConnection
     /// <summary>After our Close: reads and drops whatever the peer still sends until its Close, within <see cref="CloseTimeout"/>.</summary>
     private async Task AwaitPeerCloseAsync()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-        timeout.CancelAfter(CloseTimeout);
+        using var timeout = new CancellationTokenSource(CloseTimeout);
         var buffer = new byte[ReceiveChunk];
         try
         {
@@ -208,7 +208,7 @@ public sealed class WebSocketConnection : PeerConnection
             ValueTask send;
             try
             {
-                send = owner._socket.SendAsync(_buffer.AsMemory(0, _written), WebSocketMessageType.Binary, endOfMessage: true, owner._abort.Token);
+                send = owner._socket.SendAsync(_buffer.AsMemory(0, _written), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
             }
             catch (Exception ex) when (IsConnectionEnd(ex))
             {
@@ -283,8 +283,7 @@ public sealed class WebSocketConnection : PeerConnection
     {
         if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
             return;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-        timeout.CancelAfter(CloseTimeout);
+        using var timeout = new CancellationTokenSource(CloseTimeout); // an abort meanwhile fails the close at once
         try
         {
             await _socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
