@@ -61,6 +61,8 @@ public sealed class BootstrapperTests : IAsyncLifetime
             await bootstrap.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(["tcp://b:1"], a.Network.OpenAddresses());
+        // b counts the link once a's hello answer reaches it, a moment after a counted it.
+        await Wait.UntilAsync(() => b.Network.Count == 1, TimeSpan.FromSeconds(10), "b counts the link a dialled");
         Assert.Equal(1, b.Network.Count);
     }
 

@@ -13,7 +13,7 @@ namespace PeerNet.Gossip.Announcing;
 /// queue object were a third of what a round trip allocated. Waits use a pooled builder, so a stream allocates
 /// itself, its queue's small array, and nothing per response.
 /// </remarks>
-internal sealed class OwnAnnounce : ResponseQueue<Announce>, IAsyncEnumerable<AnnounceResponse>, IAsyncEnumerator<AnnounceResponse>
+internal sealed class OwnAnnounce : BoundedQueue<Announce>, IAsyncEnumerable<AnnounceResponse>, IAsyncEnumerator<AnnounceResponse>
 {
     private readonly AnnounceRouter _router;
     private readonly AnnounceMessage? _message; // to announce again when enumerated again (null: one of PeerNet's own)
