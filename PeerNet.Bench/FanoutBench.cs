@@ -17,15 +17,20 @@ internal static class FanoutBench
     private static readonly TimeSpan CoverageWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>Most warm-ups past <c>--warmup</c> while the JIT still compiles (see RunAsync).</summary>
+    private const int MaxExtraWarmups = 40;
+
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var count = args.Int("nodes", 200);
         var degree = args.Int("degree", 5);
         var runs = args.Int("runs", 20);
         // Uncounted announces first: the first one floods every link (all start eager) and JIT-compiles the paths.
-        // Ten, not one: each node runs its hot path only a few times per announce, and tiered compilation needs about
-        // 30 calls before a method's optimised code replaces the first quick one (early runs were 2-4x slower).
+        // Ten at least, then more until one compiles nothing: each node runs its hot path only a few times per
+        // announce, and tiered compilation replaces a method's quick code with optimised code only after about 30
+        // calls, in the background (a core busy for seconds: early runs were 2-10x slower).
         var warmups = args.Int("warmup", 10);
+        var extraWarmups = 0;
         var random = new Random(args.Int("seed", 1));
 
         var clock = Stopwatch.StartNew();
@@ -44,12 +49,6 @@ internal static class FanoutBench
         await Task.Delay(500); // the routers learn of their peers through their own queues
         Console.Error.WriteLine($"fanout: {links} links handshaken after {clock.Elapsed.TotalSeconds:0.0} s");
 
-        // Start the runs on a clean heap, as benchmark harnesses do: the set-up's garbage (1,000 dials and handshakes,
-        // 200 service providers) would otherwise be traced and promoted by a GC in the middle of an announce.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-
         var recorder = new ArrivalRecorder(cluster.Nodes);
         var reachedMin = int.MaxValue;
         var maxHops = 0;
@@ -57,8 +56,23 @@ internal static class FanoutBench
         long copies = 0, control = 0;
         using var sampler = args.Int("allocations", 0) != 0 ? new AllocationSampler() : null;
         long allocated = 0;
+        int gcsBeforeRuns = 0;
+        var pausedBeforeRuns = TimeSpan.Zero;
         for (var run = -warmups; run < runs; run++)
         {
+            if (run == 0)
+            {
+                // The timed runs start on a clean heap, as benchmark harnesses start each measurement: the set-up's
+                // garbage (1,000 dials and handshakes, service providers) and the warm-ups' would otherwise be traced
+                // and promoted by a collection in the middle of the first runs. Collections during the runs are
+                // counted and reported (gcs, gcPauseMs).
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                gcsBeforeRuns = GC.CollectionCount(0);
+                pausedBeforeRuns = GC.GetTotalPauseDuration();
+            }
+            var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
             var source = random.Next(count);
             var id = new byte[8];
             random.NextBytes(id);
@@ -68,11 +82,16 @@ internal static class FanoutBench
             if (sampler is not null)
                 sampler.Recording = run >= 0;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var started = recorder.Begin(id);
             var announcing = AnnounceAsync(cluster.Nodes[source], id);
             await recorder.WaitForAllAsync(count - 1, CoverageWait);
+            var waveCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore; // until the last arrival was seen
             await announcing;
+            var quietFrom = Stopwatch.GetTimestamp();
+            var quietCpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
             await WaitQuietAsync(cluster.Nodes);
+            var idleCpuShare = (Process.GetCurrentProcess().TotalProcessorTime - quietCpuFrom) / Stopwatch.GetElapsedTime(quietFrom);
             var (copiesAfter, controlAfter) = Totals(cluster.Nodes);
             var allocatedRun = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
 
@@ -81,7 +100,13 @@ internal static class FanoutBench
             var gcs = $"{GC.CollectionCount(0) - gcsBefore} GCs pausing the process for {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:0} ms";
             if (run < 0)
             {
-                Console.Error.WriteLine($"fanout: warm-up from node {source}: {reached}/{count} reached, last after {ms:0.0} ms");
+                var compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
+                Console.Error.WriteLine($"fanout: warm-up from node {source}: {reached}/{count} reached, last after {ms:0.0} ms, {compiled} methods compiled");
+                if (run == -1 && compiled > 0 && extraWarmups < MaxExtraWarmups)
+                {
+                    extraWarmups++;
+                    run--; // one more warm-up: the JIT is still at work
+                }
                 continue;
             }
             reachedMin = Math.Min(reachedMin, reached);
@@ -93,7 +118,7 @@ internal static class FanoutBench
             Console.Error.WriteLine($"fanout: run {run + 1}/{runs} from node {source}: {reached}/{count} reached, last after {ms:0.0} ms, " +
                                     $"max hops {recorder.MaxHops}, {(copiesAfter - copiesBefore) / (double)count:0.00} copies and " +
                                     $"{(controlAfter - controlBefore) / (double)count:0.00} control frames per node, " +
-                                    $"{allocatedRun / (double)count:0} bytes allocated per node, {gcs}");
+                                    $"{allocatedRun / (double)count:0} bytes allocated per node, {gcs}; {waveCpu.TotalMilliseconds:0} ms CPU until all were reached, {idleCpuShare:0.00} cores busy after");
         }
         if (sampler is not null)
         {
@@ -101,6 +126,8 @@ internal static class FanoutBench
             sampler.Report("fanout");
         }
 
+        var gcsDuringRuns = GC.CollectionCount(0) - gcsBeforeRuns;
+        var gcPause = GC.GetTotalPauseDuration() - pausedBeforeRuns;
         var perAnnounce = (double)count * runs;
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -113,6 +140,8 @@ internal static class FanoutBench
             copiesPerNode = Math.Round(copies / perAnnounce, 3),
             messagesPerNode = Math.Round((copies + control) / perAnnounce, 3),
             allocatedBytesPerNode = Math.Round(allocated / perAnnounce),
+            gcs = gcsDuringRuns,
+            gcPauseMs = Math.Round(gcPause.TotalMilliseconds, 1),
             degree,
             links,
         }));

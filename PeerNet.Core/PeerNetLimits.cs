@@ -48,6 +48,13 @@ public sealed class PeerNetLimits
     public const int PendingPullCapacity = 4_096;
 
     /// <summary>
+    /// Entries a node's dissemination rule makes room for in each id cache at start (~6 KB per cache), so its first
+    /// announces grow nothing: grown from empty, every node of a network resized its caches at the same announces
+    /// (the 17th and 18th), which made those the costliest. Simulated rules start empty.
+    /// </summary>
+    public const int RuleCachePresize = 128;
+
+    /// <summary>
     /// Copies of one kept payload served by GRAFT, last resorts included, each to a different peer: repair needs a
     /// few (ServeBudget, default 4), and a peer repeating last-resort GRAFTs gets each copy once.
     /// </summary>

@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Simulation;
@@ -34,17 +35,18 @@ public readonly record struct FrameCounts(long Copies, long GraftAnswers, long I
         a.Grafts + b.Grafts, a.LastResortGrafts + b.LastResortGrafts, a.Prunes + b.Prunes, a.Nacks + b.Nacks);
 
     /// <summary><paramref name="after"/> with <paramref name="message"/> counted (GRAFT answers are counted by the routers).</summary>
-    internal static FrameCounts Add(FrameCounts after, Message message)
+    internal static FrameCounts Add(FrameCounts after, Message message) =>
+        message.KindCase != Message.KindOneofCase.Control ? after with { Copies = after.Copies + 1 } : Add(after, ControlFrame.From(message.Control));
+
+    /// <summary><paramref name="after"/> with the control frame <paramref name="frame"/> counted.</summary>
+    internal static FrameCounts Add(FrameCounts after, ControlFrame frame)
     {
-        if (message.KindCase != Message.KindOneofCase.Control)
-            return after with { Copies = after.Copies + 1 };
-        var control = message.Control;
-        if (control.Ihave.Count > 0)
-            return after with { IhaveFrames = after.IhaveFrames + 1, IhaveIds = after.IhaveIds + control.Ihave.Count };
-        if (control.Graft.Count > 0)
-            return after with { Grafts = after.Grafts + 1, LastResortGrafts = after.LastResortGrafts + (control.LastResort ? 1 : 0) };
-        if (control.Nack.Count > 0)
+        if (frame.Ihaves.Count is var ihaves and > 0)
+            return after with { IhaveFrames = after.IhaveFrames + 1, IhaveIds = after.IhaveIds + ihaves };
+        if (frame.Grafts.Count > 0)
+            return after with { Grafts = after.Grafts + 1, LastResortGrafts = after.LastResortGrafts + (frame.IsLastResort ? 1 : 0) };
+        if (frame.Nacks.Count > 0)
             return after with { Nacks = after.Nacks + 1 };
-        return control.Prune ? after with { Prunes = after.Prunes + 1 } : after;
+        return frame.IsPrune ? after with { Prunes = after.Prunes + 1 } : after;
     }
 }

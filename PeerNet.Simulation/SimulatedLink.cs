@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 using PeerNet.Gossip.Dissemination;
 using PeerNet.Protocol.Wire;
 
@@ -28,5 +29,14 @@ public sealed class SimulatedLink : GossipLink
         return true;
     }
 
+    /// <summary>Always accepted, as a message is.</summary>
+    public override bool TrySend(ControlFrame frame, bool own)
+    {
+        Peer.Network.Carry(this, frame);
+        return true;
+    }
+
     internal void Receive(Message message) => Peer.Network.Arrive(this, message);
+
+    internal void Receive(ControlFrame frame) => Peer.Network.Arrive(this, frame);
 }

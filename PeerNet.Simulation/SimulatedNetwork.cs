@@ -195,12 +195,32 @@ public sealed class SimulatedNetwork
         _sent = FrameCounts.Add(_sent, message);
         if (message.KindCase != Message.KindOneofCase.Request && link.Peer.IsOriginal)
             ControlFramesToOriginals++;
-        if (!link.Peer.IsAlive)
-        {
-            Lost++;
-            return;
-        }
-        Scheduler.Deliver(HopLatency, link.Reverse, message);
+        if (Reaches(link))
+            Scheduler.Deliver(HopLatency, link.Reverse, message);
+    }
+
+    internal void Carry(SimulatedLink link, ControlFrame frame)
+    {
+        _sent = FrameCounts.Add(_sent, frame);
+        if (link.Peer.IsOriginal)
+            ControlFramesToOriginals++;
+        if (Reaches(link))
+            Scheduler.Deliver(HopLatency, link.Reverse, frame);
+    }
+
+    /// <summary>False (and counted lost) when the far end is dead: a send to it is lost on the way.</summary>
+    private bool Reaches(SimulatedLink link)
+    {
+        if (link.Peer.IsAlive)
+            return true;
+        Lost++;
+        return false;
+    }
+
+    internal void Arrive(SimulatedLink link, ControlFrame frame)
+    {
+        if (!link.Node.IsOriginal) // an original node skips the unknown field: an empty message
+            link.Node.Router.OnControl(link, frame);
     }
 
     internal void Arrive(SimulatedLink link, Message message)
@@ -225,8 +245,7 @@ public sealed class SimulatedNetwork
                 Delivered?.Invoke(node, request);
                 break;
             case Message.KindOneofCase.Control:
-                if (!node.IsOriginal) // an original node skips the unknown field: an empty message
-                    node.Router.OnControl(link, message.Control);
+                Arrive(link, ControlFrame.From(message.Control));
                 break;
         }
     }

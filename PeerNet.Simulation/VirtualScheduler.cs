@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 using PeerNet.Gossip.Dissemination;
 using PeerNet.Protocol.Wire;
 
@@ -31,6 +32,9 @@ public sealed class VirtualScheduler : IGossipScheduler
     /// <summary>Delivers <paramref name="message"/> through <paramref name="link"/> (the receiver's link to the sender) after <paramref name="delay"/>.</summary>
     internal void Deliver(TimeSpan delay, SimulatedLink link, Message message) => Enqueue(delay, new Event(null, link, message));
 
+    /// <summary>Delivers the control frame <paramref name="frame"/> through <paramref name="link"/> after <paramref name="delay"/>.</summary>
+    internal void Deliver(TimeSpan delay, SimulatedLink link, ControlFrame frame) => Enqueue(delay, new Event(null, link, frame.Array));
+
     /// <summary>Runs events until none is left (or <paramref name="maxEvents"/> ran); returns how many ran.</summary>
     public long RunUntilIdle(long maxEvents = long.MaxValue)
     {
@@ -42,8 +46,10 @@ public sealed class VirtualScheduler : IGossipScheduler
             Processed++;
             if (next.Callback is not null)
                 next.Callback();
+            else if (next.Frame is Message message)
+                next.Link!.Receive(message);
             else
-                next.Link!.Receive(next.Message!);
+                next.Link!.Receive(new ControlFrame((byte[])next.Frame!));
         }
         return ran;
     }
@@ -65,7 +71,7 @@ public sealed class VirtualScheduler : IGossipScheduler
     }
 
     /// <summary>A timer callback, or a frame arriving over a link (no closure per frame).</summary>
-    private readonly record struct Event(Action? Callback, SimulatedLink? Link, Message? Message);
+    private readonly record struct Event(Action? Callback, SimulatedLink? Link, object? Frame); // a Message or a control frame's bytes
 
     private sealed class EventOrder : IComparer<(long Ticks, long Sequence)>
     {

@@ -15,13 +15,13 @@ namespace PeerNet.Gossip;
 /// fills, nothing can be evicted, so the per-owner logs are made only then, from the entries in order: a cache that
 /// never fills (a simulated node's, holding a few ids) carries none.
 /// <para><paramref name="presize"/> is how many entries room is made for at once (at most the capacity). The
-/// dissemination rules pass 0: a busy node grows its caches in a few doublings, while a simulation of a million
-/// nodes, each holding a few ids, cannot reserve 1024 entries a node.</para>
+/// dissemination rules pass <see cref="Dissemination.DisseminationSettings.CachePresize"/>: a node's router a few
+/// hundred (its first announces grow nothing), a simulation of a million nodes, each holding a few ids, 0.</para>
 /// </remarks>
 internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeSpan ttl, int presize = 1024) where TKey : notnull
 {
     private readonly Dictionary<TKey, (TValue Value, long Stamp, int Owner)> _entries = new(Math.Clamp(presize, 0, capacity));
-    private readonly Queue<(TKey Key, long Stamp, TimeSpan Expires)> _order = new();
+    private readonly Queue<(TKey Key, long Stamp, TimeSpan Expires)> _order = new(Math.Clamp(presize, 0, capacity));
     private Dictionary<int, OwnerLog>? _owners; // made when the cache first fills
     private List<int>? _heavy; // owners that reached their share (some may have fallen back under it)
     private long _stamp;

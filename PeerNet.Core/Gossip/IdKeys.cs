@@ -20,7 +20,10 @@ internal static class IdKeys
     private static readonly long Seed = BinaryPrimitives.ReadInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(long)));
 
     /// <summary>The key of <paramref name="id"/>.</summary>
-    public static UInt128 Of(ByteString id) => XxHash128.HashToUInt128(id.Span, Seed);
+    public static UInt128 Of(ByteString id) => Of(id.Span);
+
+    /// <summary>The key of the id <paramref name="id"/> (a slice of a received frame).</summary>
+    public static UInt128 Of(ReadOnlySpan<byte> id) => XxHash128.HashToUInt128(id, Seed);
 
     /// <summary>
     /// The key of a response: (id, reply, data), as the original reuses the request's id for every answer, so id

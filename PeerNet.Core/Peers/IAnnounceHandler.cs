@@ -5,8 +5,11 @@ namespace PeerNet.Peers;
 /// <summary>The announce router as a session sees it. Calls never block (they post to the router's loop).</summary>
 internal interface IAnnounceHandler
 {
-    /// <summary>A validated announce request, response or control frame from a handshaken peer.</summary>
+    /// <summary>A validated announce request or response from a handshaken peer.</summary>
     void OnAnnounce(Peer peer, Message message);
+
+    /// <summary>A validated control frame from a handshaken peer that announced control frames.</summary>
+    void OnControl(Peer peer, Protocol.ControlFrame control);
 
     /// <summary>A peer completed its handshake: it joins the dissemination rule's links.</summary>
     void OnPeerUp(Peer peer);

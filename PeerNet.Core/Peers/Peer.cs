@@ -118,7 +118,12 @@ public sealed class Peer : GossipLink
     /// Forwarded traffic is dropped (and counted) when the peer's queue is full; the node's own announces wait for room
     /// instead, off the caller's loop, up to <see cref="PeerNetLimits.MaxWaitingOwnSends"/> of them.
     /// </summary>
-    public override bool TrySend(Message message, bool own)
+    public override bool TrySend(Message message, bool own) => TrySend(new OutboundFrame(message), own);
+
+    /// <inheritdoc />
+    public override bool TrySend(ControlFrame frame, bool own) => TrySend(new OutboundFrame(frame), own);
+
+    private bool TrySend(OutboundFrame message, bool own)
     {
         if (!own)
             return _session.TrySend(message);
@@ -155,7 +160,7 @@ public sealed class Peer : GossipLink
     /// <inheritdoc />
     public override string ToString() => _session.ToString();
 
-    private async Task SendOwnLaterAsync(Message message)
+    private async Task SendOwnLaterAsync(OutboundFrame message)
     {
         try
         {

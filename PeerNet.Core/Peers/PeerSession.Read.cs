@@ -94,11 +94,23 @@ internal sealed partial class PeerSession
                 }
                 if (payload.Length > ControlFrameValidator.MaxFrameBytes)
                 {
-                    Interlocked.Increment(ref Counters.Discarded);
-                    _context.Metrics.MessageDropped("field_limit");
-                    Log.Discarded(_context.Logger, this, $"control frame of {payload.Length} bytes (max {ControlFrameValidator.MaxFrameBytes})");
+                    Discard($"control frame of {payload.Length} bytes (max {ControlFrameValidator.MaxFrameBytes})");
                     continue;
                 }
+            }
+
+            // One copy of the frame: what is kept of it (ids, data) are slices of this array.
+            var bytes = payload.ToArray();
+            if (bytes[0] == ControlFrameValidator.Tag)
+            {
+                // Most frames of a settled tree (IHAVEs): read in place, no Message made. Unusual ones go to the library below.
+                var read = WireDecoder.ReadControl(bytes, out var control, out var reason);
+                if (read == ControlRead.Plain)
+                    _context.Announces.OnControl(Peer, control);
+                else if (read == ControlRead.Discard)
+                    Discard(reason!);
+                if (read != ControlRead.Unusual)
+                    continue;
             }
 
             Message message;
@@ -106,7 +118,7 @@ internal sealed partial class PeerSession
             {
                 // Unknown fields are skipped as the spec says, and not kept: otherwise a small announce could carry up
                 // to a frame's worth of bytes no field limit checks, held in every queue and cache it reaches.
-                message = WireDecoder.Parse(payload);
+                message = WireDecoder.Parse(bytes);
             }
             catch (InvalidProtocolBufferException ex)
             {
@@ -123,9 +135,7 @@ internal sealed partial class PeerSession
                 case Verdict.Violation:
                     return Violation(validation.Reason!);
                 case Verdict.Discard:
-                    Interlocked.Increment(ref Counters.Discarded);
-                    _context.Metrics.MessageDropped("field_limit");
-                    Log.Discarded(_context.Logger, this, validation.Reason!);
+                    Discard(validation.Reason!);
                     continue;
                 case Verdict.Ignore:
                     continue;
@@ -137,6 +147,14 @@ internal sealed partial class PeerSession
         }
     }
 
+    /// <summary>A frame dropped for breaking a field limit: counted, logged at debug, the connection kept.</summary>
+    private void Discard(string reason)
+    {
+        Interlocked.Increment(ref Counters.Discarded);
+        _context.Metrics.MessageDropped("field_limit");
+        Log.Discarded(_context.Logger, this, reason);
+    }
+
     /// <summary>The one dispatch: _hello to the handshake, _addrs to node exchange, the rest to the announce router.</summary>
     private string? Dispatch(Message message)
     {
@@ -145,7 +163,7 @@ internal sealed partial class PeerSession
             // The dissemination rule's frames: only from a handshaken PeerNet peer that said it sends them.
             if (!IsHandshaken || (Features & HelloFeatures.ControlFrames) == 0)
                 return Ignore("control frame from a peer that did not announce control frames");
-            _context.Announces.OnAnnounce(Peer, message);
+            _context.Announces.OnControl(Peer, ControlFrame.From(message.Control)); // an unusual frame the library parsed
             return null;
         }
         var isRequest = message.KindCase == Message.KindOneofCase.Request;

@@ -17,11 +17,11 @@ internal sealed partial class PeerSession
     /// fill the queue only up to <see cref="_requestRoom"/>: the rest is the response lane, so a flood of junk requests
     /// passing through cannot push out an honest relayed reply or a control frame (threat H6).
     /// </summary>
-    public bool TrySend(Message message)
+    public bool TrySend(OutboundFrame frame)
     {
-        if (message.KindCase == Message.KindOneofCase.Request && _queue.Count >= _requestRoom)
+        if (frame.IsRequest && _queue.Count >= _requestRoom)
             return Dropped(); // past the request room: the send queue is full for forwarded requests
-        return _queue.TryWrite(message) || Dropped();
+        return _queue.TryWrite(frame) || Dropped();
     }
 
     private bool Dropped()
@@ -37,19 +37,19 @@ internal sealed partial class PeerSession
     }
 
     /// <summary>Queues a message when there is room, without counting a drop when there is none.</summary>
-    public bool TryEnqueue(Message message) => _queue.TryWrite(message);
+    public bool TryEnqueue(OutboundFrame frame) => _queue.TryWrite(frame);
 
     /// <summary>
     /// Queues the node's own traffic, waiting for room at most <see cref="PeerNetLimits.OwnSendDeadline"/>; false when
     /// the session has closed or the peer took nothing for that long (dropped and counted).
     /// </summary>
-    public ValueTask<bool> SendAsync(Message message, CancellationToken cancellationToken = default)
+    public ValueTask<bool> SendAsync(OutboundFrame frame, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return _queue.TryWrite(message) ? new ValueTask<bool>(true) : WaitForRoomAsync(message, cancellationToken);
+        return _queue.TryWrite(frame) ? new ValueTask<bool>(true) : WaitForRoomAsync(frame, cancellationToken);
     }
 
-    private async ValueTask<bool> WaitForRoomAsync(Message message, CancellationToken cancellationToken)
+    private async ValueTask<bool> WaitForRoomAsync(OutboundFrame frame, CancellationToken cancellationToken)
     {
         // The slow path only (the queue is full): a deadline of its own, which cancels the write itself, so nothing
         // is queued after this has given up.
@@ -57,7 +57,7 @@ internal sealed partial class PeerSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            await _queue.WriteAsync(message, linked.Token).ConfigureAwait(false);
+            await _queue.WriteAsync(frame, linked.Token).ConfigureAwait(false);
             return true;
         }
         catch (ChannelClosedException)
@@ -82,9 +82,9 @@ internal sealed partial class PeerSession
             {
                 var frames = 0;
                 long bytes = 0;
-                while (frames < PeerNetLimits.MaxFramesPerFlush && _queue.TryRead(out var message))
+                while (frames < PeerNetLimits.MaxFramesPerFlush && _queue.TryRead(out var frame))
                 {
-                    bytes += FrameWriter.Write(output, message);
+                    bytes += frame.WriteTo(output);
                     frames++;
                 }
                 // The writer loop is these counters' only writer.

@@ -17,7 +17,7 @@ internal sealed partial class PeerSession
     private readonly PeerConnection _connection;
     private readonly SessionContext _context;
     private readonly IPeerAdmission _admission;
-    private readonly BoundedQueue<Message> _queue;
+    private readonly BoundedQueue<OutboundFrame> _queue;
     private readonly int _requestRoom; // of the send queue, what forwarded requests may fill (the rest: responses, control)
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,7 +41,7 @@ internal sealed partial class PeerSession
         var options = context.Options;
         _maxFrameLength = options.MaxFrameLength;
         _maxHops = options.MaxHops;
-        _queue = new BoundedQueue<Message>(options.SendQueueCapacity);
+        _queue = new BoundedQueue<OutboundFrame>(options.SendQueueCapacity);
         _requestRoom = options.SendQueueCapacity - options.SendQueueCapacity / PeerNetLimits.ResponseLaneDivisor;
         _helloId = Messages.NewOwnedId(context.Random);
         ConnectedAt = context.Time.GetUtcNow();

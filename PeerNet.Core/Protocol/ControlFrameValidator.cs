@@ -30,12 +30,20 @@ public static class ControlFrameValidator
     private static string? Check(Google.Protobuf.Collections.RepeatedField<Google.Protobuf.ByteString> ids, string name)
     {
         if (ids.Count > MaxIdsPerList)
-            return $"{ids.Count} {name} ids (max {MaxIdsPerList})";
+            return TooMany(ids.Count, name);
         for (var i = 0; i < ids.Count; i++) // not foreach: a RepeatedField's enumerator is an iterator object per loop
         {
-            if (ids[i].Length is 0 or > ProtocolLimits.MaxIdLength)
-                return $"{name} id of {ids[i].Length} bytes (1 to {ProtocolLimits.MaxIdLength})";
+            if (BadIdLength(ids[i].Length, name) is { } reason)
+                return reason;
         }
         return null;
     }
+
+    /// <summary>Why a list of <paramref name="count"/> ids is discarded; null when it is not too long.</summary>
+    internal static string? TooMany(int count, string name) =>
+        count > MaxIdsPerList ? $"{count} {name} ids (max {MaxIdsPerList})" : null;
+
+    /// <summary>Why an id of <paramref name="length"/> bytes is discarded; null when its length is allowed.</summary>
+    internal static string? BadIdLength(int length, string name) =>
+        length is 0 or > ProtocolLimits.MaxIdLength ? $"{name} id of {length} bytes (1 to {ProtocolLimits.MaxIdLength})" : null;
 }

@@ -19,6 +19,16 @@ public static class FrameWriter
         return prefixLength + size;
     }
 
+    /// <summary>Writes <paramref name="payload"/>, an encoded Message (a <see cref="ControlFrame"/>), as a frame; returns the bytes written.</summary>
+    public static int Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload)
+    {
+        var span = output.GetSpan(ProtocolLimits.MaxPrefixLength + payload.Length);
+        var prefixLength = WriteVarint(span, (uint)payload.Length);
+        payload.CopyTo(span[prefixLength..]);
+        output.Advance(prefixLength + payload.Length);
+        return prefixLength + payload.Length;
+    }
+
     /// <summary>Writes an empty frame: the tcp keep-alive.</summary>
     public static void WriteKeepAlive(IBufferWriter<byte> output)
     {
@@ -34,7 +44,8 @@ public static class FrameWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static int WriteVarint(Span<byte> destination, uint value)
+    /// <summary>Writes <paramref name="value"/> as a protobuf varint; returns its length.</summary>
+    internal static int WriteVarint(Span<byte> destination, uint value)
     {
         var i = 0;
         while (value >= 0x80)

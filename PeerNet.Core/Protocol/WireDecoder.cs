@@ -17,6 +17,7 @@ namespace PeerNet.Protocol;
 /// unknown or repeated field, a group, a long varint, a truncated field) goes to the library's
 /// parser, which then gives its exact result or error; so unknown fields are still discarded and never keep a frame
 /// alive through a slice. Before the library parses a frame, its top level is checked (see <see cref="CheckShape"/>).
+/// Control frames are read in place (<see cref="ReadControl"/>), with no Message at all.
 /// </remarks>
 internal static class WireDecoder
 {
@@ -25,9 +26,13 @@ internal static class WireDecoder
     /// <summary>Parses <paramref name="frame"/> (one frame's payload, without its length prefix).</summary>
     /// <exception cref="InvalidProtocolBufferException">The payload is not a protobuf <see cref="Message"/>.</exception>
     /// <exception cref="MalformedFrameException">The payload is a shape no node sends (<see cref="CheckShape"/>).</exception>
-    public static Message Parse(in ReadOnlySequence<byte> frame)
+    public static Message Parse(in ReadOnlySequence<byte> frame) => Parse(frame.ToArray());
+
+    /// <summary>Parses <paramref name="bytes"/> (one frame's payload, copied out of the connection's buffer; slices of it are kept).</summary>
+    /// <exception cref="InvalidProtocolBufferException">The payload is not a protobuf <see cref="Message"/>.</exception>
+    /// <exception cref="MalformedFrameException">The payload is a shape no node sends (<see cref="CheckShape"/>).</exception>
+    public static Message Parse(byte[] bytes)
     {
-        var bytes = frame.ToArray();
         if (TryDecode(bytes, out var message))
             return message;
         CheckShape(bytes);
@@ -76,14 +81,7 @@ internal static class WireDecoder
         if (!TryReadLength(span, ref position, out var length) || position + length != span.Length)
             return false; // truncated, or more fields after the announce or control
         if (field == 3)
-        {
-            // Control frames are most of what a node receives in a settled tree (IHAVEs): the library's parse took two
-            // readers of its own per frame. One past the size limit goes to CheckShape, which refuses it.
-            if (bytes.Length > ControlFrameValidator.MaxFrameBytes || !TryDecodeControl(bytes, position, out var control))
-                return false;
-            message = new Message { Control = control };
-            return true;
-        }
+            return false; // a control frame in a Message: ReadControl reads the plain ones in place, the library the rest
         if (!TryDecodeAnnounce(bytes, position, length, out var announce))
             return false;
         message = field == 1 ? new Message { Request = announce } : new Message { Response = announce };
@@ -134,53 +132,55 @@ internal static class WireDecoder
         return true;
     }
 
-    /// <summary>A control whose fields are all known and well formed, its flags each once (ids wrap slices of the frame).</summary>
-    private static bool TryDecodeControl(byte[] bytes, int start, out Control control)
+    /// <summary>
+    /// Reads a frame that starts with the control tag in place: <see cref="ControlRead.Plain"/> when it is one control
+    /// whose fields are all known (each flag once, as 0 or 1, every tag one byte) and within the limits;
+    /// <see cref="ControlRead.Discard"/> with the reason when it is well formed but breaks a limit
+    /// (<see cref="ControlFrameValidator"/>); <see cref="ControlRead.Unusual"/> for anything the library must decide.
+    /// Allocates nothing: the frame wraps <paramref name="bytes"/>.
+    /// </summary>
+    internal static ControlRead ReadControl(byte[] bytes, out ControlFrame frame, out string? discard)
     {
-        control = new Control();
-        // Two walks: the first checks the shape and counts each list's ids, so each list's array is made once at its
-        // size (the library's first add makes room for 8; most control frames carry one or two ids).
-        Span<int> counts = stackalloc int[5];
-        if (!WalkControl(bytes, start, counts, fill: null))
-            return false;
-        if (counts[1] > 0) control.Ihave.Capacity = counts[1];
-        if (counts[2] > 0) control.Graft.Capacity = counts[2];
-        if (counts[4] > 0) control.Nack.Capacity = counts[4];
-        return WalkControl(bytes, start, counts, control);
-    }
-
-    /// <summary>One walk over a control's fields: counts the ids of each list field, or (with <paramref name="fill"/>) decodes them.</summary>
-    private static bool WalkControl(byte[] bytes, int start, Span<int> counts, Control? fill)
-    {
+        frame = default;
+        discard = null;
         var span = bytes.AsSpan();
-        var position = start;
+        var position = 0;
+        if (!TryReadVarint32(span, ref position, out var tag) || tag != ControlFrameValidator.Tag
+            || !TryReadLength(span, ref position, out var length) || position + length != span.Length)
+            return ControlRead.Unusual;
+        Span<int> counts = stackalloc int[5];
+        Span<int> badIds = stackalloc int[5];
         var flags = 0;
         while (position < span.Length)
         {
-            if (!TryReadVarint32(span, ref position, out var tag))
-                return false;
+            if (span[position] >= 0x80 || !TryReadVarint32(span, ref position, out tag))
+                return ControlRead.Unusual; // a tag in more than one byte (legal, never sent) or truncated
             var field = (int)(tag >> 3);
             var wireType = tag & 7;
             if (field is 3 or 5 && wireType == 0)
             {
                 if ((flags & (1 << field)) != 0 || !TryReadVarint32(span, ref position, out var value) || value > 1)
-                    return false; // repeated (the library keeps the last) or a bool the library reads as true
+                    return ControlRead.Unusual; // repeated (the library keeps the last) or a bool the library reads as true
                 flags |= 1 << field;
-                if (fill is null) continue;
-                if (field == 3) fill.Prune = value == 1;
-                else fill.LastResort = value == 1;
                 continue;
             }
             if (field is not (1 or 2 or 4) || wireType != 2 || !TryReadLength(span, ref position, out var size) || size > span.Length - position)
-                return false; // unknown (to be discarded by the library), or malformed
-            if (fill is null)
-                counts[field]++;
-            else
-                (field == 1 ? fill.Ihave : field == 2 ? fill.Graft : fill.Nack).Add(UnsafeByteOperations.UnsafeWrap(bytes.AsMemory(position, size)));
+                return ControlRead.Unusual; // unknown (to be discarded by the library), or malformed
+            counts[field]++;
+            if (size is 0 or > ProtocolLimits.MaxIdLength && badIds[field] == 0)
+                badIds[field] = size + 1; // the list's first bad id (its length + 1), named as the validator names it
             position += size;
         }
-        return true;
+        // In the validator's order (each list: too many ids, then its first bad id), so either path gives one reason.
+        discard = Refusal(counts, badIds, 1, "ihave") ?? Refusal(counts, badIds, 2, "graft") ?? Refusal(counts, badIds, 4, "nack");
+        if (discard is not null)
+            return ControlRead.Discard;
+        frame = new ControlFrame(bytes);
+        return ControlRead.Plain;
     }
+
+    private static string? Refusal(ReadOnlySpan<int> counts, ReadOnlySpan<int> badIds, int field, string name) =>
+        ControlFrameValidator.TooMany(counts[field], name) ?? (badIds[field] > 0 ? ControlFrameValidator.BadIdLength(badIds[field] - 1, name) : null);
 
     private static bool TryReadLength(ReadOnlySpan<byte> span, ref int position, out int length)
     {
@@ -210,4 +210,17 @@ internal static class WireDecoder
         }
         return false;
     }
+}
+
+/// <summary>What <see cref="WireDecoder.ReadControl"/> made of a frame.</summary>
+internal enum ControlRead
+{
+    /// <summary>A control frame within the limits, read in place.</summary>
+    Plain,
+
+    /// <summary>A well formed control frame that breaks a limit.</summary>
+    Discard,
+
+    /// <summary>Anything else: the library parses it.</summary>
+    Unusual,
 }

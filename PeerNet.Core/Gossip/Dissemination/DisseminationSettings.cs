@@ -91,6 +91,13 @@ public sealed class DisseminationSettings
     /// <summary>Most announcers remembered per missing id. Default 32.</summary>
     public int MaxAnnouncersPerId { get; set; } = PeerNetLimits.AnnouncersPerId;
 
+    /// <summary>
+    /// Entries the rule's id caches make room for at once (seen ids, payloads). 0 (the default, for simulations of a
+    /// million rules holding a few ids each) grows them from nothing; a node's router sets
+    /// <see cref="PeerNetLimits.RuleCachePresize"/>.
+    /// </summary>
+    internal int CachePresize { get; init; }
+
     /// <summary>The node's bounds, when the rule runs in a node (the caches count their hits there); null in simulations.</summary>
     public PeerNetLimits? Limits { get; init; }
 

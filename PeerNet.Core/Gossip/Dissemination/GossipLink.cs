@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Gossip.Dissemination;
@@ -5,7 +6,7 @@ namespace PeerNet.Gossip.Dissemination;
 /// <summary>One handshaken peer as a dissemination rule sees it.</summary>
 /// <remarks>
 /// Rules compare links by reference, may hand the same <see cref="Message"/> instance to several links and never
-/// change a message after handing it over; implementations must not change it either. <see cref="TrySend"/> must not
+/// change a message after handing it over; implementations must not change it either. <see cref="TrySend(Message, bool)"/> must not
 /// call back into the rule. The rule keeps its per-link state on the link itself (no table keyed by link).
 /// </remarks>
 public abstract class GossipLink
@@ -22,6 +23,13 @@ public abstract class GossipLink
     /// room rather than drop them, as it may drop traffic forwarded for others.
     /// </summary>
     public abstract bool TrySend(Message message, bool own);
+
+    /// <summary>
+    /// As <see cref="TrySend(Message, bool)"/> for a control frame, which the rule builds as bytes. A link that carries
+    /// bytes sends them as they are; by default the frame is parsed into a <see cref="Message"/> first (links that
+    /// record messages, in tests).
+    /// </summary>
+    public virtual bool TrySend(ControlFrame frame, bool own) => TrySend(frame.ToMessage(), own);
 
     private static int s_lastOwner;
 

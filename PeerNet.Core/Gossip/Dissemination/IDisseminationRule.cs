@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 using PeerNet.Protocol.Wire;
 
 namespace PeerNet.Gossip.Dissemination;
@@ -42,7 +43,7 @@ public interface IDisseminationRule
     internal bool HasSeen(UInt128 key, TimeSpan now);
 
     /// <summary>A control frame (already validated) from <paramref name="from"/>.</summary>
-    void OnControl(GossipLink from, Control control);
+    void OnControl(GossipLink from, ControlFrame control);
 
     /// <summary>The rule <paramref name="settings"/> name.</summary>
     static IDisseminationRule Create(DisseminationSettings settings, IGossipScheduler scheduler, RandomSource random) =>

@@ -36,44 +36,82 @@ internal sealed class LinkState(GossipLink link)
     /// <summary>When the first push to a never-heard peer went out; <see cref="TimeSpan.MinValue"/> for none.</summary>
     public TimeSpan UnansweredSince { get; set; } = TimeSpan.MinValue;
 
-    // Lists of queued ids are lent from a per-thread pool while a peer has IHAVEs queued and go back when they are
-    // sent: a peer holds none between flushes, and the million rules of a simulation, on one thread, share a few.
+    // The next IHAVE frame's ids: the first in a field (usually the only one: one announce per IHAVE delay), the rest
+    // in a list lent from a per-thread pool while the peer has more than one queued. A list for every lazy peer of
+    // every node, all queued at once in the same delay, outgrew any pool and was a fifth of what a node allocated per announce.
     [ThreadStatic]
     private static Stack<List<Google.Protobuf.ByteString>>? t_idLists;
 
     private const int PooledIdLists = 256;
 
-    /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>); null when none.</summary>
-    public List<Google.Protobuf.ByteString>? PendingIhaves { get; private set; }
+    private Google.Protobuf.ByteString? _firstPendingIhave;
+    private List<Google.Protobuf.ByteString>? _morePendingIhaves;
 
-    /// <summary>Encoded size of <see cref="PendingIhaves"/> in an IHAVE frame.</summary>
+    /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
+    public int PendingIhaveCount => (_firstPendingIhave is null ? 0 : 1) + (_morePendingIhaves?.Count ?? 0);
+
+    /// <summary>Encoded size of the pending ids in an IHAVE frame.</summary>
     public int PendingIhaveBytes { get; private set; }
 
     /// <summary>Adds <paramref name="id"/> to the next IHAVE frame; true when that frame is full (by ids or bytes).</summary>
     public bool AddPendingIhave(Google.Protobuf.ByteString id)
     {
-        (PendingIhaves ??= t_idLists is { Count: > 0 } pool ? pool.Pop() : new()).Add(id);
-        PendingIhaveBytes += ControlFrames.IhaveIdBytes(id);
-        return PendingIhaves.Count >= ControlFrameValidator.MaxIdsPerList || PendingIhaveBytes >= ControlFrames.MaxIhaveFrameBytes;
+        if (_firstPendingIhave is null)
+            _firstPendingIhave = id;
+        else
+            (_morePendingIhaves ??= t_idLists is { Count: > 0 } pool ? pool.Pop() : new()).Add(id);
+        PendingIhaveBytes += ControlFrame.FieldSize(id.Length);
+        return PendingIhaveCount >= ControlFrameValidator.MaxIdsPerList || PendingIhaveBytes >= ControlFrames.MaxIhaveFrameBytes;
     }
 
     /// <summary>Leaves <paramref name="id"/> out of the next IHAVE frame: this peer showed it has it.</summary>
-    public void RemovePendingIhave(Google.Protobuf.ByteString id)
+    public void RemovePendingIhave(ReadOnlySpan<byte> id)
     {
-        if (PendingIhaves?.Remove(id) == true)
-            PendingIhaveBytes -= ControlFrames.IhaveIdBytes(id);
+        if (_firstPendingIhave is { } first && first.Span.SequenceEqual(id))
+        {
+            _firstPendingIhave = null;
+            if (_morePendingIhaves is { Count: > 0 } more)
+            {
+                _firstPendingIhave = more[0];
+                more.RemoveAt(0);
+            }
+            PendingIhaveBytes -= ControlFrame.FieldSize(id.Length);
+            return;
+        }
+        if (_morePendingIhaves is not { } pending)
+            return;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (pending[i].Span.SequenceEqual(id))
+            {
+                pending.RemoveAt(i);
+                PendingIhaveBytes -= ControlFrame.FieldSize(id.Length);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The next IHAVE frame (the pending ids in the order they came); only when <see cref="PendingIhaveCount"/> is over 0.</summary>
+    public ControlFrame PendingIhaveFrame()
+    {
+        if (_morePendingIhaves is not { Count: > 0 } more)
+            return ControlFrame.Ihave(_firstPendingIhave!.Span);
+        more.Insert(0, _firstPendingIhave!);
+        _firstPendingIhave = null;
+        return ControlFrame.Ihave(more);
     }
 
     /// <summary>Empties the next IHAVE frame (sent, or the link went) and hands its list back to the pool.</summary>
     public void ClearPendingIhaves()
     {
-        if (PendingIhaves is { } list)
+        _firstPendingIhave = null;
+        if (_morePendingIhaves is { } list)
         {
             list.Clear();
             var pool = t_idLists ??= new();
             if (pool.Count < PooledIdLists)
                 pool.Push(list);
-            PendingIhaves = null;
+            _morePendingIhaves = null;
         }
         PendingIhaveBytes = 0;
     }

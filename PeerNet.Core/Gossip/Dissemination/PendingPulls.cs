@@ -28,10 +28,13 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
     /// <summary>Pulls given up because they expired.</summary>
     public long Expirations { get; private set; }
 
-    public PendingPull? Find(ByteString id, TimeSpan now)
+    public PendingPull? Find(ByteString id, TimeSpan now) => Find(IdKeys.Of(id), now);
+
+    /// <summary>The pull of the id with <paramref name="key"/>; null when none is pending.</summary>
+    public PendingPull? Find(UInt128 key, TimeSpan now)
     {
         Expire(now);
-        return _byId.GetValueOrDefault(IdKeys.Of(id));
+        return _byId.GetValueOrDefault(key);
     }
 
     /// <summary>The pull for <paramref name="id"/>, made when missing (<paramref name="created"/>).</summary>
@@ -41,10 +44,16 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
     public int CountOf(int owner) => _owners is not null && _owners.TryGetValue(owner, out var chain) ? chain.Count : 0;
 
     /// <summary>The pull for <paramref name="id"/>, made on behalf of <paramref name="owner"/> (0: nobody) when missing.</summary>
-    public PendingPull GetOrAdd(ByteString id, TimeSpan now, int owner, out bool created)
+    public PendingPull GetOrAdd(ByteString id, TimeSpan now, int owner, out bool created) =>
+        GetOrAdd(IdKeys.Of(id), id.Span, now, owner, out created);
+
+    /// <summary>
+    /// As <see cref="GetOrAdd(ByteString, TimeSpan, int, out bool)"/> for an id known by its bytes and key: a new pull
+    /// keeps a copy of the id, not the received frame it was read from.
+    /// </summary>
+    public PendingPull GetOrAdd(UInt128 key, ReadOnlySpan<byte> id, TimeSpan now, int owner, out bool created)
     {
         Expire(now);
-        var key = IdKeys.Of(id);
         if (_byId.TryGetValue(key, out var pull))
         {
             created = false;
@@ -56,7 +65,7 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
             Evictions++;
             bound?.Hit();
         }
-        pull = new PendingPull(id, now + ttl) { Older = _newest, Owner = owner };
+        pull = new PendingPull(ByteString.CopyFrom(id), now + ttl) { Older = _newest, Owner = owner };
         if (owner != 0)
             Claim(pull);
         if (_newest is null)

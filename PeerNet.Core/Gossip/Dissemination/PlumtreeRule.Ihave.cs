@@ -1,3 +1,4 @@
+using PeerNet.Protocol;
 using Google.Protobuf;
 using PeerNet.Protocol.Wire;
 
@@ -41,10 +42,10 @@ public sealed partial class PlumtreeRule
 
     private void FlushIhaves(LinkState peer)
     {
-        if (peer.PendingIhaves is { Count: > 0 } pending && peer.Attached)
+        if (peer.PendingIhaveCount is var count and > 0 && peer.Attached)
         {
-            SendControl(peer, ControlFrames.Ihave(pending));
-            Counters.IhaveSent += pending.Count;
+            SendControl(peer, peer.PendingIhaveFrame());
+            Counters.IhaveSent += count;
         }
         peer.ClearPendingIhaves();
     }

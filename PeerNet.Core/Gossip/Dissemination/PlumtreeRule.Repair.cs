@@ -8,9 +8,11 @@ namespace PeerNet.Gossip.Dissemination;
 public sealed partial class PlumtreeRule
 {
     /// <summary>A control frame (already checked by <see cref="ControlFrameValidator"/>) from <paramref name="from"/>.</summary>
-    public void OnControl(GossipLink from, Control control)
+    public void OnControl(GossipLink from, Control control) => OnControl(from, ControlFrame.From(control));
+
+    /// <summary>A control frame (already checked by the session's decoder) from <paramref name="from"/>.</summary>
+    public void OnControl(GossipLink from, ControlFrame control)
     {
-        ArgumentNullException.ThrowIfNull(control);
         if (from?.Dissemination is not { TakesControl: true } peer)
         {
             Counters.ControlIgnored++;
@@ -18,30 +20,35 @@ public sealed partial class PlumtreeRule
         }
         peer.Heard = true;
         var now = _scheduler.Now;
-        if (control.Prune)
+        if (control.IsPrune)
         {
             Counters.PrunesReceived++;
             SetLazy(peer);
             peer.BackoffUntil = now + _settings.PruneBackoff;
         }
-        // Indexed, not foreach: a RepeatedField's enumerator is an iterator object per loop, three per control frame.
-        for (var i = 0; i < control.Ihave.Count; i++)
-            OnIhave(peer, control.Ihave[i], now);
-        for (var i = 0; i < control.Graft.Count; i++)
-            OnGraft(peer, control.Graft[i], control.LastResort, now);
-        for (var i = 0; i < control.Nack.Count; i++)
-            OnNack(peer, control.Nack[i], now);
+        foreach (var id in control.Ihaves)
+            OnIhave(peer, id.Span, now);
+        var grafts = control.Grafts;
+        if (grafts.GetEnumerator().MoveNext())
+        {
+            var lastResort = control.IsLastResort;
+            foreach (var id in grafts)
+                OnGraft(peer, id.Span, lastResort, now);
+        }
+        foreach (var id in control.Nacks)
+            OnNack(peer, id.Span, now);
     }
 
-    private void OnIhave(LinkState peer, ByteString id, TimeSpan now)
+    private void OnIhave(LinkState peer, ReadOnlySpan<byte> id, TimeSpan now)
     {
         Counters.IhaveReceived++;
-        if (_seen.Contains(IdKeys.Of(id), now))
+        var key = IdKeys.Of(id);
+        if (_seen.Contains(key, now))
         {
             peer.RemovePendingIhave(id); // both ends had it queued: the other flushed first
             return;
         }
-        var pull = _pulls.GetOrAdd(id, now, peer.Link.Owner, out var created);
+        var pull = _pulls.GetOrAdd(key, id, now, peer.Link.Owner, out var created);
         Counters.PullEvictions = _pulls.Evictions;
         pull.AddAnnouncer(peer, _settings.MaxAnnouncersPerId);
         if (created)
@@ -50,7 +57,7 @@ public sealed partial class PlumtreeRule
             AskNext(pull); // everyone asked already failed and the wait is over: ask the newcomer now
     }
 
-    private void OnGraft(LinkState peer, ByteString id, bool lastResort, TimeSpan now)
+    private void OnGraft(LinkState peer, ReadOnlySpan<byte> id, bool lastResort, TimeSpan now)
     {
         Counters.GraftsReceived++;
         var payload = _payloads.TryGetValue(IdKeys.Of(id), now, out var cached) ? cached : null;
@@ -60,7 +67,7 @@ public sealed partial class PlumtreeRule
             // Spread the pulls of one id over many announcers; a last resort is served so no node is lost, but each
             // peer gets a copy once, and an id at most GraftServesPerId copies (L1: no amplification by repeating).
             Counters.GraftsNacked++;
-            SendControl(peer, ControlFrames.Nack(id));
+            SendControl(peer, ControlFrame.Nack(id));
             Counters.NackSent++;
             return;
         }
@@ -82,10 +89,10 @@ public sealed partial class PlumtreeRule
         }
     }
 
-    private void OnNack(LinkState peer, ByteString id, TimeSpan now)
+    private void OnNack(LinkState peer, ReadOnlySpan<byte> id, TimeSpan now)
     {
         Counters.NacksReceived++;
-        var pull = _pulls.Find(id, now);
+        var pull = _pulls.Find(IdKeys.Of(id), now);
         if (pull is null || !pull.Nacked(peer, pull.AskedAsLastResort))
             return;
         AskNext(pull);
@@ -129,7 +136,7 @@ public sealed partial class PlumtreeRule
             return;
         }
         pull.Waiting = false;
-        SendControl(target, ControlFrames.Graft(pull.Id, lastResort));
+        SendControl(target, ControlFrame.Graft(pull.Id.Span, lastResort));
         Counters.GraftSent++;
         if (lastResort)
             Counters.LastResortGraftSent++;
@@ -181,7 +188,7 @@ public sealed partial class PlumtreeRule
     private void SendPrune(LinkState peer)
     {
         SetLazy(peer);
-        SendControl(peer, ControlFrames.Prune);
+        SendControl(peer, ControlFrame.Prune);
         Counters.PruneSent++;
     }
 }

@@ -43,12 +43,12 @@ public sealed partial class PlumtreeRule : IDisseminationRule
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _random = random ?? throw new ArgumentNullException(nameof(random));
         // Each peer has a share of the id caches: one peer's flood evicts its own entries, not the others' (H6).
-        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl, presize: 0)
+        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl, settings.CachePresize)
         {
             Bound = settings.Limits?.SeenIds,
             OwnerShare = Math.Max(1, settings.SeenCapacity / PeerNetLimits.PeerCacheShareDivisor),
         };
-        _payloads = new ExpiringCache<UInt128, CachedPayload>(settings.PayloadCapacity, settings.PayloadTtl, presize: 0)
+        _payloads = new ExpiringCache<UInt128, CachedPayload>(settings.PayloadCapacity, settings.PayloadTtl, settings.CachePresize)
         {
             Bound = settings.Limits?.Payloads,
             OwnerShare = Math.Max(1, settings.PayloadCapacity / PeerNetLimits.PeerCacheShareDivisor),
@@ -157,7 +157,7 @@ public sealed partial class PlumtreeRule : IDisseminationRule
         if (_seen.Contains(key, now))
         {
             Counters.DuplicatesReceived++;
-            peer?.RemovePendingIhave(id); // it has the id: no IHAVE for it
+            peer?.RemovePendingIhave(id.Span); // it has the id: no IHAVE for it
             if (peer is { TakesControl: true })
                 Prune(peer);
             return false;
@@ -175,7 +175,7 @@ public sealed partial class PlumtreeRule : IDisseminationRule
             if (!peer.Spoken)
             {
                 // Tree children are otherwise silent towards their parent; one frame tells it this peer is alive.
-                SendControl(peer, ControlFrames.Ihave(id));
+                SendControl(peer, ControlFrame.Ihave(id.Span));
                 Counters.AcksSent++;
             }
         }
@@ -211,7 +211,7 @@ public sealed partial class PlumtreeRule : IDisseminationRule
                 pull.AnnouncerAt(i).Mark = stamp;
         }
 
-        Message? ihave = null; // one frame shared by every lazy peer when IHAVEs go out at once
+        ControlFrame? ihave = null; // one frame shared by every lazy peer when IHAVEs go out at once
         var announced = false;
         foreach (var peer in _peers)
         {
@@ -231,8 +231,8 @@ public sealed partial class PlumtreeRule : IDisseminationRule
                     break;
                 case TreeDelivery.Ihave:
                     announced = true;
-                    ihave ??= ControlFrames.Ihave(id);
-                    SendControl(peer, ihave, own);
+                    ihave ??= ControlFrame.Ihave(id.Span);
+                    SendControl(peer, ihave.Value, own);
                     Counters.IhaveSent++;
                     break;
             }
@@ -283,7 +283,7 @@ public sealed partial class PlumtreeRule : IDisseminationRule
             Counters.SendFailures++;
     }
 
-    private void SendControl(LinkState peer, Message frame, bool own = false)
+    private void SendControl(LinkState peer, ControlFrame frame, bool own = false)
     {
         peer.Spoken = true;
         Counters.ControlFramesSent++;

@@ -33,7 +33,7 @@ public sealed class RandomFanoutRule : IDisseminationRule
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _random = random ?? throw new ArgumentNullException(nameof(random));
         // Each peer has a share of the seen ids: one peer's flood evicts its own entries, not the others' (H6).
-        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl, presize: 0)
+        _seen = new ExpiringCache<UInt128, bool>(settings.SeenCapacity, settings.SeenTtl, settings.CachePresize)
         {
             Bound = settings.Limits?.SeenIds,
             OwnerShare = Math.Max(1, settings.SeenCapacity / PeerNetLimits.PeerCacheShareDivisor),
@@ -131,7 +131,10 @@ public sealed class RandomFanoutRule : IDisseminationRule
     }
 
     /// <inheritdoc />
-    public void OnControl(GossipLink from, Control control) => Counters.ControlIgnored++; // the original has none
+    public void OnControl(GossipLink from, ControlFrame control) => Counters.ControlIgnored++; // the original has none
+
+    /// <summary>As <see cref="OnControl(GossipLink, ControlFrame)"/>: ignored.</summary>
+    public void OnControl(GossipLink from, Control control) => Counters.ControlIgnored++;
 
     private void Send(LinkState link, Message frame, bool own)
     {

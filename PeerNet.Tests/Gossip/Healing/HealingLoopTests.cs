@@ -28,7 +28,7 @@ public sealed class HealingLoopTests : IAsyncLifetime
 
     private async Task<MemoryNode> NodeWithEngineAsync(string address, Action<PeerNetOptions> configure)
     {
-        var node = await _net.AddAsync(address, o => { o.Interval = 0; o.Purge = 0; o.KeepAliveInterval = KeepAliveMs; configure(o); }, _time);
+        var node = await _net.AddAsync(address, o => { o.Interval = 0; o.Purge = 0; o.KeepAliveInterval = KeepAliveMs; o.HandshakeTimeout = HandshakeMs; configure(o); }, _time);
         var engine = node.Get<GossipEngine>();
         await engine.StartAsync(CancellationToken.None);
         _engines.Add(engine);
@@ -36,13 +36,16 @@ public sealed class HealingLoopTests : IAsyncLifetime
         return node;
     }
 
-    private Task<MemoryNode> PlainAsync(string address) => _net.AddAsync(address, o => { o.Bootstrap = false; o.KeepAliveInterval = KeepAliveMs; }, _time);
+    private Task<MemoryNode> PlainAsync(string address) => _net.AddAsync(address, o => { o.Bootstrap = false; o.KeepAliveInterval = KeepAliveMs; o.HandshakeTimeout = HandshakeMs; }, _time);
 
     /// <summary>
     /// An hour: the tests move virtual time on fast, and a slow machine would otherwise see links close for missed
     /// keep-alives (in-memory links answer in real time) rather than for the rules under test.
     /// </summary>
     private const int KeepAliveMs = 3_600_000;
+
+    /// <summary>Ten minutes, for the same reason: the felt peer once closed a feeler's link first in a loaded full run.</summary>
+    private const int HandshakeMs = 600_000;
 
     /// <summary>Moves virtual time on in small steps until <paramref name="condition"/> holds.</summary>
     private Task AdvanceUntilAsync(Func<bool> condition, string because, int stepMs = 100) =>

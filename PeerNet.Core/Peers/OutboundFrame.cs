@@ -1,0 +1,31 @@
+using PeerNet.Protocol;
+using PeerNet.Protocol.Wire;
+
+namespace PeerNet.Peers;
+
+/// <summary>
+/// One frame in a session's send queue: a <see cref="Protocol.Wire.Message"/> the writer encodes, or a control frame the
+/// dissemination rule built as bytes (<see cref="ControlFrame"/>), written as it is.
+/// </summary>
+internal readonly struct OutboundFrame
+{
+    private readonly object _frame;
+
+    public OutboundFrame(Message message) => _frame = message;
+
+    public OutboundFrame(ControlFrame control) => _frame = control.Array;
+
+    /// <summary>The message, or null for an encoded control frame.</summary>
+    public Message? Message => _frame as Message;
+
+    /// <summary>True for an announce request (which may fill the send queue only up to its request room).</summary>
+    public bool IsRequest => _frame is Message { KindCase: Message.KindOneofCase.Request };
+
+    /// <summary>Writes the frame, length prefix first; returns the bytes written.</summary>
+    public int WriteTo(System.Buffers.IBufferWriter<byte> output) =>
+        _frame is Message message ? FrameWriter.Write(output, message) : FrameWriter.Write(output, (byte[])_frame);
+
+    public static implicit operator OutboundFrame(Message message) => new(message);
+
+    public static implicit operator OutboundFrame(ControlFrame control) => new(control);
+}
