@@ -5,8 +5,8 @@ namespace PeerNet.Peers;
 /// <summary>The announce router as a session sees it. Calls never block (they post to the router's loop).</summary>
 internal interface IAnnounceHandler
 {
-    /// <summary>A validated announce request or response from a handshaken peer.</summary>
-    void OnAnnounce(Peer peer, Message message);
+    /// <summary>A validated announce request (<paramref name="isRequest"/>) or response from a handshaken peer.</summary>
+    void OnAnnounce(Peer peer, Announce announce, bool isRequest);
 
     /// <summary>A validated control frame from a handshaken peer that announced control frames.</summary>
     void OnControl(Peer peer, Protocol.ControlFrame control);

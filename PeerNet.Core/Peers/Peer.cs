@@ -108,6 +108,13 @@ public sealed class Peer : GossipLink
     /// </summary>
     public bool TrySend(Message message) => _session.TrySend(message);
 
+    /// <summary>As <see cref="TrySend(Message)"/> for a response, sent without a <see cref="Message"/> object around it.</summary>
+    internal bool TrySendResponse(Announce response) => _session.TrySend(OutboundFrame.Response(response));
+
+    /// <summary>As <see cref="SendAsync"/> for a response, sent without a <see cref="Message"/> object around it.</summary>
+    internal ValueTask<bool> SendResponseAsync(Announce response, CancellationToken cancellationToken = default) =>
+        _session.SendAsync(OutboundFrame.Response(response), cancellationToken);
+
     /// <summary>
     /// Queues traffic this node originates, waiting for room in the peer's queue (honouring cancellation).
     /// Returns false when the connection has closed.

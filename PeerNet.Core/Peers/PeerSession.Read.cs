@@ -113,23 +113,40 @@ internal sealed partial class PeerSession
                     continue;
             }
 
-            Message message;
-            try
+            // The plain case (one request or response of known fields) is decoded without a Message around it; the
+            // rest goes to the library.
+            Validation validation;
+            if (WireDecoder.TryDecodeAnnounce(bytes, out var isRequest, out var announce))
             {
-                // Unknown fields are skipped as the spec says, and not kept: otherwise a small announce could carry up
-                // to a frame's worth of bytes no field limit checks, held in every queue and cache it reaches.
-                message = WireDecoder.Parse(bytes);
+                validation = MessageValidator.Validate(announce, isRequest, _maxHops);
             }
-            catch (InvalidProtocolBufferException ex)
+            else
             {
-                return Violation($"frame is not a protobuf Message ({ex.Message})");
-            }
-            catch (MalformedFrameException ex)
-            {
-                return Violation($"frame is malformed ({ex.Message})");
+                Message message;
+                try
+                {
+                    // Unknown fields are skipped as the spec says, and not kept: otherwise a small announce could carry up
+                    // to a frame's worth of bytes no field limit checks, held in every queue and cache it reaches.
+                    message = WireDecoder.ParseUnusual(bytes);
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    return Violation($"frame is not a protobuf Message ({ex.Message})");
+                }
+                catch (MalformedFrameException ex)
+                {
+                    return Violation($"frame is malformed ({ex.Message})");
+                }
+                validation = MessageValidator.Validate(message, _maxHops);
+                if (validation.Verdict == Verdict.Accept && message.KindCase == Message.KindOneofCase.Control)
+                {
+                    DispatchControl(message.Control);
+                    continue;
+                }
+                isRequest = message.KindCase == Message.KindOneofCase.Request;
+                announce = isRequest ? message.Request : message.Response;
             }
 
-            var validation = MessageValidator.Validate(message, _maxHops);
             switch (validation.Verdict)
             {
                 case Verdict.Violation:
@@ -141,7 +158,7 @@ internal sealed partial class PeerSession
                     continue;
             }
 
-            var close = Dispatch(message);
+            var close = Dispatch(announce!, isRequest);
             if (close is not null)
                 return close;
         }
@@ -155,19 +172,18 @@ internal sealed partial class PeerSession
         Log.Discarded(_context.Logger, this, reason);
     }
 
-    /// <summary>The one dispatch: _hello to the handshake, _addrs to node exchange, the rest to the announce router.</summary>
-    private string? Dispatch(Message message)
+    /// <summary>A control frame the library parsed (an unusual one): only from a handshaken PeerNet peer that said it sends them.</summary>
+    private void DispatchControl(Control control)
     {
-        if (message.KindCase == Message.KindOneofCase.Control)
-        {
-            // The dissemination rule's frames: only from a handshaken PeerNet peer that said it sends them.
-            if (!IsHandshaken || (Features & HelloFeatures.ControlFrames) == 0)
-                return Ignore("control frame from a peer that did not announce control frames");
-            _context.Announces.OnControl(Peer, ControlFrame.From(message.Control)); // an unusual frame the library parsed
-            return null;
-        }
-        var isRequest = message.KindCase == Message.KindOneofCase.Request;
-        var announce = isRequest ? message.Request : message.Response;
+        if (!IsHandshaken || (Features & HelloFeatures.ControlFrames) == 0)
+            Ignore("control frame from a peer that did not announce control frames");
+        else
+            _context.Announces.OnControl(Peer, ControlFrame.From(control));
+    }
+
+    /// <summary>The one dispatch: _hello to the handshake, _addrs to node exchange, the rest to the announce router.</summary>
+    private string? Dispatch(Announce announce, bool isRequest)
+    {
         if (announce.Type.Equals(MessageTypes.Hello))
             return isRequest ? OnHelloRequest(announce) : OnHelloResponse(announce);
 
@@ -186,7 +202,7 @@ internal sealed partial class PeerSession
 
         if (!IsHandshaken)
             return Ignore("message before the handshake completed");
-        _context.Announces.OnAnnounce(Peer, message);
+        _context.Announces.OnAnnounce(Peer, announce, isRequest);
         return null;
     }
 }

@@ -19,6 +19,21 @@ public static class FrameWriter
         return prefixLength + size;
     }
 
+    /// <summary>Writes <c>Message { response = <paramref name="response"/> }</c> as a frame, with no Message made; returns the bytes written.</summary>
+    public static int WriteResponse(IBufferWriter<byte> output, Announce response)
+    {
+        const byte responseTag = (2 << 3) | 2; // Message field 2, length-delimited
+        var size = response.CalculateSize();
+        var body = 1 + CodedOutputStream.ComputeLengthSize(size) + size;
+        var head = output.GetSpan(2 * ProtocolLimits.MaxPrefixLength + 1);
+        var length = WriteVarint(head, (uint)body);
+        head[length++] = responseTag;
+        length += WriteVarint(head[length..], (uint)size);
+        output.Advance(length);
+        response.WriteTo(output);
+        return length + size;
+    }
+
     /// <summary>Writes <paramref name="payload"/>, an encoded Message (a <see cref="ControlFrame"/>), as a frame; returns the bytes written.</summary>
     public static int Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload)
     {

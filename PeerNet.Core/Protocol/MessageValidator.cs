@@ -17,8 +17,13 @@ public static class MessageValidator
             Message.KindOneofCase.Response => message.Response,
             _ => null,
         };
-        if (announce is null)
-            return Validation.Empty;
+        return announce is null ? Validation.Empty : Validate(announce, isRequest, maxHops);
+    }
+
+    /// <summary>Validates a parsed request (<paramref name="isRequest"/>) or response against the field limits and <paramref name="maxHops"/>.</summary>
+    public static Validation Validate(Announce announce, bool isRequest, int maxHops)
+    {
+        ArgumentNullException.ThrowIfNull(announce);
         if (!announce.HasId || !announce.HasHops)
             return new(Verdict.Violation, "message lacks id or hops");
         if (announce.Id.Length > ProtocolLimits.MaxIdLength)

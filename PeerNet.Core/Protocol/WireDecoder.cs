@@ -31,10 +31,13 @@ internal static class WireDecoder
     /// <summary>Parses <paramref name="bytes"/> (one frame's payload, copied out of the connection's buffer; slices of it are kept).</summary>
     /// <exception cref="InvalidProtocolBufferException">The payload is not a protobuf <see cref="Message"/>.</exception>
     /// <exception cref="MalformedFrameException">The payload is a shape no node sends (<see cref="CheckShape"/>).</exception>
-    public static Message Parse(byte[] bytes)
+    public static Message Parse(byte[] bytes) => TryDecode(bytes, out var message) ? message : ParseUnusual(bytes);
+
+    /// <summary>Parses, with the library, a frame <see cref="TryDecodeAnnounce"/> and <see cref="ReadControl"/> left to it.</summary>
+    /// <exception cref="InvalidProtocolBufferException">The payload is not a protobuf <see cref="Message"/>.</exception>
+    /// <exception cref="MalformedFrameException">The payload is a shape no node sends (<see cref="CheckShape"/>).</exception>
+    public static Message ParseUnusual(byte[] bytes)
     {
-        if (TryDecode(bytes, out var message))
-            return message;
         CheckShape(bytes);
         return Library.ParseFrom(bytes);
     }
@@ -67,28 +70,39 @@ internal static class WireDecoder
         }
     }
 
-    /// <summary>The plain case; false for anything the library must decide.</summary>
+    /// <summary>The plain case, in a Message (tests); false for anything the library must decide.</summary>
     internal static bool TryDecode(byte[] bytes, out Message message)
     {
         message = null!;
+        if (!TryDecodeAnnounce(bytes, out var isRequest, out var announce))
+            return false;
+        message = isRequest ? new Message { Request = announce } : new Message { Response = announce };
+        return true;
+    }
+
+    /// <summary>
+    /// The plain case: one request (<paramref name="isRequest"/>) or response, without the Message around it (the
+    /// session needs only the announce and its kind); false for anything the library must decide, control frames
+    /// included (<see cref="ReadControl"/> reads the plain ones).
+    /// </summary>
+    internal static bool TryDecodeAnnounce(byte[] bytes, out bool isRequest, out Announce announce)
+    {
+        announce = null!;
+        isRequest = false;
         var span = bytes.AsSpan();
         var position = 0;
         if (!TryReadVarint32(span, ref position, out var tag))
             return false;
         var field = tag >> 3;
-        if ((tag & 7) != 2 || field is not (1 or 2 or 3))
-            return false; // an empty message, or anything unusual
+        if ((tag & 7) != 2 || field is not (1 or 2))
+            return false; // an empty message, a control frame, or anything unusual
         if (!TryReadLength(span, ref position, out var length) || position + length != span.Length)
-            return false; // truncated, or more fields after the announce or control
-        if (field == 3)
-            return false; // a control frame in a Message: ReadControl reads the plain ones in place, the library the rest
-        if (!TryDecodeAnnounce(bytes, position, length, out var announce))
-            return false;
-        message = field == 1 ? new Message { Request = announce } : new Message { Response = announce };
-        return true;
+            return false; // truncated, or more fields after the announce
+        isRequest = field == 1;
+        return TryDecodeFields(bytes, position, length, out announce);
     }
 
-    private static bool TryDecodeAnnounce(byte[] bytes, int start, int length, out Announce announce)
+    private static bool TryDecodeFields(byte[] bytes, int start, int length, out Announce announce)
     {
         announce = new Announce();
         var span = bytes.AsSpan(0, start + length);

@@ -74,7 +74,7 @@ public sealed partial class TopicResponder
                 Type = MessageTypes.TopicFind,
                 Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(data),
             };
-            sent &= from.TrySend(new Message { Response = response });
+            sent &= from.TrySendResponse(response);
         }
         _metrics.TopicAnswer(sent ? "ok" : "send_queue_full");
     }

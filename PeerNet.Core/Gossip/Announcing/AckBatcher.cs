@@ -59,7 +59,7 @@ internal sealed class AckBatcher(IGossipScheduler scheduler, RandomSource random
             Type = MessageTypes.Ack,
             Data = UnsafeByteOperations.UnsafeWrap(DeliveryAck.Encode(batch.Acks)),
         };
-        if (batch.Toward.TrySend(new Message { Response = response }))
+        if (batch.Toward.TrySendResponse(response))
             metrics.ResponseRelayed();
         else
             metrics.ResponseDropped("send_queue_full");

@@ -74,7 +74,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         _limiter = new RequestLimiter(_options, limits, metrics, logger);
         _forgeries = new Identity.ForgeryFilter(metrics, logger);
         _acks = new AckBatcher(this, random, metrics);
-        _own = new OwnAnnounces(time, () => _work.Writer.TryWrite(new Work(WorkKind.Sweep, null, null, null)));
+        _own = new OwnAnnounces(time, () => _work.Writer.TryWrite(new Work(WorkKind.Sweep, null, null)));
         ObserveState(metrics);
     }
 
@@ -95,17 +95,18 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     /// <summary>Starts the loop (idempotent).</summary>
     public void Start() => _loop ??= Task.Run(LoopAsync);
 
-    void IAnnounceHandler.OnPeerUp(Peer peer) => _work.Writer.TryWrite(new Work(WorkKind.PeerUp, peer, null, null));
+    void IAnnounceHandler.OnPeerUp(Peer peer) => _work.Writer.TryWrite(new Work(WorkKind.PeerUp, peer, null));
 
-    void IAnnounceHandler.OnPeerDown(Peer peer) => _work.Writer.TryWrite(new Work(WorkKind.PeerDown, peer, null, null));
+    void IAnnounceHandler.OnPeerDown(Peer peer) => _work.Writer.TryWrite(new Work(WorkKind.PeerDown, peer, null));
 
-    void IAnnounceHandler.OnAnnounce(Peer peer, Message message) => Enqueue(peer, WorkKind.Message, message, null);
+    void IAnnounceHandler.OnAnnounce(Peer peer, Announce announce, bool isRequest) =>
+        Enqueue(peer, isRequest ? WorkKind.Request : WorkKind.Response, announce);
 
     // The frame's array rides in the work item (no box for the struct); the loop wraps it again.
-    void IAnnounceHandler.OnControl(Peer peer, ControlFrame control) => Enqueue(peer, WorkKind.Control, null, control.Array);
+    void IAnnounceHandler.OnControl(Peer peer, ControlFrame control) => Enqueue(peer, WorkKind.Control, control.Array);
 
     /// <summary>Queues gossip received from <paramref name="peer"/> for the loop, within the peer's and the queue's bounds.</summary>
-    private void Enqueue(Peer peer, WorkKind kind, Message? message, byte[]? control)
+    private void Enqueue(Peer peer, WorkKind kind, object received)
     {
         // One peer's share first: a flooding peer fills its own part of the queue, not everyone's.
         if (Interlocked.Increment(ref peer.RouterQueued) > PeerNetLimits.RouterQueuePerPeerCapacity)
@@ -126,7 +127,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             return;
         }
         _limits.RouterQueue.Observe(queued);
-        if (!_work.Writer.TryWrite(new Work(kind, peer, message, control)))
+        if (!_work.Writer.TryWrite(new Work(kind, peer, received)))
             Dequeued(peer);
     }
 
@@ -170,7 +171,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     internal TimeSpan Now => _time.GetElapsedTime(_started);
 
     /// <summary>Posts an own announce's start or end to the loop; false once the node has stopped.</summary>
-    internal bool Post(WorkKind kind, OwnAnnounce announce) => _work.Writer.TryWrite(new Work(kind, null, null, announce));
+    internal bool Post(WorkKind kind, OwnAnnounce announce) => _work.Writer.TryWrite(new Work(kind, null, announce));
 
     /// <inheritdoc />
     void IGossipScheduler.Schedule(TimeSpan delay, Action callback)
@@ -183,7 +184,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         {
             var (router, fired) = ((AnnounceRouter, TimerSlot))s!;
             fired.Timer?.Dispose();
-            router._work.Writer.TryWrite(new Work(WorkKind.Timer, null, null, fired.Callback));
+            router._work.Writer.TryWrite(new Work(WorkKind.Timer, null, fired.Callback));
         }, (this, slot), delay, Timeout.InfiniteTimeSpan);
     }
 
@@ -222,14 +223,17 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         var now = ((IGossipScheduler)this).Now;
         switch (work.Kind)
         {
-            case WorkKind.Message:
-                Dequeued(work.Peer!);
-                OnMessage(work.Peer!, work.Message!, now);
-                break;
-            case WorkKind.Control:
-                Dequeued(work.Peer!);
-                if (work.Peer!.Dissemination is not null && !work.Peer.IsClosed)
-                    _rule.OnControl(work.Peer, new ControlFrame((byte[])work.State!));
+            case WorkKind.Request or WorkKind.Response or WorkKind.Control:
+                var from = work.Peer!;
+                Dequeued(from);
+                if (from.Dissemination is null || from.IsClosed)
+                    break; // the peer left (or is being closed) before its message was handled
+                if (work.Kind == WorkKind.Request)
+                    OnRequest(from, (Announce)work.State!, now);
+                else if (work.Kind == WorkKind.Response)
+                    OnResponse(from, (Announce)work.State!, now);
+                else
+                    _rule.OnControl(from, new ControlFrame((byte[])work.State!));
                 break;
             case WorkKind.PeerUp:
                 if (!work.Peer!.IsClosed)
@@ -266,21 +270,6 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         }
     }
 
-    private void OnMessage(Peer peer, Message message, TimeSpan now)
-    {
-        if (peer.Dissemination is null || peer.IsClosed)
-            return; // the peer left (or is being closed) before its message was handled
-        switch (message.KindCase)
-        {
-            case Message.KindOneofCase.Request:
-                OnRequest(peer, message.Request, now);
-                break;
-            case Message.KindOneofCase.Response:
-                OnResponse(peer, message, now);
-                break;
-        }
-    }
-
     private void OnRequest(Peer from, Announce request, TimeSpan now)
     {
         // The rule sees every request, own ones coming back included; only new ones of others reach the application.
@@ -309,9 +298,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             _acks.Add(key, request.Id, request.Limit, from, new DeliveryAck(_self, request.Hops, from.RemoteId ?? default, (int)(_rule.Counters.SendFailures - failures)));
     }
 
-    private void OnResponse(Peer from, Message message, TimeSpan now)
+    private void OnResponse(Peer from, Announce response, TimeSpan now)
     {
-        var response = message.Response;
         if (response.Reply.IsEmpty)
         {
             Drop(from, "no_reply", "a response without a reply field cannot be routed");
@@ -387,7 +375,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         // Relayed as received, one hop further: this loop owns the message, and parsing already dropped any field a
         // peer added beyond the known ones (the wire parser discards unknown fields).
         response.Hops++;
-        if (origin!.TrySend(message))
+        if (origin!.TrySendResponse(response))
             _metrics.ResponseRelayed();
         else
             _metrics.ResponseDropped("send_queue_full");
@@ -414,7 +402,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
 
     internal enum WorkKind : byte
     {
-        Message,
+        Request,
+        Response,
         Control,
         PeerUp,
         PeerDown,
@@ -424,7 +413,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         Sweep,
     }
 
-    private readonly record struct Work(WorkKind Kind, Peer? Peer, Message? Message, object? State);
+    /// <summary>One item of the loop: a received announce (an <see cref="Announce"/>) or control frame (its bytes) and its peer, or the loop's own work.</summary>
+    private readonly record struct Work(WorkKind Kind, Peer? Peer, object? State);
 
     private sealed class TimerSlot(Action callback)
     {

@@ -104,7 +104,7 @@ public sealed class IncomingRequest
             response.Data = data;
         if (sign)
             Identity.MessageSignature.SignResponse(response, _origin.OwnKey);
-        return _origin.IsClosed ? ValueTask.FromResult(false) : _origin.SendAsync(new Message { Response = response }, cancellationToken);
+        return _origin.IsClosed ? ValueTask.FromResult(false) : _origin.SendResponseAsync(response, cancellationToken);
     }
 
     /// <summary>Answers with <paramref name="data"/> as UTF-8 (type and limit from the request).</summary>

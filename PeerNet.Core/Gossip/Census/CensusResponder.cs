@@ -88,7 +88,7 @@ public sealed partial class CensusResponder : IDisposable
             Type = MessageTypes.Census,
             Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(Describe().Encode()),
         };
-        _metrics.CensusAnswer(from.TrySend(new Message { Response = response }) ? "ok" : "send_queue_full");
+        _metrics.CensusAnswer(from.TrySendResponse(response) ? "ok" : "send_queue_full");
     }
 
     /// <inheritdoc />
