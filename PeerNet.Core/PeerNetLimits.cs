@@ -54,6 +54,9 @@ public sealed class PeerNetLimits
     /// </summary>
     public const int RuleCachePresize = 128;
 
+    /// <summary>Idle one-shot timers the announce router keeps for re-arming (IHAVE flushes, pulls, ack batches).</summary>
+    public const int IdleRouterTimers = 32;
+
     /// <summary>
     /// Copies of one kept payload served by GRAFT, last resorts included, each to a different peer: repair needs a
     /// few (ServeBudget, default 4), and a peer repeating last-resort GRAFTs gets each copy once.

@@ -8,8 +8,11 @@ internal interface IAnnounceHandler
     /// <summary>A validated announce request (<paramref name="isRequest"/>) or response from a handshaken peer.</summary>
     void OnAnnounce(Peer peer, Announce announce, bool isRequest);
 
-    /// <summary>A validated control frame from a handshaken peer that announced control frames.</summary>
-    void OnControl(Peer peer, Protocol.ControlFrame control);
+    /// <summary>
+    /// A validated control frame from a handshaken peer that announced control frames; <paramref name="pooled"/>: its
+    /// array was rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, and the router returns it once handled.
+    /// </summary>
+    void OnControl(Peer peer, Protocol.ControlFrame control, bool pooled = false);
 
     /// <summary>A peer completed its handshake: it joins the dissemination rule's links.</summary>
     void OnPeerUp(Peer peer);

@@ -99,19 +99,29 @@ internal sealed partial class PeerSession
                 }
             }
 
+            if (payload.FirstSpan[0] == ControlFrameValidator.Tag)
+            {
+                // Most frames of a settled tree (IHAVEs): read in place from a pooled copy, no Message made (the rule
+                // keeps nothing of a control frame but copies of ids, so the router hands the buffer back). Unusual
+                // ones go to the library below.
+                var pooled = System.Buffers.ArrayPool<byte>.Shared.Rent((int)payload.Length);
+                payload.CopyTo(pooled);
+                var read = WireDecoder.ReadControl(pooled, (int)payload.Length, out var control, out var reason);
+                if (read == ControlRead.Plain)
+                {
+                    _context.Announces.OnControl(Peer, control, pooled: true);
+                    continue;
+                }
+                System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+                if (read == ControlRead.Discard)
+                {
+                    Discard(reason!);
+                    continue;
+                }
+            }
+
             // One copy of the frame: what is kept of it (ids, data) are slices of this array.
             var bytes = payload.ToArray();
-            if (bytes[0] == ControlFrameValidator.Tag)
-            {
-                // Most frames of a settled tree (IHAVEs): read in place, no Message made. Unusual ones go to the library below.
-                var read = WireDecoder.ReadControl(bytes, out var control, out var reason);
-                if (read == ControlRead.Plain)
-                    _context.Announces.OnControl(Peer, control);
-                else if (read == ControlRead.Discard)
-                    Discard(reason!);
-                if (read != ControlRead.Unusual)
-                    continue;
-            }
 
             // The plain case (one request or response of known fields) is decoded without a Message around it; the
             // rest goes to the library.

@@ -28,7 +28,21 @@ public readonly struct ControlFrame
     internal ControlFrame(byte[] bytes) => _bytes = bytes;
 
     /// <summary>The encoded Message, without a frame length prefix.</summary>
-    public ReadOnlyMemory<byte> Bytes => _bytes;
+    public ReadOnlyMemory<byte> Bytes => _bytes.AsMemory(0, Length);
+
+    /// <summary>
+    /// Bytes of the frame, from its own header (tag, then the Control's length): the array may be longer (a received
+    /// frame in a pooled buffer).
+    /// </summary>
+    internal int Length
+    {
+        get
+        {
+            var at = 1;
+            var body = ReadVarint(_bytes, ref at);
+            return at + (int)body;
+        }
+    }
 
     /// <summary>The same bytes, for the send queue (never changed).</summary>
     internal byte[] Array => _bytes;
@@ -66,7 +80,7 @@ public readonly struct ControlFrame
     }
 
     /// <summary>This frame parsed into the generated types (tests, links that record messages).</summary>
-    public Message ToMessage() => Message.Parser.ParseFrom(_bytes);
+    public Message ToMessage() => Message.Parser.ParseFrom(_bytes, 0, Length);
 
     /// <summary>What <paramref name="idLength"/> bytes of id add to a frame: the id, a field tag and a length prefix.</summary>
     public static int FieldSize(int idLength) => 1 + CodedOutputStream.ComputeLengthSize(idLength) + idLength;
@@ -197,20 +211,22 @@ public readonly struct ControlFrame
         public struct Enumerator
         {
             private readonly byte[] _bytes;
+            private readonly int _end;
             private int _at;
 
             internal Enumerator(byte[] bytes)
             {
                 _bytes = bytes;
                 _at = 1;
-                ReadVarint(bytes, ref _at); // the Message's length of the Control
+                var body = ReadVarint(bytes, ref _at); // the Message's length of the Control
+                _end = _at + (int)body;
             }
 
             public Field Current { get; private set; }
 
             public bool MoveNext()
             {
-                if (_at >= _bytes.Length)
+                if (_at >= _end)
                     return false;
                 var tag = _bytes[_at++];
                 var value = ReadVarint(_bytes, ref _at);

@@ -153,14 +153,15 @@ internal static class WireDecoder
     /// (<see cref="ControlFrameValidator"/>); <see cref="ControlRead.Unusual"/> for anything the library must decide.
     /// Allocates nothing: the frame wraps <paramref name="bytes"/>.
     /// </summary>
-    internal static ControlRead ReadControl(byte[] bytes, out ControlFrame frame, out string? discard)
+    /// <remarks>The frame is the first <paramref name="length"/> bytes of <paramref name="bytes"/> (a pooled buffer may be longer).</remarks>
+    internal static ControlRead ReadControl(byte[] bytes, int length, out ControlFrame frame, out string? discard)
     {
         frame = default;
         discard = null;
-        var span = bytes.AsSpan();
+        var span = bytes.AsSpan(0, length);
         var position = 0;
         if (!TryReadVarint32(span, ref position, out var tag) || tag != ControlFrameValidator.Tag
-            || !TryReadLength(span, ref position, out var length) || position + length != span.Length)
+            || !TryReadLength(span, ref position, out var body) || position + body != span.Length)
             return ControlRead.Unusual;
         Span<int> counts = stackalloc int[5];
         Span<int> badIds = stackalloc int[5];

@@ -85,7 +85,7 @@ public class WireDecoderTests
         {
             var message = new Message { Control = RandomControl(random) };
             var bytes = message.ToByteArray();
-            var read = WireDecoder.ReadControl(bytes, out var frame, out var reason);
+            var read = WireDecoder.ReadControl(bytes, bytes.Length, out var frame, out var reason);
             Assert.Equal(LibraryVerdict(Library.ParseFrom(bytes)), (read, reason));
             if (read == ControlRead.Plain)
             {
@@ -110,7 +110,7 @@ public class WireDecoderTests
             if (bytes.Length == 0)
                 continue;
             bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-            var kind = WireDecoder.ReadControl(bytes, out var frame, out var reason);
+            var kind = WireDecoder.ReadControl(bytes, bytes.Length, out var frame, out var reason);
             if (kind == ControlRead.Unusual)
             {
                 leftToLibrary++; // the session parses it with the library, as before
@@ -129,10 +129,24 @@ public class WireDecoderTests
     public void OtherMessages_AreNotReadAsControlFrames()
     {
         var request = new Message { Request = new Announce { Id = ByteString.CopyFromUtf8("id"), Hops = 0 } }.ToByteArray();
-        Assert.Equal(ControlRead.Unusual, WireDecoder.ReadControl(request, out _, out _));
+        Assert.Equal(ControlRead.Unusual, WireDecoder.ReadControl(request, request.Length, out _, out _));
         var trailing = new Message { Control = new Control { Prune = true } }.ToByteArray().Concat(request).ToArray();
-        Assert.Equal(ControlRead.Unusual, WireDecoder.ReadControl(trailing, out _, out _)); // a second field: CheckShape's case
+        Assert.Equal(ControlRead.Unusual, WireDecoder.ReadControl(trailing, trailing.Length, out _, out _)); // a second field: CheckShape's case
         Assert.False(WireDecoder.TryDecode(new Message { Control = new Control { Prune = true } }.ToByteArray(), out _));
+    }
+
+    [Fact]
+    public void AControlFrameInALongerBuffer_IsReadUpToItsLength_AsTheSessionsPooledCopiesAre()
+    {
+        var message = new Message { Control = new Control { Ihave = { ByteString.CopyFromUtf8("one"), ByteString.CopyFromUtf8("two") }, Prune = true } };
+        var frame = message.ToByteArray();
+        var buffer = new byte[frame.Length + 40];
+        Array.Fill(buffer, (byte)0x0A); // what a reused buffer may hold past the frame: more "ihave" tags
+        frame.CopyTo(buffer, 0);
+        Assert.Equal(ControlRead.Plain, WireDecoder.ReadControl(buffer, frame.Length, out var read, out _));
+        AssertSameFrame(message, read);
+        Assert.Equal(frame, read.Bytes.ToArray());
+        Assert.Equal(ControlRead.Unusual, WireDecoder.ReadControl(buffer, frame.Length + 1, out _, out _)); // past its end: not one frame
     }
 
     [Fact]

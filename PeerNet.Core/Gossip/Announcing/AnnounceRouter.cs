@@ -37,6 +37,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     private readonly RequestLimiter _limiter;
     private readonly Identity.ForgeryFilter _forgeries;
     private readonly Identity.NodeKey _key;
+    private readonly Stack<TimerSlot> _idleTimers = new(); // the loop's only
     private Task? _loop;
     private int _queued;
 
@@ -100,13 +101,17 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     void IAnnounceHandler.OnPeerDown(Peer peer) => _work.Writer.TryWrite(new Work(WorkKind.PeerDown, peer, null));
 
     void IAnnounceHandler.OnAnnounce(Peer peer, Announce announce, bool isRequest) =>
-        Enqueue(peer, isRequest ? WorkKind.Request : WorkKind.Response, announce);
+        _ = Enqueue(peer, isRequest ? WorkKind.Request : WorkKind.Response, announce);
 
     // The frame's array rides in the work item (no box for the struct); the loop wraps it again.
-    void IAnnounceHandler.OnControl(Peer peer, ControlFrame control) => Enqueue(peer, WorkKind.Control, control.Array);
+    void IAnnounceHandler.OnControl(Peer peer, ControlFrame control, bool pooled)
+    {
+        if (!Enqueue(peer, pooled ? WorkKind.PooledControl : WorkKind.Control, control.Array) && pooled)
+            System.Buffers.ArrayPool<byte>.Shared.Return(control.Array);
+    }
 
-    /// <summary>Queues gossip received from <paramref name="peer"/> for the loop, within the peer's and the queue's bounds.</summary>
-    private void Enqueue(Peer peer, WorkKind kind, object received)
+    /// <summary>Queues gossip received from <paramref name="peer"/> for the loop, within the peer's and the queue's bounds; false when dropped.</summary>
+    private bool Enqueue(Peer peer, WorkKind kind, object received)
     {
         // One peer's share first: a flooding peer fills its own part of the queue, not everyone's.
         if (Interlocked.Increment(ref peer.RouterQueued) > PeerNetLimits.RouterQueuePerPeerCapacity)
@@ -115,7 +120,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             _limits.RouterQueuePerPeer.Hit();
             _metrics.MessageDropped("router_queue_peer_quota");
             Log.QueueFull(_logger, peer);
-            return;
+            return false;
         }
         var queued = Interlocked.Increment(ref _queued);
         if (queued > PeerNetLimits.RouterQueueCapacity)
@@ -124,11 +129,13 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             _limits.RouterQueue.Hit();
             _metrics.MessageDropped("router_queue_full");
             Log.QueueFull(_logger, peer);
-            return;
+            return false;
         }
         _limits.RouterQueue.Observe(queued);
-        if (!_work.Writer.TryWrite(new Work(kind, peer, received)))
-            Dequeued(peer);
+        if (_work.Writer.TryWrite(new Work(kind, peer, received)))
+            return true;
+        Dequeued(peer);
+        return false;
     }
 
     /// <summary>A message of <paramref name="peer"/> left the router queue (handled, or not taken after all).</summary>
@@ -176,16 +183,32 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     /// <inheritdoc />
     void IGossipScheduler.Schedule(TimeSpan delay, Action callback)
     {
-        // One-shot timer that posts the callback back into the loop; it disposes itself when it fires. (Re-arming a
-        // few kept timers instead would save ~100 B per node per announce, but it made the fanout bench's announces
-        // several times slower, for a reason not found yet.)
-        var slot = new TimerSlot(callback);
-        slot.Timer = _time.CreateTimer(static s =>
+        // Called on the loop only (by the rule and the ack batcher). A one-shot timer that posts the callback back
+        // into the loop, re-armed from a few kept idle: one timer made per IHAVE flush and per pull was, after the
+        // frames, most of what a settled node allocated per announce.
+        if (!_idleTimers.TryPop(out var slot))
         {
-            var (router, fired) = ((AnnounceRouter, TimerSlot))s!;
-            fired.Timer?.Dispose();
-            router._work.Writer.TryWrite(new Work(WorkKind.Timer, null, fired.Callback));
-        }, (this, slot), delay, Timeout.InfiniteTimeSpan);
+            slot = new TimerSlot(this);
+            slot.Timer = _time.CreateTimer(static s =>
+            {
+                var fired = (TimerSlot)s!;
+                fired.Router._work.Writer.TryWrite(new Work(WorkKind.Timer, null, fired));
+            }, slot, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        slot.Callback = callback;
+        slot.Timer!.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>A fired timer's callback, run on the loop; its timer is kept for the next (or disposed past the few kept).</summary>
+    private void OnTimer(TimerSlot slot)
+    {
+        var callback = slot.Callback!;
+        slot.Callback = null;
+        if (_idleTimers.Count < PeerNetLimits.IdleRouterTimers)
+            _idleTimers.Push(slot);
+        else
+            slot.Timer!.Dispose();
+        callback();
     }
 
     /// <summary>Stops the loop; own announces' streams end.</summary>
@@ -216,6 +239,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             }
         }
         _own.Dispose(); // stopped: every own announce still open ends now
+        while (_idleTimers.TryPop(out var idle))
+            idle.Timer!.Dispose();
     }
 
     private void Handle(Work work)
@@ -223,17 +248,29 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         var now = ((IGossipScheduler)this).Now;
         switch (work.Kind)
         {
-            case WorkKind.Request or WorkKind.Response or WorkKind.Control:
+            case WorkKind.Request or WorkKind.Response:
                 var from = work.Peer!;
                 Dequeued(from);
                 if (from.Dissemination is null || from.IsClosed)
                     break; // the peer left (or is being closed) before its message was handled
                 if (work.Kind == WorkKind.Request)
                     OnRequest(from, (Announce)work.State!, now);
-                else if (work.Kind == WorkKind.Response)
-                    OnResponse(from, (Announce)work.State!, now);
                 else
-                    _rule.OnControl(from, new ControlFrame((byte[])work.State!));
+                    OnResponse(from, (Announce)work.State!, now);
+                break;
+            case WorkKind.Control or WorkKind.PooledControl:
+                var bytes = (byte[])work.State!;
+                try
+                {
+                    Dequeued(work.Peer!);
+                    if (work.Peer!.Dissemination is not null && !work.Peer.IsClosed)
+                        _rule.OnControl(work.Peer, new ControlFrame(bytes));
+                }
+                finally
+                {
+                    if (work.Kind == WorkKind.PooledControl)
+                        System.Buffers.ArrayPool<byte>.Shared.Return(bytes); // the rule kept copies of what it needs
+                }
                 break;
             case WorkKind.PeerUp:
                 if (!work.Peer!.IsClosed)
@@ -265,7 +302,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
                 _own.Sweep(now);
                 break;
             case WorkKind.Timer:
-                ((Action)work.State!)();
+                OnTimer((TimerSlot)work.State!);
                 break;
         }
     }
@@ -405,6 +442,7 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         Request,
         Response,
         Control,
+        PooledControl, // a control frame in an ArrayPool buffer, returned once handled
         PeerUp,
         PeerDown,
         Publish,
@@ -416,9 +454,11 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
     /// <summary>One item of the loop: a received announce (an <see cref="Announce"/>) or control frame (its bytes) and its peer, or the loop's own work.</summary>
     private readonly record struct Work(WorkKind Kind, Peer? Peer, object? State);
 
-    private sealed class TimerSlot(Action callback)
+    private sealed class TimerSlot(AnnounceRouter router)
     {
-        public Action Callback { get; } = callback;
+        public AnnounceRouter Router { get; } = router;
+
+        public Action? Callback { get; set; }
 
         public ITimer? Timer { get; set; }
     }

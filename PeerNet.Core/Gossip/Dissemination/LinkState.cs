@@ -50,6 +50,9 @@ internal sealed class LinkState(GossipLink link)
     /// <summary>Ids this peer gets in the next IHAVE flush (at most <see cref="ControlFrameValidator.MaxIdsPerList"/>).</summary>
     public int PendingIhaveCount => (_firstPendingIhave is null ? 0 : 1) + (_morePendingIhaves?.Count ?? 0);
 
+    /// <summary>The one pending id when <see cref="PendingIhaveCount"/> is 1.</summary>
+    public Google.Protobuf.ByteString? OnlyPendingIhave => _firstPendingIhave;
+
     /// <summary>Encoded size of the pending ids in an IHAVE frame.</summary>
     public int PendingIhaveBytes { get; private set; }
 

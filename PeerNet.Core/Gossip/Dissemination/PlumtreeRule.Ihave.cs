@@ -32,9 +32,22 @@ public sealed partial class PlumtreeRule
     private void FlushIhaves()
     {
         _ihaveFlushArmed = false;
+        // Usually every lazy peer waits for the same one id (one announce per delay): they share one frame.
+        ControlFrame? shared = null;
+        Google.Protobuf.ByteString? sharedId = null;
         foreach (var peer in _ihaveQueue)
         {
             peer.IhaveQueued = false;
+            if (peer.PendingIhaveCount == 1 && peer.Attached)
+            {
+                var id = peer.OnlyPendingIhave!;
+                if (!ReferenceEquals(id, sharedId))
+                    (shared, sharedId) = (ControlFrame.Ihave(id.Span), id);
+                SendControl(peer, shared!.Value);
+                Counters.IhaveSent++;
+                peer.ClearPendingIhaves();
+                continue;
+            }
             FlushIhaves(peer);
         }
         _ihaveQueue.Clear();
