@@ -88,9 +88,18 @@ public sealed class HealingTests(ITestOutputHelper output) : IAsyncLifetime
                 await node.Node.SaveAsync(half.Where(n => n != node).Select(n => n.PeerAddress), TestContext.Current.CancellationToken);
         }
         // Each half forms on its own first, and a0's outbound is full: bootstrap alone would never dial out of it.
-        await _cluster.UntilAsync(() => _cluster.Running.All(n => n.Node.Connections().Count >= 1)
-            && a[0].Node.Connections().Count(c => c.Direction == PeerDirection.Outbound) >= 2,
-            "every node holds a peer, and a0 its two outbound links", Formation);
+        string Links() => string.Join(", ", a.Select((n, i) => ($"a{i}", n)).Concat(b.Select((n, i) => ($"b{i}", n))).Select(p =>
+            $"{p.Item1} {p.n.Node.Connections().Count(c => c.Direction == PeerDirection.Outbound)} out/{p.n.Node.Connections().Count(c => c.Direction == PeerDirection.Inbound)} in"));
+        try
+        {
+            await _cluster.UntilAsync(() => _cluster.Running.All(n => n.Node.Connections().Count >= 1)
+                && a[0].Node.Connections().Count(c => c.Direction == PeerDirection.Outbound) >= 2,
+                "every node holds a peer, and a0 its two outbound links", Formation);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} Links then: {Links()}", ex); // which rule kept the network from forming
+        }
         Assert.All(a, n => Assert.DoesNotContain(n.Node.Connections(), c => b.Any(x => x.PeerAddress == c.Address)));
 
         // One node of one half learns one address of the other.
