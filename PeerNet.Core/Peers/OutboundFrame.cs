@@ -21,9 +21,6 @@ internal readonly struct OutboundFrame
     /// <summary>A response, written as a Message's response field without a Message object around it.</summary>
     public static OutboundFrame Response(Announce response) => new(response);
 
-    /// <summary>The message, or null for an encoded control frame.</summary>
-    public Message? Message => _frame as Message;
-
     /// <summary>True for an announce request (which may fill the send queue only up to its request room).</summary>
     public bool IsRequest => _frame is Message { KindCase: Message.KindOneofCase.Request };
 
@@ -37,6 +34,4 @@ internal readonly struct OutboundFrame
         };
 
     public static implicit operator OutboundFrame(Message message) => new(message);
-
-    public static implicit operator OutboundFrame(ControlFrame control) => new(control);
 }

@@ -97,10 +97,6 @@ internal sealed partial class PeerSession
                     Discard($"control frame of {payload.Length} bytes (max {ControlFrameValidator.MaxFrameBytes})");
                     continue;
                 }
-            }
-
-            if (payload.FirstSpan[0] == ControlFrameValidator.Tag)
-            {
                 // Most frames of a settled tree (IHAVEs): read in place from a pooled copy, no Message made (the rule
                 // keeps nothing of a control frame but copies of ids, so the router hands the buffer back). Unusual
                 // ones go to the library below.

@@ -248,29 +248,8 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
         var now = ((IGossipScheduler)this).Now;
         switch (work.Kind)
         {
-            case WorkKind.Request or WorkKind.Response:
-                var from = work.Peer!;
-                Dequeued(from);
-                if (from.Dissemination is null || from.IsClosed)
-                    break; // the peer left (or is being closed) before its message was handled
-                if (work.Kind == WorkKind.Request)
-                    OnRequest(from, (Announce)work.State!, now);
-                else
-                    OnResponse(from, (Announce)work.State!, now);
-                break;
-            case WorkKind.Control or WorkKind.PooledControl:
-                var bytes = (byte[])work.State!;
-                try
-                {
-                    Dequeued(work.Peer!);
-                    if (work.Peer!.Dissemination is not null && !work.Peer.IsClosed)
-                        _rule.OnControl(work.Peer, new ControlFrame(bytes));
-                }
-                finally
-                {
-                    if (work.Kind == WorkKind.PooledControl)
-                        System.Buffers.ArrayPool<byte>.Shared.Return(bytes); // the rule kept copies of what it needs
-                }
+            case WorkKind.Request or WorkKind.Response or WorkKind.Control or WorkKind.PooledControl:
+                OnReceived(work, now);
                 break;
             case WorkKind.PeerUp:
                 if (!work.Peer!.IsClosed)
@@ -304,6 +283,35 @@ public sealed partial class AnnounceRouter : IAnnounceHandler, IGossipScheduler,
             case WorkKind.Timer:
                 OnTimer((TimerSlot)work.State!);
                 break;
+        }
+    }
+
+    /// <summary>Gossip a peer sent: to its handler, unless the peer left (or is being closed) before it was handled.</summary>
+    private void OnReceived(Work work, TimeSpan now)
+    {
+        var from = work.Peer!;
+        try
+        {
+            Dequeued(from);
+            if (from.Dissemination is null || from.IsClosed)
+                return;
+            switch (work.Kind)
+            {
+                case WorkKind.Request:
+                    OnRequest(from, (Announce)work.State!, now);
+                    break;
+                case WorkKind.Response:
+                    OnResponse(from, (Announce)work.State!, now);
+                    break;
+                default:
+                    _rule.OnControl(from, new ControlFrame((byte[])work.State!));
+                    break;
+            }
+        }
+        finally
+        {
+            if (work.Kind == WorkKind.PooledControl)
+                System.Buffers.ArrayPool<byte>.Shared.Return((byte[])work.State!); // the rule kept copies of what it needs
         }
     }
 

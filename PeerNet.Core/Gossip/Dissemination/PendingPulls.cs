@@ -45,13 +45,17 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
 
     /// <summary>The pull for <paramref name="id"/>, made on behalf of <paramref name="owner"/> (0: nobody) when missing.</summary>
     public PendingPull GetOrAdd(ByteString id, TimeSpan now, int owner, out bool created) =>
-        GetOrAdd(IdKeys.Of(id), id.Span, now, owner, out created);
+        GetOrAdd(IdKeys.Of(id), id.Span, id, now, owner, out created);
 
     /// <summary>
     /// As <see cref="GetOrAdd(ByteString, TimeSpan, int, out bool)"/> for an id known by its bytes and key: a new pull
     /// keeps a copy of the id, not the received frame it was read from.
     /// </summary>
-    public PendingPull GetOrAdd(UInt128 key, ReadOnlySpan<byte> id, TimeSpan now, int owner, out bool created)
+    public PendingPull GetOrAdd(UInt128 key, ReadOnlySpan<byte> id, TimeSpan now, int owner, out bool created) =>
+        GetOrAdd(key, id, owned: null, now, owner, out created);
+
+    /// <summary>The pull for the id, made when missing with <paramref name="owned"/> as its id, or a copy of <paramref name="id"/>.</summary>
+    private PendingPull GetOrAdd(UInt128 key, ReadOnlySpan<byte> id, ByteString? owned, TimeSpan now, int owner, out bool created)
     {
         Expire(now);
         if (_byId.TryGetValue(key, out var pull))
@@ -65,7 +69,7 @@ internal sealed class PendingPulls(int capacity, TimeSpan ttl, LimitBound? bound
             Evictions++;
             bound?.Hit();
         }
-        pull = new PendingPull(ByteString.CopyFrom(id), now + ttl) { Older = _newest, Owner = owner };
+        pull = new PendingPull(owned ?? ByteString.CopyFrom(id), now + ttl) { Older = _newest, Owner = owner };
         if (owner != 0)
             Claim(pull);
         if (_newest is null)

@@ -32,32 +32,37 @@ public sealed partial class PlumtreeRule
     private void FlushIhaves()
     {
         _ihaveFlushArmed = false;
-        // Usually every lazy peer waits for the same one id (one announce per delay): they share one frame.
-        ControlFrame? shared = null;
-        Google.Protobuf.ByteString? sharedId = null;
+        (ByteString? Id, ControlFrame Frame) shared = default; // usually every lazy peer waits for the same one id: one frame
         foreach (var peer in _ihaveQueue)
         {
             peer.IhaveQueued = false;
-            if (peer.PendingIhaveCount == 1 && peer.Attached)
-            {
-                var id = peer.OnlyPendingIhave!;
-                if (!ReferenceEquals(id, sharedId))
-                    (shared, sharedId) = (ControlFrame.Ihave(id.Span), id);
-                SendControl(peer, shared!.Value);
-                Counters.IhaveSent++;
-                peer.ClearPendingIhaves();
-                continue;
-            }
-            FlushIhaves(peer);
+            FlushIhaves(peer, ref shared);
         }
         _ihaveQueue.Clear();
     }
 
     private void FlushIhaves(LinkState peer)
     {
+        (ByteString? Id, ControlFrame Frame) none = default;
+        FlushIhaves(peer, ref none);
+    }
+
+    /// <summary>Sends the peer's queued IHAVEs; a lone id's frame is taken from (or becomes) <paramref name="shared"/>.</summary>
+    private void FlushIhaves(LinkState peer, ref (ByteString? Id, ControlFrame Frame) shared)
+    {
         if (peer.PendingIhaveCount is var count and > 0 && peer.Attached)
         {
-            SendControl(peer, peer.PendingIhaveFrame());
+            ControlFrame frame;
+            if (count > 1)
+                frame = peer.PendingIhaveFrame();
+            else
+            {
+                var id = peer.OnlyPendingIhave!;
+                if (!ReferenceEquals(id, shared.Id))
+                    shared = (id, ControlFrame.Ihave(id.Span));
+                frame = shared.Frame;
+            }
+            SendControl(peer, frame);
             Counters.IhaveSent += count;
         }
         peer.ClearPendingIhaves();

@@ -28,13 +28,9 @@ public sealed partial class PlumtreeRule
         }
         foreach (var id in control.Ihaves)
             OnIhave(peer, id.Span, now);
-        var grafts = control.Grafts;
-        if (grafts.GetEnumerator().MoveNext())
-        {
-            var lastResort = control.IsLastResort;
-            foreach (var id in grafts)
-                OnGraft(peer, id.Span, lastResort, now);
-        }
+        bool? lastResort = null; // read once, and only from a frame with grafts
+        foreach (var id in control.Grafts)
+            OnGraft(peer, id.Span, lastResort ??= control.IsLastResort, now);
         foreach (var id in control.Nacks)
             OnNack(peer, id.Span, now);
     }
