@@ -76,6 +76,34 @@ public sealed class ControlFrameInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IhavesReadFromPooledBuffers_AreEachPulledByTheirOwnId_AfterLaterFramesReusedTheBuffers()
+    {
+        // A received control frame is read from a pooled buffer the router hands back once handled: a pull must keep a
+        // copy of its id, not a slice of a buffer the next frames overwrite.
+        var a = await _net.AddAsync("tcp://a:1", o => { o.Interval = 0; o.HandshakeTimeout = 30_000; o.GraftTimeout = 50; });
+        a.Get<PeerNet.Gossip.Announcing.AnnounceRouter>().Start();
+        await using var peerNet = _net.Raw(a);
+        var ourHello = await peerNet.ReadAsync();
+        await peerNet.SendAsync(PeerNetHello(peerNet));
+        await peerNet.AnswerHelloAsync(ourHello!);
+        await Wait.UntilAsync(() => a.Network.Count == 1, Patience, "the handshake completes");
+
+        var announced = Enumerable.Range(0, 20).Select(i => Convert.ToHexString(BitConverter.GetBytes(0x1000_0000_0000_0000L + i * 7919L))).ToList();
+        foreach (var id in announced)
+            await peerNet.SendAsync(new Message { Control = new Control { Ihave = { ByteString.CopyFrom(Convert.FromHexString(id)) } } });
+
+        var grafted = new HashSet<string>();
+        while (grafted.Count < announced.Count)
+        {
+            var frame = await peerNet.ReadAsync(Patience);
+            Assert.NotNull(frame); // the node grafts each id it heard of and never got
+            if (frame.KindCase == Message.KindOneofCase.Control)
+                grafted.UnionWith(frame.Control.Graft.Select(id => Convert.ToHexString(id.Span)));
+        }
+        Assert.Equal(announced.ToHashSet(), grafted);
+    }
+
+    [Fact]
     public async Task AControlFrameHiddenBehindARequestTag_IsAViolation_NotParsedAtSeventySevenTimesItsSize()
     {
         // 0a00 (an empty request) then 32,767 empty control fields: the library keeps the last kind, so this parsed as a
